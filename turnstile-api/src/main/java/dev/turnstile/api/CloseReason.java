@@ -1,0 +1,21 @@
+package dev.turnstile.api;
+
+/** Why a connection ended, as counted in {@link ServerStats}. */
+public enum CloseReason {
+    /** The peer closed (end of input after all replies went out). */
+    PEER_CLOSED,
+    /** The service asked to close after its replies. */
+    SERVICE_CLOSED,
+    /** Nothing arrived for the idle timeout. */
+    IDLE_TIMEOUT,
+    /** The peer broke the protocol, such as a message over the maximum length. */
+    PROTOCOL_ERROR,
+    /** The peer reset the connection or the pipe broke. */
+    RESET,
+    /** The server's stop closed it. */
+    SHUTDOWN,
+    /** The model had no room for it (a bound was reached or the pool rejected it). */
+    REJECTED,
+    /** The service threw or another failure on our side. */
+    SERVER_ERROR
+}

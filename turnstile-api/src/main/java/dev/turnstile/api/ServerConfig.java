@@ -1,0 +1,78 @@
+package dev.turnstile.api;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Where and how a server listens, and the limits every model honours. Each limit has its own
+ * name so that they are never confused: the listen backlog (connections the kernel holds before
+ * accept), the idle timeout (a silent connection is closed after it), and the largest message.
+ * Pool sizes and keep-alive belong to a model's own options, the drain time to {@code stop}.
+ *
+ * @param host            the address to bind; {@code 127.0.0.1} by default
+ * @param port            the port to bind; 0 picks a free one
+ * @param acceptBacklog   the listen backlog, set explicitly (the JDK's default of 50 is too small)
+ * @param idleTimeout     a connection that sends nothing for this long is closed
+ * @param maxMessageBytes the longest message; a longer one gets an error reply and a close
+ * @param framing         how the byte stream is cut into messages
+ */
+public record ServerConfig(String host, int port, int acceptBacklog, Duration idleTimeout,
+                           int maxMessageBytes, Framing framing) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 20446;
+    public static final int DEFAULT_BACKLOG = 1024;
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(2);
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(framing, "framing");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host must not be blank");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535 (got " + port + ")");
+        }
+        if (acceptBacklog < 1) {
+            throw new IllegalArgumentException("acceptBacklog must be >= 1 (got " + acceptBacklog + ")");
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout must be positive (got " + idleTimeout + ")");
+        }
+        if (maxMessageBytes < 16) {
+            throw new IllegalArgumentException("maxMessageBytes must be >= 16 (got " + maxMessageBytes + ")");
+        }
+    }
+
+    /** The defaults: 127.0.0.1:20446, backlog 1024, idle timeout 2 minutes, 64 KiB messages, auto framing. */
+    public static ServerConfig defaults() {
+        return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_BACKLOG, DEFAULT_IDLE_TIMEOUT,
+                DEFAULT_MAX_MESSAGE_BYTES, Framing.AUTO);
+    }
+
+    public ServerConfig withHost(String host) {
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing);
+    }
+
+    public ServerConfig withPort(int port) {
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing);
+    }
+
+    public ServerConfig withAcceptBacklog(int acceptBacklog) {
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing);
+    }
+
+    public ServerConfig withIdleTimeout(Duration idleTimeout) {
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing);
+    }
+
+    public ServerConfig withMaxMessageBytes(int maxMessageBytes) {
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing);
+    }
+
+    public ServerConfig withFraming(Framing framing) {
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing);
+    }
+}

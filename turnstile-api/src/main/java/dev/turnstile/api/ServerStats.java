@@ -1,0 +1,173 @@
+package dev.turnstile.api;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The counters and events every model reports through: connections accepted, open and closed
+ * (with the reason), messages and bytes, per-worker counters and the pool size over time. The
+ * demo, the tests, the status page and the benchmarks read it.
+ *
+ * <p><b>Thread-safety.</b> Every method may be called from any thread. Counters are
+ * {@link LongAdder}s or atomics; the hot path ({@link #bytesIn}, {@link #bytesOut},
+ * {@link WorkerStats#messageHandled}) allocates nothing. Listeners are called on the reporting
+ * thread; one that throws is dropped from that event and the rest still run.
+ */
+public final class ServerStats {
+
+    private static final int POOL_EVENTS_KEPT = 256;
+    /** Per-connection models retire a worker per connection; past this many, retired ones are forgotten. */
+    private static final int WORKERS_KEPT = 256;
+
+    private final LongAdder accepted = new LongAdder();
+    private final LongAdder closed = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder messages = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicInteger peakActive = new AtomicInteger();
+    private final AtomicInteger poolSize = new AtomicInteger(-1);
+    private final Map<CloseReason, LongAdder> closes = new EnumMap<>(CloseReason.class);
+    private final ConcurrentHashMap<String, WorkerStats> workers = new ConcurrentHashMap<>();
+    private final Deque<PoolEvent> poolEvents = new ArrayDeque<>(); // guarded by itself
+    private final List<ServerListener> listeners = new CopyOnWriteArrayList<>();
+
+    public ServerStats() {
+        for (CloseReason reason : CloseReason.values()) {
+            closes.put(reason, new LongAdder()); // filled once here, read-only afterwards
+        }
+    }
+
+    public void addListener(ServerListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** The counters of the named worker, created on first use. Call once per connection, not per message. */
+    public WorkerStats worker(String name) {
+        return workers.computeIfAbsent(name, n -> new WorkerStats(n, messages));
+    }
+
+    /**
+     * Says a worker will take no more connections (a per-connection thread or process ended).
+     * Its counters stay in the totals; its own row is dropped once more than 256 workers are
+     * known, so a long-running per-connection server does not grow a row per connection.
+     */
+    public void retireWorker(String name) {
+        if (workers.size() > WORKERS_KEPT) {
+            workers.computeIfPresent(name, (n, w) -> w.active() == 0 ? null : w);
+        }
+    }
+
+    public void connectionOpened(ConnectionInfo connection) {
+        accepted.increment();
+        int now = active.incrementAndGet();
+        peakActive.accumulateAndGet(now, Math::max);
+        worker(connection.worker()).opened();
+        for (ServerListener l : listeners) {
+            try {
+                l.connectionOpened(connection);
+            } catch (RuntimeException e) {
+                listenerFailed(l, e);
+            }
+        }
+    }
+
+    public void connectionClosed(ConnectionInfo connection, CloseReason reason) {
+        closed.increment();
+        active.decrementAndGet();
+        closes.get(reason).increment();
+        worker(connection.worker()).closed();
+        for (ServerListener l : listeners) {
+            try {
+                l.connectionClosed(connection, reason);
+            } catch (RuntimeException e) {
+                listenerFailed(l, e);
+            }
+        }
+    }
+
+    public void connectionRejected(String peer, String why) {
+        rejected.increment();
+        for (ServerListener l : listeners) {
+            try {
+                l.connectionRejected(peer, why);
+            } catch (RuntimeException e) {
+                listenerFailed(l, e);
+            }
+        }
+    }
+
+    public void bytesIn(long n) {
+        bytesIn.add(n);
+    }
+
+    public void bytesOut(long n) {
+        bytesOut.add(n);
+    }
+
+    /** Records a pool size change with its reason, such as "grew to 5: 4 busy, 2 waiting". */
+    public void poolResized(int size, String reason) {
+        poolSize.set(size);
+        PoolEvent event = new PoolEvent(Instant.now(), size, reason);
+        synchronized (poolEvents) {
+            if (poolEvents.size() == POOL_EVENTS_KEPT) {
+                poolEvents.removeFirst();
+            }
+            poolEvents.addLast(event);
+        }
+        for (ServerListener l : listeners) {
+            try {
+                l.poolResized(event);
+            } catch (RuntimeException e) {
+                listenerFailed(l, e);
+            }
+        }
+    }
+
+    public StatsSnapshot snapshot() {
+        Map<CloseReason, Long> closeCounts = new EnumMap<>(CloseReason.class);
+        closes.forEach((reason, count) -> closeCounts.put(reason, count.sum()));
+        List<StatsSnapshot.Worker> ws = new ArrayList<>();
+        for (WorkerStats w : workers.values()) {
+            ws.add(new StatsSnapshot.Worker(w.name(), w.connections(), w.messages(), w.active()));
+        }
+        ws.sort(Comparator.comparing(StatsSnapshot.Worker::name, ServerStats::compareNatural));
+        List<PoolEvent> events;
+        synchronized (poolEvents) {
+            events = List.copyOf(poolEvents);
+        }
+        return new StatsSnapshot(accepted.sum(), active.get(), peakActive.get(), closed.sum(), rejected.sum(),
+                messages.sum(), bytesIn.sum(), bytesOut.sum(), Map.copyOf(closeCounts), List.copyOf(ws),
+                poolSize.get(), events);
+    }
+
+    /** Orders "worker-2" before "worker-10". */
+    private static int compareNatural(String a, String b) {
+        int i = a.length(), j = b.length();
+        while (i > 0 && Character.isDigit(a.charAt(i - 1))) i--;
+        while (j > 0 && Character.isDigit(b.charAt(j - 1))) j--;
+        int prefix = a.substring(0, i).compareTo(b.substring(0, j));
+        if (prefix != 0 || i == a.length() || j == b.length()) {
+            return prefix != 0 ? prefix : a.compareTo(b);
+        }
+        String na = a.substring(i), nb = b.substring(j);
+        return na.length() != nb.length() ? Integer.compare(na.length(), nb.length()) : na.compareTo(nb);
+    }
+
+    private static void listenerFailed(ServerListener listener, RuntimeException e) {
+        System.getLogger(ServerStats.class.getName()).log(System.Logger.Level.WARNING,
+                "listener " + listener.getClass().getName() + " failed", e);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.turnstile.core;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * Accepts until the listener closes and hands each socket to the model's dispatcher. Written
+ * once for every model that blocks in accept(); runs on one thread (several threads may each run
+ * their own loop over one shared listener, as the shared-accept pool does).
+ *
+ * <p><b>Failure policy.</b> Closed listener: return normally (that is how shutdown stops it).
+ * Any other IOException is treated as transient, since the JDK has no "temporary" flag (running
+ * out of descriptors is the usual one): retry with {@link Backoff}. Errors and runtime exceptions
+ * end the loop and are reported to {@code onFatal}, which fails the server. One connection's
+ * failure never stops the loop.
+ */
+public final class AcceptLoop implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(AcceptLoop.class);
+
+    private final ServerSocketChannel listener;
+    private final Admission admission;
+    private final Dispatcher dispatcher;
+    private final Consumer<Throwable> onFatal;
+    private final Consumer<SocketChannel> onRefused;
+    private final Backoff backoff = new Backoff();
+
+    /**
+     * @param onRefused called with a socket the dispatcher rejected, before it is closed
+     * @param onFatal   called once if the loop dies of an unexpected throwable
+     */
+    public AcceptLoop(ServerSocketChannel listener, Admission admission, Dispatcher dispatcher,
+                      Consumer<SocketChannel> onRefused, Consumer<Throwable> onFatal) {
+        this.listener = listener;
+        this.admission = admission;
+        this.dispatcher = dispatcher;
+        this.onRefused = onRefused;
+        this.onFatal = onFatal;
+    }
+
+    @Override
+    public void run() {
+        try {
+            loop();
+        } catch (RuntimeException | Error e) {
+            log.error("accept loop on {} died", Thread.currentThread().getName(), e);
+            onFatal.accept(e);
+        }
+    }
+
+    private void loop() {
+        while (listener.isOpen()) {
+            if (!admission.acquire()) {
+                return; // interrupted: shutting down
+            }
+            SocketChannel socket;
+            try {
+                socket = listener.accept();
+            } catch (ClosedChannelException e) { // includes AsynchronousClose and ClosedByInterrupt
+                admission.release();
+                return;
+            } catch (IOException e) {
+                admission.release();
+                if (!listener.isOpen()) {
+                    return; // shutdown closed it
+                }
+                Duration delay = backoff.next();
+                log.warn("accept failed: {}; retrying in {} ms", e.toString(), delay.toMillis());
+                backoff.pause(delay);
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                continue;
+            }
+            backoff.reset();
+            try {
+                dispatcher.dispatch(socket, admission::release); // the permit returns on close
+            } catch (RejectedExecutionException e) {
+                refuse(socket);
+            }
+        }
+    }
+
+    private void refuse(SocketChannel socket) {
+        try {
+            onRefused.accept(socket);
+        } finally {
+            Sockets.closeQuietly(socket);
+            admission.release();
+        }
+    }
+
+    /** True if {@code e} only says the listener was closed under us. */
+    static boolean isClosed(IOException e) {
+        return e instanceof ClosedChannelException || e instanceof ClosedByInterruptException;
+    }
+}

@@ -1,0 +1,208 @@
+package dev.turnstile.core;
+
+import dev.turnstile.api.CloseReason;
+import dev.turnstile.api.ConnectionInfo;
+import dev.turnstile.api.FramedService;
+import dev.turnstile.api.ServerConfig;
+import dev.turnstile.api.ServerContext;
+import dev.turnstile.api.Session;
+import dev.turnstile.api.SessionService;
+import dev.turnstile.api.WorkerStats;
+import dev.turnstile.core.framing.Framers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs one connection to its end on the calling thread: reads with the idle timeout, feeds a
+ * {@link Conversation} (framed services) or hands the streams to a {@link SessionService}, writes
+ * replies, and always closes the socket and reports the close, whatever happened.
+ *
+ * <p><b>Errors.</b> Each connection sorts its own: peer gone (reset, broken pipe) → debug; idle
+ * timeout → debug; protocol broken → info (by {@link Conversation}); our bug → warn with stack.
+ * A connection closed by shutdown logs nothing.
+ *
+ * <p><b>Memory.</b> The read buffer starts at 4 KiB and grows only while a message is
+ * unfinished, up to the maximum message length; it shrinks back after such a message.
+ *
+ * <p>Thread-safe: one driver serves all connections of a model, each call on its own thread.
+ */
+public final class BlockingDriver {
+
+    private static final Logger log = LoggerFactory.getLogger(BlockingDriver.class);
+    private static final int INITIAL_READ_BUFFER = 4096;
+
+    private final ServerContext context;
+    private final OpenConnections connections;
+    private final AtomicLong ids = new AtomicLong();
+
+    public BlockingDriver(ServerContext context, OpenConnections connections) {
+        this.context = context;
+        this.connections = connections;
+    }
+
+    /**
+     * Serves {@code channel} until it ends, as worker {@code worker}; closes it and runs
+     * {@code release} exactly once, even if this throws.
+     */
+    public void run(SocketChannel channel, String worker, Runnable release) {
+        ConnectionInfo info;
+        try {
+            info = new ConnectionInfo(ids.incrementAndGet(), Sockets.remote(channel), Sockets.local(channel), worker);
+        } catch (RuntimeException | Error e) {
+            Sockets.closeQuietly(channel);
+            release.run();
+            throw e;
+        }
+        boolean framed = context.service() instanceof FramedService;
+        OpenConnections.Entry entry = connections.register(channel, "connection " + info.id() + " from " + info.peer(), framed);
+        context.stats().connectionOpened(info);
+        CloseReason reason = CloseReason.SERVER_ERROR;
+        try {
+            channel.configureBlocking(true);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            Socket socket = channel.socket();
+            socket.setSoTimeout(Math.toIntExact(Math.min(Integer.MAX_VALUE, context.config().idleTimeout().toMillis())));
+            reason = switch (context.service()) {
+                case FramedService service -> serveFramed(channel, socket.getInputStream(), service, info, entry);
+                case SessionService service -> serveSession(socket, service, info);
+            };
+        } catch (SocketTimeoutException e) {
+            reason = CloseReason.IDLE_TIMEOUT;
+            log.debug("{} {}: idle for {}; closing", worker, info.peer(), context.config().idleTimeout());
+        } catch (IOException e) {
+            if (entry.closedByShutdown()) {
+                reason = CloseReason.SHUTDOWN;
+            } else if (Sockets.isPeerGone(e)) {
+                reason = CloseReason.RESET;
+                log.debug("{} {}: peer gone: {}", worker, info.peer(), e.toString());
+            } else {
+                reason = CloseReason.RESET;
+                log.info("{} {}: connection failed: {}", worker, info.peer(), e.toString());
+            }
+        } catch (RuntimeException | Error e) {
+            if (entry.closedByShutdown()) {
+                reason = CloseReason.SHUTDOWN;
+            } else {
+                reason = CloseReason.SERVER_ERROR;
+                log.warn("{} {}: service {} failed; closing the connection", worker, info.peer(),
+                        context.service().name(), e);
+            }
+        } finally {
+            connections.remove(entry);
+            Sockets.closeQuietly(channel);
+            context.stats().connectionClosed(info, reason);
+            release.run();
+        }
+    }
+
+    private CloseReason serveFramed(SocketChannel channel, InputStream in, FramedService service,
+                                    ConnectionInfo info, OpenConnections.Entry entry) throws IOException {
+        ServerConfig config = context.config();
+        WorkerStats worker = context.stats().worker(info.worker());
+        OutboundBuffer out = new OutboundBuffer(1024);
+        Conversation conversation = new Conversation(info, Framers.create(config.framing(), config.maxMessageBytes()),
+                service.newHandler(info), out, worker);
+        int maxBuffer = config.maxMessageBytes() + 2; // an unfinished message never exceeds the maximum
+        ByteBuffer buffer = ByteBuffer.allocate(Math.min(INITIAL_READ_BUFFER, maxBuffer)); // write mode
+        try {
+            while (true) {
+                if (!buffer.hasRemaining()) {
+                    buffer = grow(buffer, maxBuffer);
+                }
+                int n = in.read(buffer.array(), buffer.position(), buffer.remaining());
+                boolean endOfInput = n < 0;
+                if (n > 0) {
+                    buffer.position(buffer.position() + n);
+                    context.stats().bytesIn(n);
+                }
+                if (!entry.beginWork()) {
+                    return CloseReason.SHUTDOWN; // shutdown closed this idle connection as input arrived
+                }
+                buffer.flip();
+                conversation.receive(buffer, endOfInput);
+                buffer.compact();
+                if (out.pending() > 0) {
+                    context.stats().bytesOut(out.writeAll(channel));
+                    out.release();
+                }
+                if (conversation.isClosing()) {
+                    return conversation.closeReason();
+                }
+                if (buffer.position() == 0 && buffer.capacity() > INITIAL_READ_BUFFER) {
+                    buffer = ByteBuffer.allocate(INITIAL_READ_BUFFER);
+                }
+                if (!entry.endWork()) {
+                    return CloseReason.SHUTDOWN; // shutdown asked to close after the replies in hand
+                }
+            }
+        } finally {
+            conversation.closed();
+        }
+    }
+
+    private static ByteBuffer grow(ByteBuffer buffer, int max) {
+        int capacity = Math.min(max, buffer.capacity() * 2);
+        if (capacity <= buffer.capacity()) {
+            throw new IllegalStateException("read buffer full at " + buffer.capacity() + " bytes; the framer should have refused the message");
+        }
+        ByteBuffer bigger = ByteBuffer.allocate(capacity);
+        buffer.flip();
+        return bigger.put(buffer);
+    }
+
+    private CloseReason serveSession(Socket socket, SessionService service, ConnectionInfo info) throws IOException {
+        var stats = context.stats();
+        InputStream in = new FilterInputStream(socket.getInputStream()) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    stats.bytesIn(n);
+                }
+                return n;
+            }
+        };
+        OutputStream out = new FilterOutputStream(socket.getOutputStream()) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+                stats.bytesOut(len);
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                out.write(b);
+                stats.bytesOut(1);
+            }
+        };
+        service.serve(new Session() {
+            @Override
+            public ConnectionInfo info() {
+                return info;
+            }
+
+            @Override
+            public InputStream input() {
+                return in;
+            }
+
+            @Override
+            public OutputStream output() {
+                return out;
+            }
+        });
+        return CloseReason.SERVICE_CLOSED;
+    }
+}

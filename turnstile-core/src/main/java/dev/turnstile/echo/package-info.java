@@ -1,0 +1,2 @@
+/** The notes' service: echo each message back uppercased. */
+package dev.turnstile.echo;
