@@ -62,4 +62,26 @@ public record ModelOptions(Optional<Integer> workers, Optional<Integer> minWorke
     public Optional<String> extra(String key) {
         return Optional.ofNullable(extra.get(key));
     }
+
+    /**
+     * A model-specific whole number of at least 1, such as {@code max-connections}.
+     *
+     * @throws IllegalArgumentException naming the option, if it is not a number or below 1
+     */
+    public Optional<Integer> extraPositiveInt(String key) {
+        String value = extra.get(key);
+        if (value == null) {
+            return Optional.empty();
+        }
+        int n;
+        try {
+            n = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number (got '" + value + "')");
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException(key + " must be >= 1 (got " + n + ")");
+        }
+        return Optional.of(n);
+    }
 }

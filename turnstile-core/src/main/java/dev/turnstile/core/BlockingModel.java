@@ -92,13 +92,21 @@ public abstract class BlockingModel implements ServerModel {
      */
     protected final Thread startAcceptor(String name, ServerSocketChannel listener, Admission admission,
                                          Dispatcher dispatcher) {
-        AcceptLoop loop = new AcceptLoop(listener, admission, dispatcher,
-                socket -> context.stats().connectionRejected(Sockets.remote(socket).toString(), "rejected by " + name()),
-                this::failed);
-        Thread t = Thread.ofPlatform().name(name).unstarted(loop);
+        Thread t = Thread.ofPlatform().name(name).unstarted(newAcceptLoop(listener, admission, dispatcher));
         acceptors.add(t);
         t.start();
         return t;
+    }
+
+    /**
+     * An accept loop for a thread the subclass runs itself, such as a pool worker that accepts
+     * and then serves inline. Such threads are not interrupted when shutdown starts (they may be
+     * serving); closing the listener ends their loop, and {@link #stopWorkers} joins them.
+     */
+    protected final AcceptLoop newAcceptLoop(ServerSocketChannel listener, Admission admission, Dispatcher dispatcher) {
+        return new AcceptLoop(listener, admission, dispatcher,
+                socket -> context.stats().connectionRejected(Sockets.remote(socket).toString(), "rejected by " + name()),
+                this::failed);
     }
 
     /** The port number for thread names, such as {@code turnstile-acceptor-20446}. */
