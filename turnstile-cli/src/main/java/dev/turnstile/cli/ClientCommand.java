@@ -2,6 +2,7 @@ package dev.turnstile.cli;
 
 import dev.turnstile.api.Framing;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -18,22 +19,16 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", description = "Server port; default: ${DEFAULT-VALUE}.")
     int port = 20446;
 
-    @Option(names = "--clients", paramLabel = "N", description = "Concurrent clients; default: ${DEFAULT-VALUE}.")
-    int clients = 30;
-
-    @Option(names = "--messages", paramLabel = "N", description = "Messages per client; default: ${DEFAULT-VALUE}.")
-    int messages = 5;
-
-    @Option(names = "--think-max", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Longest random pause before each message; default: 3s.")
-    Duration thinkMax = Duration.ofSeconds(3);
+    @Mixin
+    ConversationOptions conversation = new ConversationOptions(30, 5, Duration.ofSeconds(3)); // the notes' 30 clients
 
     @Option(names = "--framing", paramLabel = "raw|line", description = "raw: bare words as the notes (default); line: newline-terminated.")
     Framing framing = Framing.RAW;
 
     @Override
     public Integer call() throws InterruptedException {
-        NotesClient.Summary summary = new NotesClient(host, port, clients, messages, thinkMax, framing, System.out).run();
+        NotesClient.Summary summary = new NotesClient(host, port, conversation.clients, conversation.messages,
+                conversation.thinkMax, framing, System.out).run();
         System.out.println(summary.line());
         return summary.ok() ? 0 : 1;
     }

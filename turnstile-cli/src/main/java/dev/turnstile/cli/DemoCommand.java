@@ -2,7 +2,6 @@ package dev.turnstile.cli;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
-import dev.turnstile.api.FramedService;
 import dev.turnstile.api.Framing;
 import dev.turnstile.api.PoolEvent;
 import dev.turnstile.api.ServerListener;
@@ -36,15 +35,8 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server = new ServerOptions();
 
-    @Option(names = "--clients", paramLabel = "N", description = "Concurrent clients; default: ${DEFAULT-VALUE}.")
-    int clients = 9;
-
-    @Option(names = "--messages", paramLabel = "N", description = "Messages per client; default: ${DEFAULT-VALUE}.")
-    int messages = 5;
-
-    @Option(names = "--think-max", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Longest random pause before each message; default: 1s.")
-    Duration thinkMax = Duration.ofSeconds(1);
+    @Mixin
+    ConversationOptions conversation = new ConversationOptions(9, 5, Duration.ofSeconds(1)); // about 10 s with 3 workers
 
     @Option(names = "--client-framing", paramLabel = "raw|line", description = "How the clients talk: raw as the notes (default) or line.")
     Framing clientFraming = Framing.RAW;
@@ -77,12 +69,13 @@ final class DemoCommand implements Callable<Integer> {
                 })
                 .start();
         out.printf("turnstile demo: model %s on %s:%d; %d clients x %d messages, pauses up to %d ms%n",
-                s.modelName(), s.address().getAddress().getHostAddress(), s.port(), clients, messages, thinkMax.toMillis());
+                s.modelName(), s.address().getAddress().getHostAddress(), s.port(), conversation.clients, conversation.messages,
+                conversation.thinkMax.toMillis());
         NotesClient.Summary summary;
         ShutdownReport report;
         try {
             summary = new NotesClient("127.0.0.1".equals(server.host) || "0.0.0.0".equals(server.host) ? "127.0.0.1" : server.host,
-                    s.port(), clients, messages, thinkMax, clientFraming, out).run();
+                    s.port(), conversation.clients, conversation.messages, conversation.thinkMax, clientFraming, out).run();
         } finally {
             report = s.stop(drain);
         }
@@ -100,10 +93,5 @@ final class DemoCommand implements Callable<Integer> {
         boolean ok = summary.ok() && report.clean();
         out.println(ok ? "result: OK" : "result: FAILED");
         return ok ? 0 : 1;
-    }
-
-    /** For tests: the service the demo runs is the notes' one, whatever is printed. */
-    static FramedService service(PrintStream out) {
-        return new TranscriptService(new EchoUppercase(), out);
     }
 }

@@ -33,14 +33,17 @@ class PoolModelsTest {
         }
     }
 
-    /** Connects, talks, closes and waits for the server to see the close, {@code n} times in a row. */
-    private static void sequentialConversations(RunningServer server, int n) {
+    /**
+     * Connects, talks, closes and waits for the server to see the close, {@code n} times in a
+     * row, while {@code held} other connections stay open.
+     */
+    private static void sequentialConversations(RunningServer server, int n, int held) {
         for (int i = 0; i < n; i++) {
             try (LineClient c = server.connect()) {
                 assertThat(c.ask("m" + i)).isEqualTo("M" + i);
             }
-            int closed = i + 1;
-            server.await(closed + " closed", Duration.ofSeconds(5), s -> s.closed() == closed && s.active() == 0);
+            long closed = i + 1;
+            server.await(closed + " closed", Duration.ofSeconds(5), s -> s.closed() == closed && s.active() == held);
         }
     }
 
@@ -53,7 +56,7 @@ class PoolModelsTest {
         Assignments seen = new Assignments();
         try (RunningServer server = RunningServer.start("thread-pool-handoff",
                 ModelOptions.none().withWorkers(3).withPolicy(policy), b -> b.listener(seen))) {
-            sequentialConversations(server, 4);
+            sequentialConversations(server, 4, 0);
             assertThat(seen.workers).containsExactly(expected.split(" "));
         }
     }
@@ -65,7 +68,7 @@ class PoolModelsTest {
                 ModelOptions.none().withWorkers(2).withPolicy("least-served"), b -> b.listener(seen));
              LineClient held = server.connect()) {
             assertThat(held.ask("hold worker-1")).isEqualTo("HOLD WORKER-1");
-            sequentialConversationsWhileOneIsHeld(server, 2); // both go to worker-2
+            sequentialConversations(server, 2, 1); // both go to worker-2
             held.close();
             server.await("held closed", Duration.ofSeconds(5), s -> s.active() == 0);
             try (LineClient next = server.connect()) {
@@ -73,16 +76,6 @@ class PoolModelsTest {
             }
             // worker-1 served 1, worker-2 served 2: the next goes to worker-1
             assertThat(seen.workers).containsExactly("worker-1", "worker-2", "worker-2", "worker-1");
-        }
-    }
-
-    private static void sequentialConversationsWhileOneIsHeld(RunningServer server, int n) {
-        for (int i = 0; i < n; i++) {
-            try (LineClient c = server.connect()) {
-                assertThat(c.ask("m" + i)).isEqualTo("M" + i);
-            }
-            long closed = i + 1;
-            server.await(closed + " closed", Duration.ofSeconds(5), s -> s.closed() == closed && s.active() == 1);
         }
     }
 
