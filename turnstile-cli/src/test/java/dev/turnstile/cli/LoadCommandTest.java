@@ -9,10 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,31 +19,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(60)
 class LoadCommandTest {
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
+    private CapturedStreams streams;
 
     @BeforeEach
     void capture() {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        streams = CapturedStreams.capture();
     }
 
     @AfterEach
     void restore() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
+        streams.close();
     }
 
     private String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return streams.out();
     }
 
     private String err() {
-        return err.toString(StandardCharsets.UTF_8);
+        return streams.err();
     }
 
     @Test
