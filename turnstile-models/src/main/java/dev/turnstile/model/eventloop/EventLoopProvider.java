@@ -10,10 +10,9 @@ public final class EventLoopProvider implements ModelProvider {
 
     /** The options every loop model reads, as the command line spells them. */
     static final List<String> LOOP_OPTIONS = List.of(
-            "--idle-timeout D",
-            "--high-water BYTES (default " + LoopSettings.DEFAULT_HIGH_WATER_BYTES + "; stop reading a connection with more unsent)",
-            "--low-water BYTES (default " + LoopSettings.DEFAULT_LOW_WATER_BYTES + "; read it again at or below)",
-            "--slow-callback-ms MS (default " + LoopSettings.DEFAULT_SLOW_CALLBACK.toMillis() + "; warn when a handler holds a loop longer)");
+            "--high-water BYTES (default " + LoopSettings.DEFAULT_HIGH_WATER_BYTES + ")",
+            "--low-water BYTES (default " + LoopSettings.DEFAULT_LOW_WATER_BYTES + ")",
+            "--slow-callback D (default " + LoopSettings.DEFAULT_SLOW_CALLBACK.toMillis() + "ms)");
 
     @Override
     public String name() {

@@ -61,7 +61,7 @@ public record LoopSettings(String name, int loops, AcceptMode accept, int worker
 
     /**
      * Settings from command-line options: {@code --loops N}, {@code --accept MODE},
-     * {@code --high-water BYTES}, {@code --low-water BYTES}, {@code --slow-callback-ms MS}; the
+     * {@code --high-water BYTES}, {@code --low-water BYTES}, {@code --slow-callback D} (given as the extra {@code slow-callback-ms}); the
      * caller supplies the loop and worker counts it read itself.
      */
     static LoopSettings from(String name, int loops, AcceptMode defaultAccept, int workers, ModelOptions options) {

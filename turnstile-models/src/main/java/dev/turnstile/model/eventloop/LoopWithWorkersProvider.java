@@ -24,7 +24,7 @@ public final class LoopWithWorkersProvider implements ModelProvider {
     @Override
     public List<String> options() {
         List<String> all = new ArrayList<>(List.of(
-                "--workers N (default " + DEFAULT_WORKERS + "; handler threads)",
+                "--workers N (default " + DEFAULT_WORKERS + ")",
                 "--loops N (default: processors)",
                 "--accept reuse-port|round-robin (default " + MultiLoopProvider.DEFAULT_ACCEPT.cliName() + ")"));
         all.addAll(EventLoopProvider.LOOP_OPTIONS);

@@ -25,7 +25,7 @@ public final class MultiLoopProvider implements ModelProvider {
     @Override
     public List<String> options() {
         List<String> all = new ArrayList<>(List.of(
-                "--loops N (default: processors; --workers N is taken as the loop count too)",
+                "--loops N or --workers N (default: processors)",
                 "--accept reuse-port|round-robin (default " + DEFAULT_ACCEPT.cliName() + ")"));
         all.addAll(EventLoopProvider.LOOP_OPTIONS);
         return all;
