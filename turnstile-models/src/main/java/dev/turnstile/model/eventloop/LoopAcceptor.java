@@ -38,6 +38,7 @@ final class LoopAcceptor {
     private final SelectorGroup group;
     private final Backoff backoff = new Backoff();
     private long resumeAt = NOT_PAUSED; // loop thread only: the loop's clock when OP_ACCEPT comes back
+    private volatile long failures;     // written by the loop thread only
 
     LoopAcceptor(SelectorLoop loop, ServerSocketChannel listener, SelectionKey key, Supplier<SelectorLoop> placement,
                  SelectorGroup group) {
@@ -74,10 +75,16 @@ final class LoopAcceptor {
     }
 
     private void pause(IOException e) {
+        failures = failures + 1; // single writer
         Duration delay = backoff.next();
         log.warn("{}: accept failed: {}; not accepting for {} ms", loop.name(), e.toString(), delay.toMillis());
         key.interestOps(0);
         resumeAt = loop.now() + delay.toNanos();
+    }
+
+    /** Accepts that failed (other than on a closed listener), in all. Any thread. */
+    long failures() {
+        return failures;
     }
 
     boolean paused() {

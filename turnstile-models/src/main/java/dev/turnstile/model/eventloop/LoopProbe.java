@@ -9,6 +9,8 @@ package dev.turnstile.model.eventloop;
  * @param unsentBytes    reply bytes held for all its connections
  * @param maxUnsentBytes the most reply bytes held for one connection
  * @param stalls         handler calls that held the loop longer than the slow-callback threshold, in all
+ * @param acceptFailures accepts on this loop that failed and paused accepting, in all
  */
-record LoopProbe(String loop, int connections, int readPaused, long unsentBytes, long maxUnsentBytes, long stalls) {
+record LoopProbe(String loop, int connections, int readPaused, long unsentBytes, long maxUnsentBytes, long stalls,
+                 long acceptFailures) {
 }

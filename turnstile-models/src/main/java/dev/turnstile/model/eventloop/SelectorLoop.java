@@ -356,7 +356,8 @@ final class SelectorLoop implements Runnable {
             unsent[0] += c.unsentBytes();
             unsent[1] = Math.max(unsent[1], c.unsentBytes());
         });
-        return new LoopProbe(name, connections.size(), paused[0], unsent[0], unsent[1], stalls.stalls());
+        return new LoopProbe(name, connections.size(), paused[0], unsent[0], unsent[1], stalls.stalls(),
+                acceptor == null ? 0 : acceptor.failures());
     }
 
     // ---- For connections -----------------------------------------------------------------------
