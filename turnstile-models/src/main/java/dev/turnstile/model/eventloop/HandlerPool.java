@@ -61,7 +61,9 @@ final class HandlerPool {
             awaitTermination(Instant.now().plusSeconds(1));
         }
         List<String> stuck = new ArrayList<>();
+        Instant exitDeadline = Instant.now().plusSeconds(1); // a terminated pool's threads are still on their way out
         for (Thread t : threads) {
+            join(t, exitDeadline);
             if (t.isAlive()) {
                 StringBuilder sb = new StringBuilder(t.getName()).append(" did not stop; interrupted at:");
                 for (StackTraceElement frame : t.getStackTrace()) {
@@ -71,6 +73,17 @@ final class HandlerPool {
             }
         }
         return stuck;
+    }
+
+    private static void join(Thread t, Instant deadline) {
+        long ms = Duration.between(Instant.now(), deadline).toMillis();
+        try {
+            if (ms > 0) {
+                t.join(ms);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private boolean awaitTermination(Instant deadline) {
