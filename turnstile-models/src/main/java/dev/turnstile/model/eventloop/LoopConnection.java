@@ -37,15 +37,15 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p><b>Memory.</b> An idle connection holds this object, its conversation and framer, and the
  * JDK's channel and key. Bytes are held only while needed: {@code inbound} while a message is
- * unfinished, {@code outbound} while a write was partial, {@code jobReplies} while a worker
- * answers. On the loop, reads go into the loop's shared read buffer and replies into its shared
+ * unfinished, {@code outbound} while a write was partial, a {@link WorkerBatch}'s replies while a
+ * worker answers. On the loop, reads go into the loop's shared read buffer and replies into its shared
  * staging buffer; in the steady state of whole messages answered at once nothing is allocated.
  *
  * <p><b>Thread-safety.</b> Loop thread only, except during a job: from {@link #submit} until the
  * loop takes the completion ({@link #jobDone}), the worker owns {@code inbound}, the conversation
- * and {@code jobReplies}; the executor's hand-off and the loop's completion queue order the two.
+ * and the batch; the executor's hand-off and the loop's completion queue order the two.
  */
-final class LoopConnection implements Outbound, Runnable {
+final class LoopConnection implements Outbound {
 
     private static final Logger log = LoggerFactory.getLogger(LoopConnection.class);
 
@@ -59,10 +59,7 @@ final class LoopConnection implements Outbound, Runnable {
     private final Conversation conversation;
     private ByteBuffer inbound;                 // loop thread (worker during a job); write mode; null: no unfinished message
     private OutboundBuffer outbound;            // loop thread only; null: every reply sent
-    private OutboundBuffer jobReplies;          // the worker's during a job, then the loop's; null otherwise
-    private boolean jobEndOfInput;              // set by the loop before submit, read by the worker
-    private Throwable jobFailure;               // set by the worker, read by the loop after the completion
-    private volatile Thread jobThread;          // the worker running the job, for shutdown reports
+    private WorkerBatch batch;                  // loop-with-workers: made on the first batch, then reused
     private int state;                          // loop thread only
     private int interest;                       // loop thread only: what key.interestOps() was last set to
     long lastActive;                            // loop thread only: the loop's clock at the last progress
@@ -258,7 +255,7 @@ final class LoopConnection implements Outbound, Runnable {
     @Override
     public void put(ByteBuffer bytes) {
         if (!loop.handlersOnLoop()) {
-            jobReplies().put(bytes);
+            batch.replies().put(bytes);
             return;
         }
         if (outbound == null) {
@@ -275,7 +272,7 @@ final class LoopConnection implements Outbound, Runnable {
     @Override
     public void put(byte b) {
         if (!loop.handlersOnLoop()) {
-            jobReplies().put(b);
+            batch.replies().put(b);
             return;
         }
         if (outbound == null) {
@@ -292,7 +289,7 @@ final class LoopConnection implements Outbound, Runnable {
     @Override
     public int pending() {
         if (!loop.handlersOnLoop()) {
-            return jobReplies == null ? 0 : jobReplies.pending();
+            return batch.pendingReplies();
         }
         return outbound != null ? outbound.pending() : loop.replyBuffer().position();
     }
@@ -303,13 +300,6 @@ final class LoopConnection implements Outbound, Runnable {
         staged.flip();
         outbound.put(staged);
         staged.clear();
-    }
-
-    private OutboundBuffer jobReplies() {
-        if (jobReplies == null) {
-            jobReplies = new OutboundBuffer(MIN_BUFFER);
-        }
-        return jobReplies;
     }
 
     // ---- Handlers on workers -----------------------------------------------------------------
@@ -326,44 +316,36 @@ final class LoopConnection implements Outbound, Runnable {
         } else {
             inbound.compact(); // back to write mode, as the worker expects
         }
-        jobEndOfInput = endOfInput;
+        if (batch == null) {
+            batch = new WorkerBatch(this, loop);
+        }
+        batch.prepare(endOfInput);
         state |= JOB;
         settle();
         try {
-            loop.handlers().execute(this);
+            loop.handlers().execute(batch);
         } catch (RejectedExecutionException e) { // the pool is stopping: so is the server
             state &= ~JOB;
             close(CloseReason.SHUTDOWN);
         }
     }
 
-    /** A worker's job: decode and answer one batch of input; then give the connection back to its loop. */
-    @Override
-    public void run() {
-        jobThread = Thread.currentThread();
-        try {
-            ByteBuffer in = inbound.flip();
-            conversation.receive(in, jobEndOfInput);
-            if (in.hasRemaining()) {
-                in.compact();
-            } else {
-                inbound = null;
-            }
-        } catch (RuntimeException | Error e) {
-            jobFailure = e;
-        } finally {
-            jobThread = null;
-            loop.jobDone(this);
+    /** On the worker running this connection's batch: decode and answer what was read. */
+    void receiveOnWorker(boolean endOfInput) {
+        ByteBuffer in = inbound.flip();
+        conversation.receive(in, endOfInput);
+        if (in.hasRemaining()) {
+            in.compact();
+        } else {
+            inbound = null;
         }
     }
 
     /** On the loop, once the worker is done: write its replies and read again. */
     void jobDone() {
         state &= ~JOB;
-        OutboundBuffer replies = jobReplies;
-        Throwable failure = jobFailure;
-        jobReplies = null;
-        jobFailure = null;
+        OutboundBuffer replies = batch.takeReplies();
+        Throwable failure = batch.takeFailure();
         if (closed()) {
             inbound = null;
             conversation.closed(); // deferred by close() while the worker held the handler
@@ -424,7 +406,7 @@ final class LoopConnection implements Outbound, Runnable {
     String forceClose() {
         StringBuilder sb = new StringBuilder("connection ").append(info().id()).append(" from ").append(info().peer())
                 .append(" on ").append(loop.name()).append(": ");
-        Thread worker = jobThread;
+        Thread worker = batch == null ? null : batch.thread();
         if ((state & JOB) != 0 && worker != null) {
             sb.append("handler still running on ").append(worker.getName()).append("; interrupted and closed at:");
             for (StackTraceElement frame : worker.getStackTrace()) {
