@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -177,10 +178,14 @@ final class SelectorLoop implements Runnable {
 
     private void onReady(SelectionKey key) {
         Object attachment = key.attachment();
-        if (attachment instanceof LoopConnection c) {
-            c.onReady(key.readyOps());
-        } else if (attachment instanceof LoopAcceptor a) {
-            a.onAcceptable();
+        try {
+            if (attachment instanceof LoopConnection c) {
+                c.onReady(key.readyOps());
+            } else if (attachment instanceof LoopAcceptor a) {
+                a.onAcceptable();
+            }
+        } catch (CancelledKeyException e) {
+            // closed from another thread (a forced stop) after the selector saw it ready: nothing to serve
         }
     }
 
@@ -278,8 +283,8 @@ final class SelectorLoop implements Runnable {
             socket.configureBlocking(false);
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             key = socket.register(selector, SelectionKey.OP_READ);
-        } catch (IOException e) {
-            refuse(socket, "could not register: " + e.getMessage());
+        } catch (IOException | RuntimeException e) { // reset before we got to it, or the loop is closing
+            refuse(socket, "could not register: " + e);
             return;
         }
         ServerConfig config = context.config();
