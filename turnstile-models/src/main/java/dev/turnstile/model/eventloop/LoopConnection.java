@@ -404,20 +404,17 @@ final class LoopConnection implements Outbound {
      * and says who this was and what it was doing, for the shutdown report.
      */
     String forceClose() {
-        StringBuilder sb = new StringBuilder("connection ").append(info().id()).append(" from ").append(info().peer())
-                .append(" on ").append(loop.name()).append(": ");
+        String who = "connection " + info().id() + " from " + info().peer() + " on " + loop.name() + ": ";
         Thread worker = batch == null ? null : batch.thread();
+        String what;
         if ((state & JOB) != 0 && worker != null) {
-            sb.append("handler still running on ").append(worker.getName()).append("; interrupted and closed at:");
-            for (StackTraceElement frame : worker.getStackTrace()) {
-                sb.append("\n\tat ").append(frame);
-            }
+            what = Stragglers.describe(who + "handler still running on " + worker.getName() + "; interrupted and closed", worker);
             worker.interrupt();
         } else {
-            sb.append(unsentBytes()).append(" reply bytes unsent; closed");
+            what = who + unsentBytes() + " reply bytes unsent; closed";
         }
         close(CloseReason.SHUTDOWN);
-        return sb.toString();
+        return what;
     }
 
     private void peerGone(IOException e) {
