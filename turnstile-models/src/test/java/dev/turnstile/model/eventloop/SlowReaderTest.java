@@ -66,7 +66,7 @@ class SlowReaderTest {
             }
             LoopProbe later = model.group().probe(Duration.ofSeconds(5)).getFirst();
             assertThat(later.readPaused()).as("still not read").isEqualTo(1);
-            assertThat(later.maxUnsentBytes()).isEqualTo(probe.maxUnsentBytes());
+            assertThat(later.maxUnsentBytes()).isLessThanOrEqualTo(HIGH_WATER + SelectorLoop.READ_BUFFER_BYTES);
 
             // Now read: reading resumes below the low-water mark and every reply arrives, in order.
             slow.configureBlocking(true);
