@@ -143,7 +143,8 @@ final class SelectorLoop implements Runnable {
             log.error("{} died; closing its connections", name, e);
         } finally {
             exiting = true;
-            connections.forEachSnapshot(c -> c.close(CloseReason.SHUTDOWN));
+            CloseReason reason = fatal == null ? CloseReason.SHUTDOWN : CloseReason.SERVER_ERROR;
+            connections.forEachSnapshot(c -> c.close(reason));
             ended = true;
             runTasks(); // adoptions posted meanwhile are refused by register()
             reportBytes();
@@ -173,7 +174,7 @@ final class SelectorLoop implements Runnable {
         if (acceptor != null && acceptor.paused()) {
             deadline = Math.min(deadline, acceptor.resumeAt());
         }
-        return Math.max(1, (deadline - now + 999_999) / 1_000_000);
+        return Math.max(1, (deadline - System.nanoTime() + 999_999) / 1_000_000);
     }
 
     private void onReady(SelectionKey key) {
