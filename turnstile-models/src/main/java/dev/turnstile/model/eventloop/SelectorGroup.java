@@ -25,7 +25,7 @@ import java.util.function.Function;
  * and the shutdown steps sent to every loop.
  *
  * <p><b>Open count.</b> A connection counts from accept (before it reaches its loop, so one in
- * transit is not missed) until its close is reported.
+ * transit is not missed) until its socket is closed (after any lingering to let replies out).
  * <p><b>Stuck loops.</b> Steps are run on each loop and waited for until a deadline; a loop that
  * does not answer is stuck in a handler. Forcing interrupts it (which makes it exit once the
  * handler returns) and closes its sockets from outside, and the report names it with its stack.
