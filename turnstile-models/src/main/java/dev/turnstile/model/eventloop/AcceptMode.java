@@ -6,13 +6,15 @@ import java.util.Locale;
 public enum AcceptMode {
     /**
      * One listening socket, registered on the first loop, which accepts and hands each socket to
-     * the loops in turn (itself included). Spreads connections evenly whatever their addresses.
+     * the loops in turn (itself included). Spreads connections evenly whatever their addresses;
+     * while a handler holds the first loop, nobody accepts.
      */
     ROUND_ROBIN,
     /**
      * One SO_REUSEPORT listening socket per loop, each accepted by its own loop; the kernel
      * spreads new connections over them by a hash of the addresses. No hand-off between threads,
-     * but the spread is only even on average.
+     * but the spread is only even on average, and while a handler holds a loop, the connections
+     * the kernel gave its socket wait in that socket's backlog.
      */
     REUSE_PORT;
 

@@ -63,27 +63,11 @@ final class HandlerPool {
         List<String> stuck = new ArrayList<>();
         Instant exitDeadline = Instant.now().plusSeconds(1); // a terminated pool's threads are still on their way out
         for (Thread t : threads) {
-            join(t, exitDeadline);
-            if (t.isAlive()) {
-                StringBuilder sb = new StringBuilder(t.getName()).append(" did not stop; interrupted at:");
-                for (StackTraceElement frame : t.getStackTrace()) {
-                    sb.append("\n\tat ").append(frame);
-                }
-                stuck.add(sb.toString());
+            if (!Stragglers.joinUntil(t, exitDeadline)) {
+                stuck.add(Stragglers.describe(t.getName() + " did not stop; interrupted", t));
             }
         }
         return stuck;
-    }
-
-    private static void join(Thread t, Instant deadline) {
-        long ms = Duration.between(Instant.now(), deadline).toMillis();
-        try {
-            if (ms > 0) {
-                t.join(ms);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private boolean awaitTermination(Instant deadline) {

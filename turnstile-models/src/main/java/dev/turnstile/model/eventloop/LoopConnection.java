@@ -30,7 +30,12 @@ import java.util.concurrent.RejectedExecutionException;
  *     low-water mark (with workers: until they are all sent).</li>
  * <li>JOB: a batch of input is with a worker; not read and never timed out until it returns.</li>
  * <li>STOPPING: shutdown asked to close once the replies in hand are written.</li>
- * <li>CLOSED: the socket is closed and the close is reported; nothing more happens.</li>
+ * <li>CLOSED: the conversation is over and the close is reported; nothing more is read for it.</li>
+ * <li>LINGER: closed, but the peer may still be sending, so our output is shut (the kernel sends
+ *     the replies it holds, then FIN) and its input is discarded until it closes or the linger
+ *     time ends. Closing with unread input would send a reset instead, and the kernel would drop
+ *     replies it had not delivered yet.</li>
+ * <li>RELEASED: the socket is closed and the loop has forgotten the connection.</li>
  * </ul>
  * The interest set follows from them in {@link #settle}: OP_WRITE while replies are unsent, OP_READ
  * while none of EOF, PAUSED, JOB, STOPPING holds and the conversation is not closing.
@@ -49,8 +54,10 @@ final class LoopConnection implements Outbound {
 
     private static final Logger log = LoggerFactory.getLogger(LoopConnection.class);
 
-    private static final int EOF = 1, PAUSED = 2, JOB = 4, STOPPING = 8, CLOSED = 16;
+    private static final int EOF = 1, PAUSED = 2, JOB = 4, STOPPING = 8, CLOSED = 16, LINGER = 32, RELEASED = 64;
     private static final int MIN_BUFFER = 1024;
+    /** The longest a closed connection lingers to let its replies out (never longer than the idle timeout). */
+    private static final long LINGER_NANOS = 2_000_000_000L;
 
     private final SelectorLoop loop;
     private final SocketChannel channel;
@@ -82,6 +89,10 @@ final class LoopConnection implements Outbound {
 
     /** The loop saw readiness for this connection. Sorts its own failures; never throws. */
     void onReady(int readyOps) {
+        if ((state & LINGER) != 0) {
+            discardInput();
+            return;
+        }
         try {
             if ((readyOps & SelectionKey.OP_WRITE) != 0 && outbound != null) {
                 writePending();
@@ -224,7 +235,7 @@ final class LoopConnection implements Outbound {
         boolean job = (state & JOB) != 0;
         boolean closing = conversation.isClosing() || (state & (EOF | STOPPING)) != 0;
         if (closing && !job && pending == 0) {
-            close(closeReason());
+            finish(closeReason());
             return;
         }
         if (pending > loop.highWaterBytes() || (pending > 0 && !loop.handlersOnLoop())) {
@@ -236,6 +247,10 @@ final class LoopConnection implements Outbound {
         if (!closing && !job && (state & PAUSED) == 0) {
             want |= SelectionKey.OP_READ;
         }
+        interest(want);
+    }
+
+    private void interest(int want) {
         if (want != interest) {
             key.interestOps(want);
             interest = want;
@@ -370,9 +385,16 @@ final class LoopConnection implements Outbound {
 
     // ---- Ends --------------------------------------------------------------------------------
 
-    /** Closes if nothing has happened on this connection for {@code idleNanos}; a worker's batch counts as activity. */
+    /**
+     * Closes if nothing has happened on this connection for {@code idleNanos} (a worker's batch
+     * counts as activity); lets a lingering one go after the linger time.
+     */
     void expireIfIdle(long now, long idleNanos) {
-        if ((state & JOB) == 0 && now - lastActive >= idleNanos) {
+        if ((state & LINGER) != 0) {
+            if (now - lastActive >= Math.min(LINGER_NANOS, idleNanos)) {
+                release();
+            }
+        } else if ((state & JOB) == 0 && now - lastActive >= idleNanos) {
             log.debug("{} {}: idle; closing", loop.name(), info().peer());
             close(CloseReason.IDLE_TIMEOUT);
         }
@@ -399,25 +421,27 @@ final class LoopConnection implements Outbound {
         return (state & PAUSED) != 0;
     }
 
+    /** True once shutdown asked it to close after the replies in hand. */
+    boolean stopping() {
+        return (state & STOPPING) != 0;
+    }
+
     /**
      * Shutdown's last resort: closes now, interrupting the worker if a handler is still running,
      * and says who this was and what it was doing, for the shutdown report.
      */
     String forceClose() {
-        StringBuilder sb = new StringBuilder("connection ").append(info().id()).append(" from ").append(info().peer())
-                .append(" on ").append(loop.name()).append(": ");
+        String who = "connection " + info().id() + " from " + info().peer() + " on " + loop.name() + ": ";
         Thread worker = batch == null ? null : batch.thread();
+        String what;
         if ((state & JOB) != 0 && worker != null) {
-            sb.append("handler still running on ").append(worker.getName()).append("; interrupted and closed at:");
-            for (StackTraceElement frame : worker.getStackTrace()) {
-                sb.append("\n\tat ").append(frame);
-            }
+            what = Stragglers.describe(who + "handler still running on " + worker.getName() + "; interrupted and closed", worker);
             worker.interrupt();
         } else {
-            sb.append(unsentBytes()).append(" reply bytes unsent; closed");
+            what = who + unsentBytes() + " reply bytes unsent; closed";
         }
         close(CloseReason.SHUTDOWN);
-        return sb.toString();
+        return what;
     }
 
     private void peerGone(IOException e) {
@@ -440,19 +464,78 @@ final class LoopConnection implements Outbound {
         return (state & CLOSED) != 0;
     }
 
-    /** Closes the socket and reports it; the handler hears of it now, or when its worker returns. Idempotent. */
-    void close(CloseReason reason) {
-        if (closed()) {
+    /** True while closed but still letting the replies out; see LINGER. */
+    boolean lingering() {
+        return (state & LINGER) != 0;
+    }
+
+    /**
+     * The polite end, once every reply is with the kernel: if the peer has shut its output, close;
+     * else report the close, shut our output and linger (see LINGER).
+     */
+    private void finish(CloseReason reason) {
+        if ((state & EOF) != 0) {
+            close(reason);
             return;
         }
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            close(reason);
+            return;
+        }
+        report(reason);
+        state |= LINGER;
+        lastActive = loop.now();
+        interest(SelectionKey.OP_READ);
+    }
+
+    /** Lingering: reads and drops what the peer still sends; lets go at its end of stream. */
+    private void discardInput() {
+        ByteBuffer shared = loop.readBuffer();
+        shared.clear();
+        try {
+            int n = channel.read(shared);
+            if (n < 0) {
+                release();
+            } else {
+                loop.countRead(n);
+            }
+        } catch (IOException e) {
+            release(); // the peer reset: it has what it is going to get
+        }
+    }
+
+    /**
+     * Closes now and reports it, unless already reported (a lingering connection is just let go);
+     * the handler hears of it now, or when its worker returns. Idempotent.
+     */
+    void close(CloseReason reason) {
+        if (!closed()) {
+            report(reason);
+        }
+        release();
+    }
+
+    /** The conversation is over: count the close and tell the handler (after its worker, if one holds it). */
+    private void report(CloseReason reason) {
         state |= CLOSED;
-        key.cancel();
-        Sockets.closeQuietly(channel);
         outbound = null;
-        loop.closed(this, reason);
+        loop.reportClosed(this, reason);
         if ((state & JOB) == 0) {
             inbound = null;
             conversation.closed();
         }
+    }
+
+    /** Closes the socket and leaves the loop. */
+    private void release() {
+        if ((state & RELEASED) != 0) {
+            return;
+        }
+        state |= RELEASED;
+        key.cancel();
+        Sockets.closeQuietly(channel);
+        loop.forget(this);
     }
 }

@@ -25,7 +25,7 @@ import java.util.function.Function;
  * and the shutdown steps sent to every loop.
  *
  * <p><b>Open count.</b> A connection counts from accept (before it reaches its loop, so one in
- * transit is not missed) until its close is reported.
+ * transit is not missed) until its socket is closed (after any lingering to let replies out).
  * <p><b>Stuck loops.</b> Steps are run on each loop and waited for until a deadline; a loop that
  * does not answer is stuck in a handler. Forcing interrupts it (which makes it exit once the
  * handler returns) and closes its sockets from outside, and the report names it with its stack.
@@ -173,15 +173,7 @@ final class SelectorGroup {
         }
         List<String> stragglers = new ArrayList<>();
         for (SelectorLoop loop : loops) {
-            long ms = Duration.between(Instant.now(), deadline).toMillis();
-            try {
-                if (ms > 0) {
-                    loop.thread().join(Duration.ofMillis(ms));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (loop.thread().isAlive()) {
+            if (!Stragglers.joinUntil(loop.thread(), deadline)) {
                 stragglers.add(describeStuck(loop, "did not stop"));
                 loop.thread().interrupt();
             }
@@ -239,12 +231,8 @@ final class SelectorGroup {
     }
 
     private static String describeStuck(SelectorLoop loop, String what) {
-        StringBuilder sb = new StringBuilder(loop.name()).append(" (").append(loop.thread().getName()).append(") ")
-                .append(what).append(", with ").append(loop.openConnections()).append(" connections, at:");
-        for (StackTraceElement frame : loop.thread().getStackTrace()) {
-            sb.append("\n\tat ").append(frame);
-        }
-        return sb.toString();
+        return Stragglers.describe(loop.name() + " (" + loop.thread().getName() + ") " + what + ", with "
+                + loop.openConnections() + " connections", loop.thread());
     }
 
     /**

@@ -143,7 +143,8 @@ final class SelectorLoop implements Runnable {
             log.error("{} died; closing its connections", name, e);
         } finally {
             exiting = true;
-            connections.forEachSnapshot(c -> c.close(CloseReason.SHUTDOWN));
+            CloseReason reason = fatal == null ? CloseReason.SHUTDOWN : CloseReason.SERVER_ERROR;
+            connections.forEachSnapshot(c -> c.close(reason));
             ended = true;
             runTasks(); // adoptions posted meanwhile are refused by register()
             reportBytes();
@@ -173,7 +174,7 @@ final class SelectorLoop implements Runnable {
         if (acceptor != null && acceptor.paused()) {
             deadline = Math.min(deadline, acceptor.resumeAt());
         }
-        return Math.max(1, (deadline - now + 999_999) / 1_000_000);
+        return Math.max(1, (deadline - System.nanoTime() + 999_999) / 1_000_000);
     }
 
     private void onReady(SelectionKey key) {
@@ -314,11 +315,18 @@ final class SelectorLoop implements Runnable {
         group.closed();
     }
 
-    /** Called by a connection as it closes: forget it and report. */
-    void closed(LoopConnection c, CloseReason reason) {
+    /** Called by a connection whose conversation is over (its socket may linger a little longer). */
+    void reportClosed(LoopConnection c, CloseReason reason) {
+        context.stats().connectionClosed(c.info(), reason);
+    }
+
+    /**
+     * Called by a connection as its socket closes. Shutdown waits for this, not for the report, so
+     * that a lingering connection's replies get out before the loop ends.
+     */
+    void forget(LoopConnection c) {
         connections.remove(c);
         open = connections.size();
-        context.stats().connectionClosed(c.info(), reason);
         group.closed();
     }
 
@@ -328,6 +336,10 @@ final class SelectorLoop implements Runnable {
     int closeIdleAndFlagBusy() {
         int[] touched = {0};
         connections.forEachSnapshot(c -> {
+            if (c.lingering()) {
+                c.close(CloseReason.SHUTDOWN); // already counted as closed: only lets go of the socket
+                return;
+            }
             touched[0]++;
             if (c.busy()) {
                 c.stopAfterReplies();
@@ -341,7 +353,13 @@ final class SelectorLoop implements Runnable {
     /** Closes every connection left, describing each for the report. */
     List<String> forceAll() {
         List<String> forced = new ArrayList<>();
-        connections.forEachSnapshot(c -> forced.add(c.forceClose()));
+        connections.forEachSnapshot(c -> {
+            if (c.lingering()) {
+                c.close(CloseReason.SHUTDOWN);
+            } else {
+                forced.add(c.forceClose());
+            }
+        });
         return forced;
     }
 
@@ -352,16 +370,19 @@ final class SelectorLoop implements Runnable {
 
     /** What the loop holds now, for tests and diagnostics. */
     LoopProbe probe() {
-        int[] paused = {0};
-        long[] unsent = {0, 0};
+        int[] counts = {0, 0}; // read paused, stopping
+        long[] unsent = {0, 0}; // all, most for one connection
         connections.forEachSnapshot(c -> {
             if (c.readPaused()) {
-                paused[0]++;
+                counts[0]++;
+            }
+            if (c.stopping()) {
+                counts[1]++;
             }
             unsent[0] += c.unsentBytes();
             unsent[1] = Math.max(unsent[1], c.unsentBytes());
         });
-        return new LoopProbe(name, connections.size(), paused[0], unsent[0], unsent[1], stalls.stalls(),
+        return new LoopProbe(name, connections.size(), counts[0], counts[1], unsent[0], unsent[1], stalls.stalls(),
                 acceptor == null ? 0 : acceptor.failures());
     }
 

@@ -60,7 +60,7 @@ class EventLoopTest {
             other.send("during\n"); // waits in the kernel while the loop is held
             assertEquals("SLOW", blocker.readLine());
             assertEquals("DURING", other.readLine());
-            assertThat(model.group().stalls()).isEqualTo(1);
+            assertThat(model.group().stalls()).as("calls that held the loop past 50 ms").isPositive();
             assertEquals("AFTER", other.ask("after"));
         }
     }

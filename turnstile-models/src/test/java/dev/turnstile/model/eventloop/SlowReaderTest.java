@@ -1,6 +1,7 @@
 package dev.turnstile.model.eventloop;
 
 import dev.turnstile.api.ModelOptions;
+import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.core.Server;
 import dev.turnstile.echo.EchoUppercase;
 import org.junit.jupiter.api.Test;
@@ -32,32 +33,17 @@ class SlowReaderTest {
     private static final int HIGH_WATER = 64 * 1024;
     private static final int LINE = 100;
 
+    private static LoopModel eventLoop() {
+        return EventLoopTest.eventLoop(ModelOptions.none()
+                .with("high-water", String.valueOf(HIGH_WATER)).with("low-water", String.valueOf(HIGH_WATER / 4)));
+    }
+
     @Test
     void slowReaderStopsBeingReadWhileOthersAreServedAndLosesNoReply() throws Exception {
-        LoopModel model = EventLoopTest.eventLoop(ModelOptions.none()
-                .with("high-water", String.valueOf(HIGH_WATER)).with("low-water", String.valueOf(HIGH_WATER / 4)));
+        LoopModel model = eventLoop();
         try (Server server = EventLoopTest.start(model, new EchoUppercase(), Duration.ofMinutes(1));
-             SocketChannel slow = SocketChannel.open()) {
-            slow.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
-            slow.connect(new InetSocketAddress("127.0.0.1", server.port()));
-            slow.configureBlocking(false);
-
-            ByteBuffer line = ByteBuffer.wrap(("x".repeat(LINE - 1) + "\n").getBytes(StandardCharsets.US_ASCII));
-            long sent = 0;
-            LoopProbe probe = null;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (probe == null || probe.readPaused() == 0) {
-                if (System.nanoTime() - deadline > 0) {
-                    fail("the server never stopped reading the slow connection; sent " + sent + " lines");
-                }
-                if (slow.write(line) == 0) { // every buffer on the way is full: is it because the loop paused?
-                    probe = model.group().probe(Duration.ofSeconds(5)).getFirst();
-                    LockSupport.parkNanos(1_000_000);
-                } else if (!line.hasRemaining()) {
-                    sent++;
-                    line.rewind();
-                }
-            }
+             SlowClient slow = new SlowClient(server.port(), 4096)) {
+            LoopProbe probe = slow.sendUntilNotRead(model);
             assertThat(probe.maxUnsentBytes()).as("replies held for the slow reader")
                     .isGreaterThan(HIGH_WATER).isLessThanOrEqualTo(HIGH_WATER + SelectorLoop.READ_BUFFER_BYTES);
 
@@ -66,42 +52,133 @@ class SlowReaderTest {
             }
             LoopProbe later = model.group().probe(Duration.ofSeconds(5)).getFirst();
             assertThat(later.readPaused()).as("still not read").isEqualTo(1);
-            assertThat(later.maxUnsentBytes()).isEqualTo(probe.maxUnsentBytes());
+            assertThat(later.maxUnsentBytes()).isLessThanOrEqualTo(HIGH_WATER + SelectorLoop.READ_BUFFER_BYTES);
 
             // Now read: reading resumes below the low-water mark and every reply arrives, in order.
-            slow.configureBlocking(true);
-            CompletableFuture<Long> replies = CompletableFuture.supplyAsync(() -> readReplies(slow));
-            while (line.position() > 0 && line.hasRemaining()) {
-                slow.write(line);
-            }
-            long lines = line.position() > 0 ? sent + 1 : sent;
-            slow.shutdownOutput();
+            CompletableFuture<Long> replies = slow.readRepliesToEnd();
+            long lines = slow.finishSending();
             assertEquals(lines, replies.get(30, TimeUnit.SECONDS));
         }
     }
 
-    /** Reads until end of stream, checking every byte; returns the number of reply lines. */
-    private static long readReplies(SocketChannel channel) {
-        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-        long bytes = 0;
-        try {
-            while (channel.read(buffer.clear()) >= 0) {
-                buffer.flip();
-                while (buffer.hasRemaining()) {
-                    byte b = buffer.get();
-                    byte expected = bytes % LINE == LINE - 1 ? (byte) '\n' : (byte) 'X';
-                    if (b != expected) {
-                        throw new AssertionError("byte " + bytes + " is " + b + ", expected " + expected);
+    @Test
+    void forcedStopWritesTheRepliesInHandBeforeClosing() throws Exception {
+        LoopModel model = eventLoop();
+        Server server = EventLoopTest.start(model, new EchoUppercase(), Duration.ofMinutes(1));
+        // The default receive buffer: a tiny one fills sooner, but reopening it waits on TCP's zero-window
+        // probes, which could outlast the one second the replies in hand are given.
+        try (SlowClient slow = new SlowClient(server.port(), 0)) {
+            slow.sendUntilNotRead(model);
+            CompletableFuture<ShutdownReport> stop = onNewThread(() -> server.stop(Duration.ofMillis(100)));
+            Poll.until(() -> model.group().probe(Duration.ofSeconds(5)).getFirst().stopping() == 1, Duration.ofSeconds(10),
+                    "the grace ends and the busy connection is asked to close after its replies");
+            CompletableFuture<Long> replies = slow.readRepliesToEnd(); // within the second the replies in hand get
+
+            ShutdownReport report = stop.get(15, TimeUnit.SECONDS);
+            assertThat(report.forced()).isEqualTo(1);
+            assertThat(report.stragglers()).as("nothing had to be cut off").isEmpty();
+            assertEquals(server.snapshot().messages(), replies.get(10, TimeUnit.SECONDS),
+                    "a reply for every message the server handled");
+        } finally {
+            server.close();
+        }
+    }
+
+    /** Runs {@code work} on a thread of its own (the common pool may have a single thread, busy with another wait). */
+    private static <T> CompletableFuture<T> onNewThread(java.util.function.Supplier<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread.ofPlatform().name("slow-reader-test").start(() -> {
+            try {
+                result.complete(work.get());
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /** A client that writes lines without reading, until the server stops reading it; then reads everything back. */
+    private static final class SlowClient implements AutoCloseable {
+
+        private final SocketChannel channel;
+        private final ByteBuffer line = ByteBuffer.wrap(("x".repeat(LINE - 1) + "\n").getBytes(StandardCharsets.US_ASCII));
+        private long sent; // whole lines written
+
+        /** @param receiveBuffer SO_RCVBUF to ask for, or 0 for the system's */
+        SlowClient(int port, int receiveBuffer) throws IOException {
+            channel = SocketChannel.open();
+            if (receiveBuffer > 0) {
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
+            }
+            channel.connect(new InetSocketAddress("127.0.0.1", port));
+            channel.configureBlocking(false);
+        }
+
+        /** Writes lines until every buffer on the way is full and the loop has paused reading us. */
+        LoopProbe sendUntilNotRead(LoopModel model) throws IOException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                if (System.nanoTime() - deadline > 0) {
+                    fail("the server never stopped reading the slow connection; sent " + sent + " lines");
+                }
+                if (channel.write(line) == 0) { // nothing taken: is it because the loop paused?
+                    LoopProbe probe = model.group().probe(Duration.ofSeconds(5)).getFirst();
+                    if (probe.readPaused() == 1) {
+                        return probe;
                     }
-                    bytes++;
+                    LockSupport.parkNanos(1_000_000);
+                } else if (!line.hasRemaining()) {
+                    sent++;
+                    line.rewind();
                 }
             }
-        } catch (IOException e) {
-            throw new AssertionError("reading replies failed after " + bytes + " bytes", e);
         }
-        if (bytes % LINE != 0) {
-            throw new AssertionError("replies end mid-line after " + bytes + " bytes");
+
+        /** Starts reading every reply until end of stream, checking every byte; completes with the line count. */
+        CompletableFuture<Long> readRepliesToEnd() throws IOException {
+            channel.configureBlocking(true);
+            return onNewThread(this::readReplies);
         }
-        return bytes / LINE;
+
+        /** Finishes the line in progress (blocking) and shuts output; returns the lines sent in all. */
+        long finishSending() throws IOException {
+            if (line.position() > 0) {
+                while (line.hasRemaining()) {
+                    channel.write(line);
+                }
+                sent++;
+            }
+            channel.shutdownOutput();
+            return sent;
+        }
+
+        private long readReplies() {
+            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+            long bytes = 0;
+            try {
+                while (channel.read(buffer.clear()) >= 0) {
+                    buffer.flip();
+                    while (buffer.hasRemaining()) {
+                        byte b = buffer.get();
+                        byte expected = bytes % LINE == LINE - 1 ? (byte) '\n' : (byte) 'X';
+                        if (b != expected) {
+                            throw new AssertionError("byte " + bytes + " is " + b + ", expected " + expected);
+                        }
+                        bytes++;
+                    }
+                }
+            } catch (IOException e) {
+                throw new AssertionError("reading replies failed after " + bytes + " bytes", e);
+            }
+            if (bytes % LINE != 0) {
+                throw new AssertionError("replies end mid-line after " + bytes + " bytes");
+            }
+            return bytes / LINE;
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
     }
 }
