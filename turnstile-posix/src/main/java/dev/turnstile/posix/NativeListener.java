@@ -88,7 +88,7 @@ final class NativeListener implements Listener {
             try {
                 MemorySegment local = arena.allocate(Libc.SOCKADDR_STORAGE, 8);
                 Libc.getsockname(connection, local);
-                return new AcceptedSocket(connection, SocketAddresses.decode(peer), SocketAddresses.decode(local));
+                return AcceptedSocket.owned(connection, SocketAddresses.decode(peer), SocketAddresses.decode(local));
             } catch (PosixException | RuntimeException e) {
                 Posix.closeQuietly(connection);
                 throw e;

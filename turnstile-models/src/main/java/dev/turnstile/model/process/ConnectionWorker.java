@@ -1,0 +1,108 @@
+package dev.turnstile.model.process;
+
+import dev.turnstile.api.CloseReason;
+import dev.turnstile.api.ConnectionInfo;
+import dev.turnstile.api.ServerContext;
+import dev.turnstile.api.ServerListener;
+import dev.turnstile.api.ServerStats;
+import dev.turnstile.api.Service;
+import dev.turnstile.core.BlockingDriver;
+import dev.turnstile.core.OpenConnections;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.Channel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The main class of a process-per-connection child JVM: picks up its connection from
+ * {@link System#inheritedChannel()} (the master made the socket its stdin and stdout), serves it
+ * with the configured service through the same {@link BlockingDriver} the thread models use, and
+ * exits with a code that tells the master how the conversation ended ({@link ExitCodes}).
+ *
+ * <p>SIGTERM (the master forcing a stop) runs a shutdown hook that closes the connection at once
+ * if it is idle, or after the replies in hand if busy, within a second; a master that dies is
+ * noticed within a second ({@link ParentWatch}) and ends the same way. The worker does not use
+ * the native layer: the first FFM call costs a JVM more than the rest of its start.
+ * A configuration that cannot work exits {@link ExitCodes#CANNOT_BOOT} before touching the socket.
+ */
+public final class ConnectionWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionWorker.class);
+    private static final Duration FORCE_GRACE = Duration.ofSeconds(1);
+    private static final Duration PARENT_CHECK = Duration.ofSeconds(1);
+    static final Set<String> ARGUMENTS = arguments();
+
+    private ConnectionWorker() {
+    }
+
+    public static void main(String[] args) {
+        WorkerStreams.protect();
+        ServiceSpec spec;
+        Service service;
+        try {
+            WorkerArguments arguments = WorkerArguments.parse(args, ARGUMENTS);
+            spec = ServiceSpec.fromArguments(arguments);
+            ParentWatch watch = new ParentWatch(arguments.number("master-pid"));
+            watch.watch(PARENT_CHECK, () -> System.exit(ExitCodes.ORPHANED)); // the shutdown hook closes the connection
+            service = spec.newService();
+        } catch (IllegalArgumentException e) {
+            log.error("connection worker cannot boot: {}", e.getMessage());
+            System.exit(ExitCodes.CANNOT_BOOT);
+            return;
+        }
+        SocketChannel channel = inheritedConnection();
+        System.exit(ExitCodes.forCloseReason(serve(channel, spec, service)));
+    }
+
+    private static SocketChannel inheritedConnection() {
+        try {
+            Channel inherited = System.inheritedChannel();
+            if (inherited instanceof SocketChannel socket) {
+                return socket;
+            }
+            log.error("connection worker cannot boot: standard input is {}, not a connected socket",
+                    inherited == null ? "not a socket" : inherited.getClass().getSimpleName());
+        } catch (IOException e) {
+            log.error("connection worker cannot boot: cannot take the inherited socket: {}", e.toString());
+        }
+        System.exit(ExitCodes.CANNOT_BOOT);
+        throw new IllegalStateException("unreachable");
+    }
+
+    /** Serves the one connection; returns why it closed. */
+    private static CloseReason serve(SocketChannel channel, ServiceSpec spec, Service service) {
+        ServerStats stats = new ServerStats();
+        AtomicReference<CloseReason> reason = new AtomicReference<>(CloseReason.SERVER_ERROR);
+        stats.addListener(new ServerListener() {
+            @Override
+            public void connectionClosed(ConnectionInfo connection, CloseReason why) {
+                reason.set(why);
+            }
+        });
+        OpenConnections open = new OpenConnections();
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("turnstile-stop").unstarted(() -> {
+            if (open.size() > 0) {
+                open.closeIdleAndFlagBusy();
+                if (!open.awaitEmpty(Instant.now().plus(FORCE_GRACE))) {
+                    open.forceAll();
+                }
+            }
+        }));
+        new BlockingDriver(new ServerContext(spec.config(), service, stats), open)
+                .run(channel, "process-" + ProcessHandle.current().pid(), () -> { });
+        return reason.get();
+    }
+
+    private static Set<String> arguments() {
+        Set<String> known = new HashSet<>(ServiceSpec.ARGUMENTS);
+        known.add("master-pid");
+        return Set.copyOf(known);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.turnstile.model.process;
+
+import dev.turnstile.api.ModelOptions;
+import dev.turnstile.api.ModelProvider;
+import dev.turnstile.api.ServerModel;
+
+import java.util.List;
+import java.util.Optional;
+
+public final class ProcessPerConnectionProvider implements ModelProvider {
+
+    /** tcpserver's default for -c. */
+    static final int DEFAULT_MAX_CHILDREN = 40;
+
+    @Override
+    public String name() {
+        return "process-per-connection";
+    }
+
+    @Override
+    public String description() {
+        return "the master accepts and starts a process per connection: a JVM running the service, or any program (--exec)";
+    }
+
+    @Override
+    public List<String> options() {
+        return List.of("--max-children N (default " + DEFAULT_MAX_CHILDREN + "; --workers N means the same)",
+                "--exec CMD [ARGS...] (run a program per connection instead, tcpserver style)",
+                "--worker-heap SIZE (default " + WorkerJvm.DEFAULT_HEAP + ")",
+                "--cds auto|aot|appcds|off (class-data archive for the worker JVMs; default auto, which is aot)");
+    }
+
+    @Override
+    public boolean runsSessions() {
+        return true;
+    }
+
+    @Override
+    public ServerModel create(ModelOptions options) {
+        int maxChildren = options.extraPositiveInt("max-children").or(options::workers).orElse(DEFAULT_MAX_CHILDREN);
+        Optional<List<String>> exec = options.extra("exec").map(ExecCommand::split);
+        WorkerJvm jvm = WorkerJvm.ofThisJvm(options.extra("worker-heap").orElse(WorkerJvm.DEFAULT_HEAP), WorkerJvm.StartMode.FAST);
+        Optional<ClassDataArchive.Kind> archive = ClassDataArchive.Kind.parse(options.extra("cds").orElse("auto"));
+        return new ProcessPerConnection(new ProcessPerConnection.Settings(maxChildren, exec, jvm, archive));
+    }
+}
