@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@link Processes} on Linux: posix_spawn to start, a pidfd per child to learn at once that it
@@ -18,8 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Without pidfds (an older kernel), {@link #await} waits at most 100 ms at a time, so exits are
  * still noticed promptly, by the caller's next {@link #reap} round.
  *
- * <p><b>Thread-safety.</b> {@link #wake} from any thread; the rest from the master thread.
- * {@code pidfds} is concurrent only so that {@link #close} is safe from another thread.
+ * <p><b>Thread-safety.</b> {@link #wake} and {@link #close} from any thread, never overlapping
+ * (a wake must not write to a closed, possibly reused, descriptor number); the rest from the
+ * master thread. {@code pidfds} is concurrent so that {@link #close} is safe from another thread.
  */
 final class NativeProcesses implements Processes {
 
@@ -27,7 +27,8 @@ final class NativeProcesses implements Processes {
 
     private final int wakeFd;
     private final Map<Integer, Integer> pidfds = new ConcurrentHashMap<>(); // pid -> pidfd, until reaped
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object wakeLock = new Object();
+    private boolean closed; // guarded by wakeLock: no wake() may write to the eventfd's number once it is closed
     private volatile boolean havePidfd = true;
 
     NativeProcesses() throws IOException {
@@ -98,21 +99,28 @@ final class NativeProcesses implements Processes {
         fds.set(ValueLayout.JAVA_SHORT, at + 6, (short) 0);
     }
 
+    /** Rings the eventfd; after {@link #close} does nothing (the number may belong to someone else by then). */
     @Override
     public void wake() {
-        if (closed.get()) {
-            return;
-        }
-        try {
-            Libc.eventfdSignal(wakeFd);
-        } catch (PosixException e) {
-            throw new IllegalStateException("cannot wake the master: " + e.getMessage(), e);
+        synchronized (wakeLock) {
+            if (closed) {
+                return;
+            }
+            try {
+                Libc.eventfdSignal(wakeFd);
+            } catch (PosixException e) {
+                throw new IllegalStateException("cannot wake the master: " + e.getMessage(), e);
+            }
         }
     }
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        synchronized (wakeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
             pidfds.values().forEach(Posix::closeQuietly);
             pidfds.clear();
             Posix.closeQuietly(wakeFd);

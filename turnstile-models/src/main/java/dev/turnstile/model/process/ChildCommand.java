@@ -8,8 +8,11 @@ import dev.turnstile.posix.Spawn;
 /** What process-per-connection starts for each connection, and how to read its exit. Immutable. */
 sealed interface ChildCommand permits ServiceChild, ExecChild {
 
-    /** The child for {@code connection}, with the socket as its stdin and stdout. */
-    Spawn spawn(AcceptedSocket connection);
+    /** The child for {@code connection}, with the socket as its stdin and stdout, reporting in scoreboard slot {@code slot}. */
+    Spawn spawn(AcceptedSocket connection, int slot);
+
+    /** True if the child writes its own scoreboard slot (a JVM worker does; a foreign program cannot). */
+    boolean reportsToScoreboard();
 
     /** Why the connection closed, judged from how its child ended. */
     CloseReason closeReason(ExitStatus status);

@@ -35,9 +35,9 @@ import java.util.function.Function;
  * A class-data archive for worker JVMs, so that each one maps the classes it needs from a file
  * instead of loading, verifying and linking them again: the largest part of a small JVM's start.
  *
- * <p><b>How it is made.</b> By a training run of a real worker, in the background: a worker JVM
- * is started with the archive-writing flag on a real loopback connection, answers a few
- * messages, and writes the archive when it exits. Until then workers start without one. The
+ * <p><b>How it is made.</b> By a training run of a real worker: a worker JVM is started with the
+ * archive-writing flag on a real loopback connection, answers a few messages, and writes the
+ * archive when it exits; if that fails, workers start without one. The
  * file is named after everything that must match for the JVM to accept it (the JDK, the class
  * path's jars with their sizes and times, the JVM options and the main class), so a changed
  * jar makes a new archive rather than a rejected one. It is written to a temporary name and
@@ -48,8 +48,8 @@ import java.util.function.Function;
  * and 514), which also keeps classes linked. Only jars can be archived, so a class path with
  * directories (a build's target/classes) gets no archive and workers use the JDK's default one.
  *
- * <p><b>Thread-safety.</b> {@link #options()} may be called from any thread; training runs once,
- * on its own thread.
+ * <p><b>Thread-safety.</b> {@link #options()} may be called from any thread; {@link #train} by one
+ * thread at a time (concurrent masters each train into a name of their own and the last move wins).
  */
 public final class ClassDataArchive {
 
@@ -139,7 +139,8 @@ public final class ClassDataArchive {
             return;
         }
         long started = System.nanoTime();
-        Path temporary = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Path temporary = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + System.nanoTime() + ".tmp");
         try {
             Files.createDirectories(file.getParent());
             runTrainingWorker(command.apply(List.of(kind.writeFlag + temporary)));

@@ -2,6 +2,7 @@ package dev.turnstile.model.process;
 
 import dev.turnstile.api.ConnectionInfo;
 import dev.turnstile.api.ServerStats;
+import dev.turnstile.api.WorkerStats;
 import dev.turnstile.core.Backoff;
 import dev.turnstile.posix.AcceptedSocket;
 import dev.turnstile.posix.ExitStatus;
@@ -14,6 +15,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.function.Consumer;
 
 /**
@@ -30,19 +33,25 @@ import java.util.function.Consumer;
  * logged with its peer and status; the others never notice. A child that cannot boot stops the
  * master, through {@code onFailure}, since every later one would fail the same way.
  *
+ * <p><b>Counters.</b> Each child gets a {@link Scoreboard} slot, where a JVM worker keeps its
+ * message and byte counters (and {@code turnstile status} sees it); the master adds them to the
+ * server's stats when it reaps the child, just before reporting the close.
+ *
  * <p>Thread-safety: the master thread only, as {@link MasterLoop} says.
  */
 final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild> {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionMaster.class);
 
-    /** A child and the connection it serves. */
+    /** A child, the connection it serves and its scoreboard slot. */
     static final class ConnectionChild extends MasterLoop.Child {
         final ConnectionInfo info;
+        final Scoreboard.Slot slot;
 
-        ConnectionChild(int pid, Instant started, ConnectionInfo info) {
+        ConnectionChild(int pid, Instant started, ConnectionInfo info, Scoreboard.Slot slot) {
             super(pid, started);
             this.info = info;
+            this.slot = slot;
         }
     }
 
@@ -51,6 +60,8 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     private final ChildCommand command;
     private final int maxChildren;
     private final ServerStats stats;
+    private final Scoreboard board;
+    private final Deque<Integer> freeSlots = new ArrayDeque<>(); // master thread only
     private final Consumer<String> onFailure;
     private final Runnable onFinished;
     private final Backoff backoff = new Backoff(); // master thread only
@@ -58,14 +69,22 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     private boolean listenerClosed;               // master thread only
     private long ids;                             // master thread only
 
+    /** @param board one slot per child, so at least {@code maxChildren} slots */
     ConnectionMaster(String model, Listener listener, ChildCommand command, int maxChildren, ServerStats stats,
-                     Processes processes, Clock clock, Consumer<String> onFailure, Runnable onFinished) {
+                     Scoreboard board, Processes processes, Clock clock, Consumer<String> onFailure, Runnable onFinished) {
         super(model, processes, clock);
+        if (board.slots() < maxChildren) {
+            throw new IllegalArgumentException("scoreboard has " + board.slots() + " slots for " + maxChildren + " children");
+        }
         this.model = model;
         this.listener = listener;
         this.command = command;
         this.maxChildren = maxChildren;
         this.stats = stats;
+        this.board = board;
+        for (int i = 0; i < maxChildren; i++) {
+            freeSlots.add(i);
+        }
         this.onFailure = onFailure;
         this.onFinished = onFinished;
     }
@@ -105,17 +124,25 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     }
 
     private void spawnFor(AcceptedSocket connection) {
+        Scoreboard.Slot slot = board.slot(freeSlots.pop());
+        slot.prepareForSpawn(clock.millis());
         int pid;
         try {
-            pid = processes.spawn(command.spawn(connection));
+            pid = processes.spawn(command.spawn(connection, slot.index()));
         } catch (IOException e) {
+            release(slot);
             stats.connectionRejected(connection.peer(), "cannot start a process: " + e.getMessage());
             pause("cannot start a process for " + connection.peer() + ": " + e.getMessage());
             return;
         }
         backoff.reset();
+        slot.spawned(pid);
+        if (!command.reportsToScoreboard()) { // a foreign program: the master keeps its slot
+            slot.peer(connection.remote());
+            slot.state(Scoreboard.State.BUSY);
+        }
         ConnectionInfo info = new ConnectionInfo(++ids, connection.remote(), connection.local(), "process-" + pid);
-        adopt(new ConnectionChild(pid, clock.instant(), info));
+        adopt(new ConnectionChild(pid, clock.instant(), info, slot));
         stats.connectionOpened(info);
         log.debug("{}: process {} serves {}", model, pid, connection.peer());
     }
@@ -138,8 +165,26 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         } else {
             log.debug("{}: process {} for {} {}", model, child.pid(), child.info.peer(), ExitCodes.describe(status));
         }
+        countFinal(child);
+        release(child.slot);
         stats.connectionClosed(child.info, command.closeReason(status));
         stats.retireWorker(child.info.worker());
+    }
+
+    /** The child is gone, so its slot's counters are final: add them to the server's stats. */
+    private void countFinal(ConnectionChild child) {
+        Scoreboard.Slot slot = child.slot;
+        WorkerStats worker = stats.worker(child.info.worker());
+        for (long m = slot.messages(); m > 0; m--) {
+            worker.messageHandled();
+        }
+        stats.bytesIn(slot.bytesIn());
+        stats.bytesOut(slot.bytesOut());
+    }
+
+    private void release(Scoreboard.Slot slot) {
+        slot.free();
+        freeSlots.push(slot.index());
     }
 
     @Override
@@ -157,6 +202,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
 
     @Override
     protected void finished() {
+        board.delete();
         onFinished.run();
     }
 }

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.channels.Channel;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -46,29 +48,42 @@ public final class ConnectionWorker {
         WorkerStreams.protect();
         ServiceSpec spec;
         Service service;
+        ServerStats stats = new ServerStats();
         try {
             WorkerArguments arguments = WorkerArguments.parse(args, ARGUMENTS);
             spec = ServiceSpec.fromArguments(arguments);
             ParentWatch watch = new ParentWatch(arguments.number("master-pid"));
             watch.watch(PARENT_CHECK, () -> System.exit(ExitCodes.ORPHANED)); // the shutdown hook closes the connection
+            if (!arguments.text("scoreboard", "").isEmpty()) {
+                Scoreboard board = Scoreboard.open(Path.of(arguments.text("scoreboard")), true);
+                stats.addListener(new SlotReporter(board.slot(Math.toIntExact(arguments.number("slot"))), stats));
+            }
             service = spec.newService();
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IOException e) {
             log.error("connection worker cannot boot: {}", e.getMessage());
             System.exit(ExitCodes.CANNOT_BOOT);
             return;
         }
         SocketChannel channel = inheritedConnection();
-        System.exit(ExitCodes.forCloseReason(serve(channel, spec, service)));
+        System.exit(ExitCodes.forCloseReason(serve(channel, spec, service, stats)));
     }
 
+    /**
+     * The connection on stdin. If the client reset it before this JVM got here, the JDK finds no
+     * peer and presents the socket as a listening one: that is the client's doing, not a
+     * configuration that cannot boot, so it ends as a reset.
+     */
     private static SocketChannel inheritedConnection() {
         try {
             Channel inherited = System.inheritedChannel();
             if (inherited instanceof SocketChannel socket) {
                 return socket;
             }
-            log.error("connection worker cannot boot: standard input is {}, not a connected socket",
-                    inherited == null ? "not a socket" : inherited.getClass().getSimpleName());
+            if (inherited instanceof ServerSocketChannel) {
+                log.debug("the client left before the worker started");
+                System.exit(ExitCodes.forCloseReason(CloseReason.RESET));
+            }
+            log.error("connection worker cannot boot: standard input is not a socket");
         } catch (IOException e) {
             log.error("connection worker cannot boot: cannot take the inherited socket: {}", e.toString());
         }
@@ -77,8 +92,7 @@ public final class ConnectionWorker {
     }
 
     /** Serves the one connection; returns why it closed. */
-    private static CloseReason serve(SocketChannel channel, ServiceSpec spec, Service service) {
-        ServerStats stats = new ServerStats();
+    private static CloseReason serve(SocketChannel channel, ServiceSpec spec, Service service, ServerStats stats) {
         AtomicReference<CloseReason> reason = new AtomicReference<>(CloseReason.SERVER_ERROR);
         stats.addListener(new ServerListener() {
             @Override
@@ -103,6 +117,8 @@ public final class ConnectionWorker {
     private static Set<String> arguments() {
         Set<String> known = new HashSet<>(ServiceSpec.ARGUMENTS);
         known.add("master-pid");
+        known.add("scoreboard");
+        known.add("slot");
         return Set.copyOf(known);
     }
 }

@@ -29,7 +29,7 @@ record ExecChild(List<String> command) implements ChildCommand {
     }
 
     @Override
-    public Spawn spawn(AcceptedSocket connection) {
+    public Spawn spawn(AcceptedSocket connection, int slot) {
         return Spawn.of(command).searchPath(true).withEnvironment(Map.of(
                 "PROTO", "TCP",
                 "TCPLOCALIP", connection.local().getAddress().getHostAddress(),
@@ -37,6 +37,11 @@ record ExecChild(List<String> command) implements ChildCommand {
                 "TCPREMOTEIP", connection.remote().getAddress().getHostAddress(),
                 "TCPREMOTEPORT", String.valueOf(connection.remote().getPort())))
                 .stdin(connection.fd()).stdout(connection.fd());
+    }
+
+    @Override
+    public boolean reportsToScoreboard() {
+        return false;
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -72,14 +73,19 @@ public final class ProcessPerConnection implements ServerModel {
         ServerConfig config = context.config();
         Listener listener = null;
         Processes processes = null;
+        Scoreboard board = null;
         try {
-            ChildCommand command = settings.exec().<ChildCommand>map(ExecChild::new)
-                    .orElseGet(() -> serviceChild(context));
+            ServiceSpec spec = settings.exec().isPresent() ? null : ServiceSpec.of(context.service(), config, name());
             listener = Posix.listen(new InetSocketAddress(config.host(), config.port()), config.acceptBacklog(), ListenMode.POLLED);
-            processes = Posix.processes();
             localAddress = listener.localAddress();
-            master = new ConnectionMaster(name(), listener, command, settings.maxChildren(), context.stats(), processes,
-                    Clock.systemUTC(), why -> failure = why, () -> lifecycle.advanceTo(Lifecycle.State.STOPPED));
+            board = Scoreboard.create(Scoreboard.fileFor(localAddress.getPort()), settings.maxChildren(), Posix.pid(),
+                    localAddress.getPort(), name(), 1);
+            Path boardFile = board.file();
+            ChildCommand command = settings.exec().isPresent() ? new ExecChild(settings.exec().get())
+                    : serviceChild(spec, config, boardFile);
+            processes = Posix.processes();
+            master = new ConnectionMaster(name(), listener, command, settings.maxChildren(), context.stats(), board,
+                    processes, Clock.systemUTC(), why -> failure = why, () -> lifecycle.advanceTo(Lifecycle.State.STOPPED));
             Thread.ofPlatform().name("turnstile-master-" + localAddress.getPort()).start(master);
             log.info("{} on {}: {}, at most {} at once", name(), localAddress, command.describe(), settings.maxChildren());
         } catch (IOException | RuntimeException | Error e) {
@@ -89,22 +95,30 @@ public final class ProcessPerConnection implements ServerModel {
             if (processes != null) {
                 processes.close();
             }
+            if (board != null) {
+                board.delete();
+            }
             lifecycle.advanceTo(Lifecycle.State.STOPPED);
             throw e;
         }
     }
 
-    /** A JVM per connection; its class-data archive is trained in the background if missing. */
-    private ServiceChild serviceChild(ServerContext context) {
-        ServiceSpec spec = ServiceSpec.of(context.service(), context.config(), name());
+    /**
+     * A JVM per connection. With an archive, the class path's directories are packed into jars
+     * first (only jars can be archived), and the archive is trained now if missing: the first
+     * start with new jars takes a second or two longer, and then every child starts faster.
+     */
+    private ServiceChild serviceChild(ServiceSpec spec, ServerConfig config, Path boardFile) throws IOException {
+        WorkerJvm jvm = settings.archive().isPresent()
+                ? settings.jvm().withClassPath(ClassPathJars.jarred(settings.jvm().classPath())) : settings.jvm();
         Optional<ClassDataArchive> archive = settings.archive()
-                .flatMap(kind -> ClassDataArchive.of(kind, settings.jvm(), ConnectionWorker.class));
-        ServiceChild child = new ServiceChild(settings.jvm(), archive, spec, Posix.pid());
+                .flatMap(kind -> ClassDataArchive.of(kind, jvm, ConnectionWorker.class));
+        ServiceChild child = new ServiceChild(jvm, archive, spec, Posix.pid(), Optional.of(boardFile));
         archive.filter(a -> !a.ready()).ifPresent(a -> {
-            // trained on the notes' service with line framing, whose replies the training client can read
-            ServiceSpec training = new ServiceSpec(EchoUppercase.class.getName(), context.config().withFraming(Framing.LINE));
-            Thread.ofPlatform().daemon().name("turnstile-cds-training")
-                    .start(() -> a.train(options -> child.command(training, options)));
+            // once per set of jars: trained on the notes' service with line framing, whose replies the trainer can read
+            log.info("{}: training a class-data archive for the worker JVMs (once for these jars)", name());
+            ServiceSpec training = new ServiceSpec(EchoUppercase.class.getName(), config.withFraming(Framing.LINE));
+            a.train(options -> child.command(training, options, -1));
         });
         return child;
     }

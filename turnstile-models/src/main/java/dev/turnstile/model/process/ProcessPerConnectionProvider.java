@@ -24,7 +24,7 @@ public final class ProcessPerConnectionProvider implements ModelProvider {
 
     @Override
     public List<String> options() {
-        return List.of("--max-children N (default " + DEFAULT_MAX_CHILDREN + "; --workers N means the same)",
+        return List.of("--max-children N (default " + DEFAULT_MAX_CHILDREN + ")",
                 "--exec CMD [ARGS...] (run a program per connection instead, tcpserver style)",
                 "--worker-heap SIZE (default " + WorkerJvm.DEFAULT_HEAP + ")",
                 "--cds auto|aot|appcds|off (class-data archive for the worker JVMs; default auto, which is aot)");
@@ -37,7 +37,7 @@ public final class ProcessPerConnectionProvider implements ModelProvider {
 
     @Override
     public ServerModel create(ModelOptions options) {
-        int maxChildren = options.extraPositiveInt("max-children").or(options::workers).orElse(DEFAULT_MAX_CHILDREN);
+        int maxChildren = options.extraPositiveInt("max-children").orElse(DEFAULT_MAX_CHILDREN);
         Optional<List<String>> exec = options.extra("exec").map(ExecCommand::split);
         WorkerJvm jvm = WorkerJvm.ofThisJvm(options.extra("worker-heap").orElse(WorkerJvm.DEFAULT_HEAP), WorkerJvm.StartMode.FAST);
         Optional<ClassDataArchive.Kind> archive = ClassDataArchive.Kind.parse(options.extra("cds").orElse("auto"));

@@ -78,6 +78,11 @@ public final class WorkerJvm {
         return new WorkerJvm(java, classPath, all);
     }
 
+    /** The same JVM on another class path, such as {@link ClassPathJars#jarred} made. */
+    public WorkerJvm withClassPath(String path) {
+        return new WorkerJvm(java, path, options);
+    }
+
     public String classPath() {
         return classPath;
     }

@@ -23,6 +23,14 @@ public final class ChildProcesses {
         public boolean zombie() {
             return state == 'Z';
         }
+
+        /**
+         * True for a child that serves connections: a worker JVM with a scoreboard slot, or an
+         * --exec program (anything but a JVM). Not the class-data training worker, which runs on its own.
+         */
+        public boolean serving() {
+            return command.contains("--scoreboard") || !command.contains("java");
+        }
     }
 
     private ChildProcesses() {

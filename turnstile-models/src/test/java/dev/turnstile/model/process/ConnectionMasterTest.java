@@ -34,7 +34,7 @@ class ConnectionMasterTest {
 
     private ConnectionMaster master(int maxChildren) {
         return new ConnectionMaster("process-per-connection", listener, new ExecChild(List.of("cat")), maxChildren,
-                stats, processes, clock, failure::set, () -> { });
+                stats, Scoreboard.inMemory(maxChildren, "process-per-connection"), processes, clock, failure::set, () -> { });
     }
 
     @Test
@@ -118,8 +118,8 @@ class ConnectionMasterTest {
     void aWorkerThatCannotBootStopsTheMaster() throws IOException {
         ConnectionMaster master = new ConnectionMaster("process-per-connection", listener,
                 new ServiceChild(WorkerJvm.ofThisJvm("64m", WorkerJvm.StartMode.FAST), java.util.Optional.empty(),
-                        new ServiceSpec("x.Missing", dev.turnstile.api.ServerConfig.defaults()), 1),
-                10, stats, processes, clock, failure::set, () -> { });
+                        new ServiceSpec("x.Missing", dev.turnstile.api.ServerConfig.defaults()), 1, java.util.Optional.empty()),
+                10, stats, Scoreboard.inMemory(10, "process-per-connection"), processes, clock, failure::set, () -> { });
         listener.pending(1);
         master.step();
         processes.exit(1000, ExitStatus.exited(ExitCodes.CANNOT_BOOT));

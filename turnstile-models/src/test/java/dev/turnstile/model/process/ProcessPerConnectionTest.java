@@ -43,9 +43,9 @@ class ProcessPerConnectionTest {
             StatsSnapshot s = server.snapshot();
             assertThat(s.accepted()).isEqualTo(2);
             assertThat(s.workers()).extracting(StatsSnapshot.Worker::name).allMatch(n -> n.matches("process-\\d+")).hasSize(2);
-            assertThat(ChildProcesses.ofThisJvm()).filteredOn(c -> c.command().contains(ConnectionWorker.class.getName())).hasSize(2);
+            assertThat(ChildProcesses.ofThisJvm()).filteredOn(ChildProcesses.Child::serving).hasSize(2);
         }
-        assertThat(ChildProcesses.awaitNone(c -> true, Duration.ofSeconds(5))).isEmpty();
+        assertThat(ChildProcesses.awaitNone(ChildProcesses.Child::serving, Duration.ofSeconds(5))).isEmpty();
     }
 
     @Test
@@ -57,6 +57,22 @@ class ProcessPerConnectionTest {
             awaitTrue(() -> server.snapshot().closed() == 1, Duration.ofSeconds(10));
             assertThat(server.snapshot().closedFor(CloseReason.PEER_CLOSED)).isEqualTo(1);
             assertThat(server.snapshot().active()).isZero();
+        }
+    }
+
+    @Test
+    void aClientThatResetsBeforeItsWorkerStartsIsJustAReset() throws Exception {
+        try (Server server = Server.builder().model("process-per-connection").framing(Framing.LINE).port(0).start()) {
+            try (java.net.Socket rude = new java.net.Socket("127.0.0.1", server.port())) {
+                rude.getOutputStream().write("unread\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                rude.setSoLinger(true, 0); // close with RST, before the worker JVM can read
+            }
+            awaitTrue(() -> server.snapshot().closed() == 1, Duration.ofSeconds(15));
+            try (LineSocket polite = LineSocket.connect(server.port())) {
+                assertThat(polite.ask("still here?")).isEqualTo("STILL HERE?");
+            }
+            assertThat(server.snapshot().closedFor(CloseReason.RESET)
+                    + server.snapshot().closedFor(CloseReason.PEER_CLOSED)).isEqualTo(1);
         }
     }
 
@@ -109,7 +125,7 @@ class ProcessPerConnectionTest {
             assertThat(report.stragglers()).isEmpty();
             assertThat(a.readLine()).isNull();
         }
-        assertThat(ChildProcesses.ofThisJvm()).isEmpty();
+        assertThat(ChildProcesses.ofThisJvm()).filteredOn(ChildProcesses.Child::serving).isEmpty();
         assertThat(server.snapshot().closedFor(CloseReason.SHUTDOWN)).isEqualTo(1);
     }
 
