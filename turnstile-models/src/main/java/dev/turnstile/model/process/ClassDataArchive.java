@@ -1,5 +1,8 @@
 package dev.turnstile.model.process;
 
+import dev.turnstile.api.Framing;
+import dev.turnstile.api.ServerConfig;
+import dev.turnstile.echo.EchoUppercase;
 import dev.turnstile.posix.AcceptedSocket;
 import dev.turnstile.posix.ExitStatus;
 import dev.turnstile.posix.ListenMode;
@@ -29,7 +32,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * A class-data archive for worker JVMs, so that each one maps the classes it needs from a file
@@ -83,13 +85,35 @@ public final class ClassDataArchive {
     }
 
     private final Kind kind;
+    private final WorkerJvm jvm;
     private final Path file;
     private volatile boolean ready;
 
-    private ClassDataArchive(Kind kind, Path file) {
+    private ClassDataArchive(Kind kind, WorkerJvm jvm, Path file) {
         this.kind = kind;
+        this.jvm = jvm;
         this.file = file;
         this.ready = Files.isRegularFile(file);
+    }
+
+    /**
+     * The archive for workers started as {@code jvm} with {@code main}, ready to use: the class
+     * path's directories are packed into jars first (only jars can be archived), and a missing
+     * archive is trained now, once for these jars; the first start with new jars takes a second
+     * or two longer, and then every worker starts faster. Empty if {@code kind} is empty (off).
+     * The workers must then be started with {@link #jvm()}, whose class path is the jars.
+     */
+    public static Optional<ClassDataArchive> prepare(Optional<Kind> kind, WorkerJvm jvm, Class<?> main,
+                                                     ServerConfig config) throws IOException {
+        if (kind.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<ClassDataArchive> archive = of(kind.get(), jvm.withClassPath(ClassPathJars.jarred(jvm.classPath())), main);
+        archive.filter(a -> !a.ready()).ifPresent(a -> {
+            log.info("training a class-data archive for the worker JVMs (once for these jars)");
+            a.train(config);
+        });
+        return archive;
     }
 
     /**
@@ -108,7 +132,7 @@ public final class ClassDataArchive {
         }
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "turnstile-" + System.getProperty("user.name"), "cds");
         String key = digest(kind, jvm, main, jars);
-        return Optional.of(new ClassDataArchive(kind, dir.resolve(main.getSimpleName() + "-" + key + kind.suffix)));
+        return Optional.of(new ClassDataArchive(kind, jvm, dir.resolve(main.getSimpleName() + "-" + key + kind.suffix)));
     }
 
     /** The options that make a worker use the archive: none until it is ready. */
@@ -128,13 +152,19 @@ public final class ClassDataArchive {
         return kind;
     }
 
+    /** The JVM the archive is for; workers must start as this one for the archive to apply. */
+    public WorkerJvm jvm() {
+        return jvm;
+    }
+
     /**
-     * Makes the archive, unless it exists, by running one worker on a real connection; blocks
-     * until done. Failures are logged, and workers simply go on without an archive.
-     *
-     * @param command the worker's command line, given the options that write the archive
+     * Makes the archive, unless it exists, by running one {@link ConnectionWorker} with this
+     * archive's JVM and the notes' service (line framing, which the trainer can read) on a real
+     * connection; blocks until done. Failures are logged, and workers simply go on without an
+     * archive. The archive then holds what every worker loads (the JDK's network and concurrency
+     * classes, SLF4J, the core); classes of another main or service load as usual.
      */
-    public void train(Function<List<String>, List<String>> command) {
+    public void train(ServerConfig config) {
         if (ready) {
             return;
         }
@@ -143,7 +173,9 @@ public final class ClassDataArchive {
                 + System.nanoTime() + ".tmp");
         try {
             Files.createDirectories(file.getParent());
-            runTrainingWorker(command.apply(List.of(kind.writeFlag + temporary)));
+            ServiceSpec training = new ServiceSpec(EchoUppercase.class.getName(), config.withFraming(Framing.LINE));
+            runTrainingWorker(jvm.withOptions(List.of(kind.writeFlag + temporary)).command(ConnectionWorker.class,
+                    ConnectionWorker.arguments(training, ProcessHandle.current().pid(), Optional.empty())));
             if (!Files.isRegularFile(temporary)) {
                 log.warn("class-data training ran but wrote no {}; workers start without an archive", temporary);
                 return;

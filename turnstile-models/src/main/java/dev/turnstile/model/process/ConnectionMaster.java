@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.function.Consumer;
 
 /**
  * The master of process-per-connection: it accepts, starts a child per connection with the
@@ -31,7 +30,7 @@ import java.util.function.Consumer;
  * or memory) pauses accepting with the core {@link Backoff}: 5 ms doubling to 1 s; a connection
  * whose child cannot be started is closed and counted as rejected. A child that crashes is
  * logged with its peer and status; the others never notice. A child that cannot boot stops the
- * master, through {@code onFailure}, since every later one would fail the same way.
+ * master ({@link #fail}), since every later one would fail the same way.
  *
  * <p><b>Counters.</b> Each child gets a {@link Scoreboard} slot, where a JVM worker keeps its
  * message and byte counters (and {@code turnstile status} sees it); the master adds them to the
@@ -62,8 +61,6 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     private final ServerStats stats;
     private final Scoreboard board;
     private final Deque<Integer> freeSlots = new ArrayDeque<>(); // master thread only
-    private final Consumer<String> onFailure;
-    private final Runnable onFinished;
     private final Backoff backoff = new Backoff(); // master thread only
     private Instant pausedUntil = Instant.MIN;    // master thread only
     private boolean listenerClosed;               // master thread only
@@ -71,7 +68,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
 
     /** @param board one slot per child, so at least {@code maxChildren} slots */
     ConnectionMaster(String model, Listener listener, ChildCommand command, int maxChildren, ServerStats stats,
-                     Scoreboard board, Processes processes, Clock clock, Consumer<String> onFailure, Runnable onFinished) {
+                     Scoreboard board, Processes processes, Clock clock) {
         super(model, processes, clock);
         if (board.slots() < maxChildren) {
             throw new IllegalArgumentException("scoreboard has " + board.slots() + " slots for " + maxChildren + " children");
@@ -85,8 +82,6 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         for (int i = 0; i < maxChildren; i++) {
             freeSlots.add(i);
         }
-        this.onFailure = onFailure;
-        this.onFinished = onFinished;
     }
 
     private boolean accepting() {
@@ -156,10 +151,8 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     @Override
     protected void exited(ConnectionChild child, ExitStatus status) {
         if (command.cannotBoot(status)) {
-            log.error("{}: process {} for {} cannot boot ({}); see its error above. Stopping: every connection"
-                    + " would fail the same way", model, child.pid(), child.info.peer(), ExitCodes.describe(status));
-            onFailure.accept("a connection worker cannot boot (" + ExitCodes.describe(status) + ")");
-            beginStop(Duration.ofSeconds(5));
+            fail("process " + child.pid() + " for " + child.info.peer() + " cannot boot (" + ExitCodes.describe(status)
+                    + "; see its error above), and every connection would fail the same way");
         } else if (command.isCrash(status) && !child.signalled()) {
             log.warn("{}: process {} for {} {}", model, child.pid(), child.info.peer(), ExitCodes.describe(status));
         } else {
@@ -203,6 +196,5 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     @Override
     protected void finished() {
         board.delete();
-        onFinished.run();
     }
 }

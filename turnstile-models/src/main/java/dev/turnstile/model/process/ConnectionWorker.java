@@ -18,7 +18,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -112,6 +115,20 @@ public final class ConnectionWorker {
         new BlockingDriver(new ServerContext(spec.config(), service, stats), open)
                 .run(channel, "process-" + ProcessHandle.current().pid(), () -> { });
         return reason.get();
+    }
+
+    /**
+     * The arguments a master passes: the service and limits, its own pid, and the scoreboard
+     * slot the worker reports in (none for the class-data trainer).
+     */
+    static List<String> arguments(ServiceSpec spec, long masterPid, Optional<Scoreboard.Slot> slot) {
+        List<String> args = new ArrayList<>(spec.toArguments());
+        WorkerArguments.add(args, "master-pid", masterPid);
+        slot.ifPresent(s -> {
+            WorkerArguments.add(args, "scoreboard", s.board().file());
+            WorkerArguments.add(args, "slot", s.index());
+        });
+        return args;
     }
 
     private static Set<String> arguments() {

@@ -99,6 +99,7 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
     private int drained;                                // master thread only
     private int forced;                                 // master thread only
     private final List<String> stragglers = new ArrayList<>(); // master thread only
+    private volatile String failure;
 
     protected MasterLoop(String name, Processes processes, Clock clock) {
         this.name = name;
@@ -190,6 +191,23 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
                 drainTime.toMillis());
         stopAccepting();
         stopRequested(drainUntil);
+    }
+
+    /**
+     * Stops the master because it cannot go on (a worker that cannot boot, a crash loop): logged
+     * as an error, kept for {@link #failure()}, and a stop with five seconds of drain.
+     */
+    protected final void fail(String why) {
+        if (failure == null) {
+            failure = why;
+            log.error("{}: {}; stopping", name, why);
+            beginStop(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Why the master stopped by itself, if it did. Any thread. */
+    public final Optional<String> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /** True once a stop has begun. Master thread. */

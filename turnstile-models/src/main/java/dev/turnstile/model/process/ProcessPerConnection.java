@@ -1,12 +1,8 @@
 package dev.turnstile.model.process;
 
-import dev.turnstile.api.Framing;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
-import dev.turnstile.api.ServerModel;
-import dev.turnstile.api.ShutdownReport;
-import dev.turnstile.core.Lifecycle;
-import dev.turnstile.echo.EchoUppercase;
+
 import dev.turnstile.posix.ListenMode;
 import dev.turnstile.posix.Listener;
 import dev.turnstile.posix.Posix;
@@ -16,13 +12,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 
 /**
  * Process per connection, the notes' {@code accept(); Process(target=service).start(); ns.close()}:
@@ -35,7 +28,7 @@ import java.util.concurrent.CompletionException;
  * seconds later; the report names what needed killing. Thread-safe: {@link #shutdown} from any
  * thread, any number of times.
  */
-public final class ProcessPerConnection implements ServerModel {
+public final class ProcessPerConnection extends MasterModel {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessPerConnection.class);
 
@@ -53,10 +46,6 @@ public final class ProcessPerConnection implements ServerModel {
     }
 
     private final Settings settings;
-    private final Lifecycle lifecycle = new Lifecycle();
-    private volatile ConnectionMaster master;
-    private volatile InetSocketAddress localAddress;
-    private volatile String failure;
 
     public ProcessPerConnection(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -68,8 +57,7 @@ public final class ProcessPerConnection implements ServerModel {
     }
 
     @Override
-    public void start(ServerContext context) throws IOException {
-        lifecycle.start();
+    protected Launched launch(ServerContext context) throws IOException {
         ServerConfig config = context.config();
         Listener listener = null;
         Processes processes = null;
@@ -77,17 +65,16 @@ public final class ProcessPerConnection implements ServerModel {
         try {
             ServiceSpec spec = settings.exec().isPresent() ? null : ServiceSpec.of(context.service(), config, name());
             listener = Posix.listen(new InetSocketAddress(config.host(), config.port()), config.acceptBacklog(), ListenMode.POLLED);
-            localAddress = listener.localAddress();
-            board = Scoreboard.create(Scoreboard.fileFor(localAddress.getPort()), settings.maxChildren(), Posix.pid(),
-                    localAddress.getPort(), name(), 1);
-            Path boardFile = board.file();
+            InetSocketAddress local = listener.localAddress();
+            board = Scoreboard.create(Scoreboard.fileFor(local.getPort()), settings.maxChildren(), Posix.pid(),
+                    local.getPort(), name(), 1);
             ChildCommand command = settings.exec().isPresent() ? new ExecChild(settings.exec().get())
-                    : serviceChild(spec, config, boardFile);
+                    : serviceChild(spec, config, board);
             processes = Posix.processes();
-            master = new ConnectionMaster(name(), listener, command, settings.maxChildren(), context.stats(), board,
-                    processes, Clock.systemUTC(), why -> failure = why, () -> lifecycle.advanceTo(Lifecycle.State.STOPPED));
-            Thread.ofPlatform().name("turnstile-master-" + localAddress.getPort()).start(master);
-            log.info("{} on {}: {}, at most {} at once", name(), localAddress, command.describe(), settings.maxChildren());
+            ConnectionMaster master = new ConnectionMaster(name(), listener, command, settings.maxChildren(),
+                    context.stats(), board, processes, Clock.systemUTC());
+            log.info("{} on {}: {}, at most {} at once", name(), local, command.describe(), settings.maxChildren());
+            return new Launched(local, master);
         } catch (IOException | RuntimeException | Error e) {
             if (listener != null) {
                 listener.close();
@@ -98,68 +85,15 @@ public final class ProcessPerConnection implements ServerModel {
             if (board != null) {
                 board.delete();
             }
-            lifecycle.advanceTo(Lifecycle.State.STOPPED);
             throw e;
         }
     }
 
-    /**
-     * A JVM per connection. With an archive, the class path's directories are packed into jars
-     * first (only jars can be archived), and the archive is trained now if missing: the first
-     * start with new jars takes a second or two longer, and then every child starts faster.
-     */
-    private ServiceChild serviceChild(ServiceSpec spec, ServerConfig config, Path boardFile) throws IOException {
-        WorkerJvm jvm = settings.archive().isPresent()
-                ? settings.jvm().withClassPath(ClassPathJars.jarred(settings.jvm().classPath())) : settings.jvm();
-        Optional<ClassDataArchive> archive = settings.archive()
-                .flatMap(kind -> ClassDataArchive.of(kind, jvm, ConnectionWorker.class));
-        ServiceChild child = new ServiceChild(jvm, archive, spec, Posix.pid(), Optional.of(boardFile));
-        archive.filter(a -> !a.ready()).ifPresent(a -> {
-            // once per set of jars: trained on the notes' service with line framing, whose replies the trainer can read
-            log.info("{}: training a class-data archive for the worker JVMs (once for these jars)", name());
-            ServiceSpec training = new ServiceSpec(EchoUppercase.class.getName(), config.withFraming(Framing.LINE));
-            a.train(options -> child.command(training, options, -1));
-        });
-        return child;
-    }
-
-    @Override
-    public InetSocketAddress localAddress() {
-        if (localAddress == null) {
-            throw new IllegalStateException("not started");
-        }
-        return localAddress;
-    }
-
-    @Override
-    public ShutdownReport shutdown(Duration grace) {
-        ConnectionMaster m = master;
-        if (m == null) {
-            lifecycle.advanceTo(Lifecycle.State.STOPPED);
-            return new ShutdownReport(Duration.ZERO, 0, 0, List.of());
-        }
-        lifecycle.advanceTo(Lifecycle.State.DRAINING);
-        m.requestStop(grace);
-        try {
-            return m.report().join();
-        } catch (CompletionException e) {
-            return new ShutdownReport(Duration.ZERO, 0, 0, List.of("master failed: " + e.getCause()));
-        }
-    }
-
-    @Override
-    public void awaitTermination() throws InterruptedException {
-        lifecycle.awaitStopped();
-    }
-
-    /** Children running now. */
-    public int children() {
-        ConnectionMaster m = master;
-        return m == null ? 0 : m.childCount();
-    }
-
-    /** Why the master stopped by itself, if it did. */
-    public Optional<String> failure() {
-        return Optional.ofNullable(failure);
+    /** A JVM per connection, with a class-data archive unless that is off ({@link ClassDataArchive#prepare}). */
+    private ServiceChild serviceChild(ServiceSpec spec, ServerConfig config, Scoreboard board) throws IOException {
+        Optional<ClassDataArchive> archive = ClassDataArchive.prepare(settings.archive(), settings.jvm(),
+                ConnectionWorker.class, config);
+        WorkerJvm jvm = archive.map(ClassDataArchive::jvm).orElse(settings.jvm());
+        return new ServiceChild(jvm, archive, spec, Posix.pid(), board);
     }
 }

@@ -244,6 +244,11 @@ public final class Scoreboard {
             return index;
         }
 
+        /** The scoreboard this slot belongs to. */
+        public Scoreboard board() {
+            return Scoreboard.this;
+        }
+
         public long pid() {
             return get(base + S_PID);
         }

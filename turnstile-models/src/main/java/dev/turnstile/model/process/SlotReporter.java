@@ -12,7 +12,8 @@ import dev.turnstile.api.StatsSnapshot;
  * {@link ServerStats} and mirrors it into the slot, so the master and {@code turnstile status}
  * see it. Each open and close becomes a {@link ConnectionEvent} in the slot's ring (with the
  * peer and the close reason), and the counters are copied in on every event and every
- * {@link #heartbeat}. The state follows the worker: IDLE when it has no connection, BUSY when
+ * {@link #heartbeat}; before a close event, so a reader that sees the close (it reads the ring's
+ * head with acquire semantics) also sees every message of that connection counted. The state follows the worker: IDLE when it has no connection, BUSY when
  * it has one, STOPPING from {@link #stopping()} on (never undone).
  *
  * <p><b>Thread-safety.</b> Called from the worker's connection threads and its heartbeat
@@ -64,10 +65,10 @@ public final class SlotReporter implements ServerListener {
         long now = System.currentTimeMillis();
         synchronized (lock) {
             int r = reason.ordinal();
+            StatsSnapshot s = flushLocked(); // counters first: whoever sees the close sees its messages
             slot.closedBy(r, ++closedBy[r]);
-            slot.appendEvent(new ConnectionEvent(ConnectionEvent.Kind.CLOSED, r, connection.id(), connection.remote(), now));
             slot.activity(now);
-            StatsSnapshot s = flushLocked();
+            slot.appendEvent(new ConnectionEvent(ConnectionEvent.Kind.CLOSED, r, connection.id(), connection.remote(), now));
             if (!stopping && s.active() == 0) {
                 slot.state(Scoreboard.State.IDLE);
             }

@@ -18,7 +18,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,11 +29,10 @@ class ConnectionMasterTest {
     private final MutableClock clock = new MutableClock();
     private final ServerStats stats = new ServerStats();
     private final FakeListener listener = new FakeListener();
-    private final AtomicReference<String> failure = new AtomicReference<>();
 
     private ConnectionMaster master(int maxChildren) {
         return new ConnectionMaster("process-per-connection", listener, new ExecChild(List.of("cat")), maxChildren,
-                stats, Scoreboard.inMemory(maxChildren, "process-per-connection"), processes, clock, failure::set, () -> { });
+                stats, Scoreboard.inMemory(maxChildren, "process-per-connection"), processes, clock);
     }
 
     @Test
@@ -116,15 +114,16 @@ class ConnectionMasterTest {
 
     @Test
     void aWorkerThatCannotBootStopsTheMaster() throws IOException {
+        Scoreboard board = Scoreboard.inMemory(10, "process-per-connection");
         ConnectionMaster master = new ConnectionMaster("process-per-connection", listener,
                 new ServiceChild(WorkerJvm.ofThisJvm("64m", WorkerJvm.StartMode.FAST), java.util.Optional.empty(),
-                        new ServiceSpec("x.Missing", dev.turnstile.api.ServerConfig.defaults()), 1, java.util.Optional.empty()),
-                10, stats, Scoreboard.inMemory(10, "process-per-connection"), processes, clock, failure::set, () -> { });
+                        new ServiceSpec("x.Missing", dev.turnstile.api.ServerConfig.defaults()), 1, board),
+                10, stats, board, processes, clock);
         listener.pending(1);
         master.step();
         processes.exit(1000, ExitStatus.exited(ExitCodes.CANNOT_BOOT));
         master.step();
-        assertThat(failure.get()).contains("cannot boot");
+        assertThat(master.failure()).hasValueSatisfying(why -> assertThat(why).contains("cannot boot"));
         assertThat(listener.open).isFalse();
     }
 
