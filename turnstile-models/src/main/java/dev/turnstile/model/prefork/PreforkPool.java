@@ -101,14 +101,17 @@ public final class PreforkPool extends MasterModel {
         }
     }
 
-    /** With reuseport two masters could share a port: refuse if a live master's scoreboard is there. */
+    /**
+     * With reuseport two masters could share a port: refuse if the scoreboard of a live master
+     * (this very JVM included) is there; a dead master's is replaced.
+     */
     private static void refuseIfServed(Path file, InetSocketAddress local) throws IOException {
         if (!Files.exists(file)) {
             return;
         }
         try {
             long other = Scoreboard.open(file, false).masterPid();
-            if (other != Posix.pid() && ProcessHandle.of(other).map(ProcessHandle::isAlive).orElse(false)) {
+            if (ProcessHandle.of(other).map(ProcessHandle::isAlive).orElse(false)) {
                 throw new BindException(local.getAddress().getHostAddress() + ":" + local.getPort()
                         + " is already in use by turnstile master pid " + other);
             }

@@ -66,7 +66,7 @@ public final class Scoreboard {
     static final int SLOT_BYTES = 4096;
     public static final int RING_EVENTS = 64;
     static final int EVENT_BYTES = 48;
-    private static final int NOTE_BYTES = 120;
+    private static final int NOTE_BYTES = 800;
     private static final int MODEL_BYTES = 32;
 
     // header offsets
@@ -77,7 +77,7 @@ public final class Scoreboard {
             S_CONNECTIONS = 40, S_ACTIVE = 48, S_MESSAGES = 56, S_BYTES_IN = 64, S_BYTES_OUT = 72, S_STOP_BY = 80,
             S_DRAINED = 88, S_FORCED = 96, S_GENERATION = 104, S_EVENT_HEAD = 112, S_CLOSED_BY = 120,
             S_PEER_PORT = 184, S_PEER_IP_HI = 192, S_PEER_IP_LO = 200, S_NOTE_LENGTH = 208, S_NOTE = 216,
-            S_RING = 384;
+            S_RING = 1024; // 64 events of 48 bytes fill the slot's 4 KiB
     /** Close reasons counted per slot; {@link dev.turnstile.api.CloseReason} has 8. */
     public static final int CLOSE_REASONS = 8;
 
@@ -147,6 +147,10 @@ public final class Scoreboard {
     }
 
     /** A scoreboard in memory, not shared with any process: for tests of the masters. */
+    public static Scoreboard inMemoryForTest(int slots) {
+        return inMemory(slots, "test");
+    }
+
     static Scoreboard inMemory(int slots, String model) {
         Scoreboard board = new Scoreboard(null, ByteBuffer.allocateDirect(HEADER_BYTES + slots * SLOT_BYTES), slots);
         board.writeHeader(slots, ProcessHandle.current().pid(), 0, model, 1);

@@ -110,7 +110,9 @@ public record ServiceSpec(String serviceClass, ServerConfig config) {
         } catch (ClassNotFoundException e) {
             throw new IllegalArgumentException("service class " + serviceClass + " is not on the class path", e);
         } catch (InvocationTargetException e) {
-            throw new IllegalArgumentException("service " + serviceClass + " failed to start: " + e.getCause(), e.getCause());
+            Throwable cause = e.getCause();
+            throw new IllegalArgumentException("service " + serviceClass + " failed to start: "
+                    + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), cause);
         } catch (ReflectiveOperationException e) {
             throw new IllegalArgumentException("cannot create service " + serviceClass + ": " + e, e);
         }

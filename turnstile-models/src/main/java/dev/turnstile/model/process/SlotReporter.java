@@ -36,12 +36,12 @@ public final class SlotReporter implements ServerListener {
         return slot;
     }
 
-    /** The worker is ready to serve. */
+    /** The worker is ready to serve (it may already be serving: connections can come before this call). */
     public void ready() {
         synchronized (lock) {
             slot.heartbeat(System.currentTimeMillis());
             if (!stopping) {
-                slot.state(Scoreboard.State.IDLE);
+                slot.state(flushLocked().active() == 0 ? Scoreboard.State.IDLE : Scoreboard.State.BUSY);
             }
         }
     }
