@@ -45,6 +45,11 @@ public final class PreforkPoolProvider implements ModelProvider {
     }
 
     @Override
+    public boolean servesInOtherProcesses() {
+        return true;
+    }
+
+    @Override
     public ServerModel create(ModelOptions options) {
         return new PreforkPool(new PreforkPool.Settings(plan(options),
                 WorkerJvm.ofThisJvm(options.extra("worker-heap").orElse(WorkerJvm.DEFAULT_HEAP), WorkerJvm.StartMode.LONG_LIVED),

@@ -50,6 +50,7 @@ final class ScoreboardFeed {
         long bytesOut;
         long opened;
         long lost;
+        boolean retired; // its worker is gone and everything it wrote was taken
         final long[] closed = new long[Scoreboard.CLOSE_REASONS];
         final Map<Long, ConnectionInfo> open = new HashMap<>();
     }
@@ -108,7 +109,10 @@ final class ScoreboardFeed {
         for (int i = 0; i < cursors.length; i++) {
             Scoreboard.Slot slot = board.slot(i);
             if (slot.state() != Scoreboard.State.FREE) {
-                read(slot, cursorFor(slot));
+                Cursor c = cursorFor(slot);
+                if (!c.retired) { // retired but not freed yet: read already, to the end
+                    read(slot, c);
+                }
             }
         }
     }
@@ -120,6 +124,9 @@ final class ScoreboardFeed {
      */
     synchronized void retire(Scoreboard.Slot slot) {
         Cursor c = cursorFor(slot);
+        if (c.retired) {
+            return;
+        }
         read(slot, c);
         String worker = workerName(slot.index());
         for (long n = slot.connections() - c.opened; n > 0; n--) {
@@ -134,7 +141,7 @@ final class ScoreboardFeed {
         for (Long id : c.open.keySet().toArray(Long[]::new)) {
             closed(c, id, CloseReason.SERVER_ERROR.ordinal(), UNKNOWN, worker); // died with its worker
         }
-        c.generation = -1;
+        c.retired = true; // until the slot holds a new generation, which gets a fresh cursor
     }
 
     private Cursor cursorFor(Scoreboard.Slot slot) {

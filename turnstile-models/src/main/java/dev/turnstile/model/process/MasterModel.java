@@ -102,6 +102,7 @@ public abstract class MasterModel implements ServerModel {
     }
 
     /** Why the master stopped by itself, if it did: a worker that cannot boot, a crash loop. */
+    @Override
     public final Optional<String> failure() {
         MasterLoop<?> m = master;
         return m == null ? Optional.empty() : m.failure();

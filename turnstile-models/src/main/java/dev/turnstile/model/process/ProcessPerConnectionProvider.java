@@ -36,6 +36,11 @@ public final class ProcessPerConnectionProvider implements ModelProvider {
     }
 
     @Override
+    public boolean servesInOtherProcesses() {
+        return true;
+    }
+
+    @Override
     public ServerModel create(ModelOptions options) {
         int maxChildren = options.extraPositiveInt("max-children").orElse(DEFAULT_MAX_CHILDREN);
         Optional<List<String>> exec = options.extra("exec").map(ExecCommand::split);
