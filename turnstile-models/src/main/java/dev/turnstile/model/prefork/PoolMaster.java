@@ -3,6 +3,7 @@ package dev.turnstile.model.prefork;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.model.process.ExitCodes;
+import dev.turnstile.model.process.FreeSlots;
 import dev.turnstile.model.process.MasterLoop;
 import dev.turnstile.model.process.Scoreboard;
 import dev.turnstile.posix.ExitStatus;
@@ -17,9 +18,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -82,15 +81,13 @@ final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
     private final String model;
     private final PoolPlan plan;
     private final Scoreboard board;
-    private final Listener listener;
     private final WorkerLauncher launcher;
     private final ServerStats stats;
     private final ScoreboardFeed feed;
     private final RandomGenerator random;
     private final Duration retireDrain;
     private final RestartIntensity restarts;
-    private final Deque<Integer> freeSlots = new ArrayDeque<>(); // master thread only
-    private boolean listenerClosed;                             // master thread only
+    private final FreeSlots slots;
     private long drainedConnections;                            // master thread only
     private long forcedConnections;                             // master thread only
     private int lastReportedSize = -1;                          // master thread only
@@ -103,23 +100,17 @@ final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
     PoolMaster(String model, PoolPlan plan, Scoreboard board, Listener listener, WorkerLauncher launcher,
                ServerStats stats, ScoreboardFeed feed, Processes processes, Clock clock, RandomGenerator random,
                Duration retireDrain) {
-        super(model, processes, clock);
-        if (board.slots() < plan.slots()) {
-            throw new IllegalArgumentException("scoreboard has " + board.slots() + " slots, the plan needs " + plan.slots());
-        }
+        super(model, listener, processes, clock);
         this.model = model;
         this.plan = plan;
         this.board = board;
-        this.listener = listener;
+        this.slots = new FreeSlots(board, plan.slots());
         this.launcher = launcher;
         this.stats = stats;
         this.feed = feed;
         this.random = random;
         this.retireDrain = retireDrain;
         this.restarts = new RestartIntensity(plan.maxRestarts(), plan.restartWindow());
-        for (int i = 0; i < plan.slots(); i++) {
-            freeSlots.add(i);
-        }
     }
 
     // ---- spawn to target
@@ -161,20 +152,17 @@ final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
     }
 
     private boolean spawnOne() {
-        Integer index = freeSlots.poll();
-        if (index == null) {
+        Scoreboard.Slot slot = slots.take(clock.millis());
+        if (slot == null) {
             log.debug("{}: no free scoreboard slot; {} workers are still stopping", model, children().size());
             return false;
         }
-        Scoreboard.Slot slot = board.slot(index);
-        slot.prepareForSpawn(clock.millis());
         long limit = connectionLimit();
         int pid;
         try {
-            pid = processes.spawn(launcher.spawn(index, limit));
+            pid = processes.spawn(launcher.spawn(slot.index(), limit));
         } catch (IOException e) {
-            slot.free();
-            freeSlots.push(index);
+            slots.release(slot);
             log.warn("{}: cannot start a worker: {}", model, e.getMessage());
             died("cannot start a worker: " + e.getMessage());
             return false;
@@ -213,8 +201,7 @@ final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
             forcedConnections += w.slot.forced();
         }
         String note = w.slot.note();
-        w.slot.free();
-        freeSlots.push(w.slot.index());
+        slots.release(w.slot);
         String who = w.name() + " (pid " + w.pid() + ")";
         int code = status.signal() == 0 ? status.code() : -1;
         if (code == ExitCodes.CANNOT_BOOT) {
@@ -277,14 +264,6 @@ final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
     @Override
     protected Duration politeGrace() {
         return Duration.ofSeconds(3);
-    }
-
-    @Override
-    protected void stopAccepting() {
-        if (!listenerClosed) {
-            listenerClosed = true;
-            listener.close();
-        }
     }
 
     @Override

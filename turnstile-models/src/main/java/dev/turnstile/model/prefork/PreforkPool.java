@@ -8,6 +8,7 @@ import dev.turnstile.model.process.MasterModel;
 import dev.turnstile.model.process.Scoreboard;
 import dev.turnstile.model.process.ServiceSpec;
 import dev.turnstile.model.process.WorkerJvm;
+import dev.turnstile.model.process.WorkerLaunch;
 import dev.turnstile.posix.ListenMode;
 import dev.turnstile.posix.Listener;
 import dev.turnstile.posix.Posix;
@@ -40,11 +41,10 @@ public final class PreforkPool extends MasterModel {
     private static final Logger log = LoggerFactory.getLogger(PreforkPool.class);
 
     /** The pool's plan and how its workers start. */
-    public record Settings(PoolPlan plan, WorkerJvm jvm, Optional<ClassDataArchive.Kind> archive) {
+    public record Settings(PoolPlan plan, WorkerLaunch workers) {
         public Settings {
             Objects.requireNonNull(plan, "plan");
-            Objects.requireNonNull(jvm, "jvm");
-            Objects.requireNonNull(archive, "archive");
+            Objects.requireNonNull(workers, "workers");
         }
     }
 
@@ -76,9 +76,10 @@ public final class PreforkPool extends MasterModel {
             Path file = Scoreboard.fileFor(local.getPort());
             refuseIfServed(file, local);
             made = Scoreboard.create(file, plan.slots(), Posix.pid(), local.getPort(), name(), plan.threadsPerWorker());
-            Optional<ClassDataArchive> archive = ClassDataArchive.prepare(settings.archive(), settings.jvm(),
+            WorkerLaunch workers = settings.workers();
+            Optional<ClassDataArchive> archive = ClassDataArchive.prepare(workers.archive(), workers.jvm(),
                     PoolWorker.class, bound);
-            WorkerJvm jvm = archive.map(ClassDataArchive::jvm).orElse(settings.jvm());
+            WorkerJvm jvm = archive.map(ClassDataArchive::jvm).orElse(workers.jvm());
             PoolWorkerCommand launcher = new PoolWorkerCommand(jvm, archive, spec, Posix.pid(), made, plan, listener.fd());
             processes = Posix.processes();
             ScoreboardFeed feed = new ScoreboardFeed(made, context.stats(), local);

@@ -3,10 +3,11 @@ package dev.turnstile.model.prefork;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ModelProvider;
 import dev.turnstile.api.ServerModel;
-import dev.turnstile.model.process.ClassDataArchive;
 import dev.turnstile.model.process.WorkerJvm;
+import dev.turnstile.model.process.WorkerLaunch;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -28,15 +29,15 @@ public final class PreforkPoolProvider implements ModelProvider {
 
     @Override
     public List<String> options() {
-        return List.of("--workers N (workers at start; alone, a fixed pool of N)",
+        List<String> options = new ArrayList<>(List.of("--workers N (workers at start; alone, a fixed pool of N)",
                 "--min N, --max N (default " + DEFAULT_MIN + " and " + DEFAULT_MAX + ")",
                 "--min-spare N, --max-spare N (idle workers kept; default 1 and 3)",
                 "--threads-per-worker T (default 1)",
                 "--max-connections-per-worker N (recycle a worker after N connections, plus up to 25 %; default never)",
                 "--balance shared|reuseport (default shared)",
-                "--max-restarts N, --restart-window DURATION (crash-loop limit; default 10 within 10s)",
-                "--worker-heap SIZE (default " + WorkerJvm.DEFAULT_HEAP + ")",
-                "--cds auto|aot|appcds|off (class-data archive for the workers; default auto)");
+                "--max-restarts N, --restart-window DURATION (crash-loop limit; default 10 within 10s)"));
+        options.addAll(WorkerLaunch.OPTIONS);
+        return options;
     }
 
     @Override
@@ -51,9 +52,7 @@ public final class PreforkPoolProvider implements ModelProvider {
 
     @Override
     public ServerModel create(ModelOptions options) {
-        return new PreforkPool(new PreforkPool.Settings(plan(options),
-                WorkerJvm.ofThisJvm(options.extra("worker-heap").orElse(WorkerJvm.DEFAULT_HEAP), WorkerJvm.StartMode.LONG_LIVED),
-                ClassDataArchive.Kind.parse(options.extra("cds").orElse("auto"))));
+        return new PreforkPool(new PreforkPool.Settings(plan(options), WorkerLaunch.from(options, WorkerJvm.StartMode.LONG_LIVED)));
     }
 
     /**

@@ -15,8 +15,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 
 /**
  * The master of process-per-connection: it accepts, starts a child per connection with the
@@ -55,37 +53,29 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     }
 
     private final String model;
-    private final Listener listener;
     private final ChildCommand command;
     private final int maxChildren;
     private final ServerStats stats;
     private final Scoreboard board;
-    private final Deque<Integer> freeSlots = new ArrayDeque<>(); // master thread only
+    private final FreeSlots slots;
     private final Backoff backoff = new Backoff(); // master thread only
     private Instant pausedUntil = Instant.MIN;    // master thread only
-    private boolean listenerClosed;               // master thread only
     private long ids;                             // master thread only
 
     /** @param board one slot per child, so at least {@code maxChildren} slots */
     ConnectionMaster(String model, Listener listener, ChildCommand command, int maxChildren, ServerStats stats,
                      Scoreboard board, Processes processes, Clock clock) {
-        super(model, processes, clock);
-        if (board.slots() < maxChildren) {
-            throw new IllegalArgumentException("scoreboard has " + board.slots() + " slots for " + maxChildren + " children");
-        }
+        super(model, listener, processes, clock);
         this.model = model;
-        this.listener = listener;
         this.command = command;
         this.maxChildren = maxChildren;
         this.stats = stats;
         this.board = board;
-        for (int i = 0; i < maxChildren; i++) {
-            freeSlots.add(i);
-        }
+        this.slots = new FreeSlots(board, maxChildren);
     }
 
     private boolean accepting() {
-        return !listenerClosed && childCount() < maxChildren && !clock.instant().isBefore(pausedUntil);
+        return !listenerClosed() && childCount() < maxChildren && !clock.instant().isBefore(pausedUntil);
     }
 
     @Override
@@ -119,13 +109,12 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     }
 
     private void spawnFor(AcceptedSocket connection) {
-        Scoreboard.Slot slot = board.slot(freeSlots.pop());
-        slot.prepareForSpawn(clock.millis());
+        Scoreboard.Slot slot = slots.take(clock.millis()); // never null: one slot per child, below the bound
         int pid;
         try {
             pid = processes.spawn(command.spawn(connection, slot.index()));
         } catch (IOException e) {
-            release(slot);
+            slots.release(slot);
             stats.connectionRejected(connection.peer(), "cannot start a process: " + e.getMessage());
             pause("cannot start a process for " + connection.peer() + ": " + e.getMessage());
             return;
@@ -159,7 +148,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
             log.debug("{}: process {} for {} {}", model, child.pid(), child.info.peer(), ExitCodes.describe(status));
         }
         countFinal(child);
-        release(child.slot);
+        slots.release(child.slot);
         stats.connectionClosed(child.info, command.closeReason(status));
         stats.retireWorker(child.info.worker());
     }
@@ -173,19 +162,6 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         }
         stats.bytesIn(slot.bytesIn());
         stats.bytesOut(slot.bytesOut());
-    }
-
-    private void release(Scoreboard.Slot slot) {
-        slot.free();
-        freeSlots.push(slot.index());
-    }
-
-    @Override
-    protected void stopAccepting() {
-        if (!listenerClosed) {
-            listenerClosed = true;
-            listener.close();
-        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.turnstile.model.process;
 
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.posix.ExitStatus;
+import dev.turnstile.posix.Listener;
 import dev.turnstile.posix.Processes;
 import dev.turnstile.posix.Signal;
 import org.slf4j.Logger;
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * and how many it wants, in a subclass.
  *
  * <p><b>Signals.</b> {@link #signal} only queues and wakes the loop, from any thread. TERM stops
- * gracefully: {@link #stopAccepting} at once, children get until the drain deadline to end by
+ * gracefully: the master's listener is closed at once, children get until the drain deadline to end by
  * themselves, then SIGTERM ({@link #politeGrace()} after the deadline), then SIGKILL two seconds
  * later. INT and QUIT stop the same way with no drain. HUP goes to {@link #reload}. The model
  * installs no OS signal handler itself: the program that embeds it (the CLI) owns the process's
@@ -89,6 +90,7 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
 
     protected final Processes processes;
     protected final Clock clock;
+    protected final Listener listener;
     private final String name;
     private final Queue<Signal> signals = new ConcurrentLinkedQueue<>();
     private final AtomicReference<Duration> drain = new AtomicReference<>();
@@ -100,9 +102,12 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
     private int forced;                                 // master thread only
     private final List<String> stragglers = new ArrayList<>(); // master thread only
     private volatile String failure;
+    private boolean listenerClosed;                     // master thread only
 
-    protected MasterLoop(String name, Processes processes, Clock clock) {
+    /** @param listener the master's listening socket (or port reservation), closed when it stops accepting */
+    protected MasterLoop(String name, Listener listener, Processes processes, Clock clock) {
         this.name = name;
+        this.listener = listener;
         this.processes = processes;
         this.clock = clock;
     }
@@ -345,8 +350,18 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
     /** While running: accept and spawn, or spawn and retire, towards the model's target. */
     protected abstract void spawnToTarget() throws IOException;
 
-    /** Stop accepting new connections: close the master's listener. Called once or more; idempotent. */
-    protected abstract void stopAccepting();
+    /** Stops accepting: closes the master's copy of the listening socket (children keep theirs), once. */
+    private void stopAccepting() {
+        if (!listenerClosed) {
+            listenerClosed = true;
+            listener.close();
+        }
+    }
+
+    /** True once the master's listener is closed. Master thread. */
+    protected final boolean listenerClosed() {
+        return listenerClosed;
+    }
 
     /** Tells the children to finish by {@code drainUntil}, if the model has a way to. */
     protected void stopRequested(Instant drainUntil) {

@@ -33,15 +33,13 @@ public final class ProcessPerConnection extends MasterModel {
     private static final Logger log = LoggerFactory.getLogger(ProcessPerConnection.class);
 
     /** Settings read from the options; see {@link ProcessPerConnectionProvider}. */
-    public record Settings(int maxChildren, Optional<List<String>> exec, WorkerJvm jvm,
-                           Optional<ClassDataArchive.Kind> archive) {
+    public record Settings(int maxChildren, Optional<List<String>> exec, WorkerLaunch workers) {
         public Settings {
             if (maxChildren < 1) {
                 throw new IllegalArgumentException("max-children must be >= 1 (got " + maxChildren + ")");
             }
             Objects.requireNonNull(exec, "exec");
-            Objects.requireNonNull(jvm, "jvm");
-            Objects.requireNonNull(archive, "archive");
+            Objects.requireNonNull(workers, "workers");
         }
     }
 
@@ -91,9 +89,10 @@ public final class ProcessPerConnection extends MasterModel {
 
     /** A JVM per connection, with a class-data archive unless that is off ({@link ClassDataArchive#prepare}). */
     private ServiceChild serviceChild(ServiceSpec spec, ServerConfig config, Scoreboard board) throws IOException {
-        Optional<ClassDataArchive> archive = ClassDataArchive.prepare(settings.archive(), settings.jvm(),
+        WorkerLaunch workers = settings.workers();
+        Optional<ClassDataArchive> archive = ClassDataArchive.prepare(workers.archive(), workers.jvm(),
                 ConnectionWorker.class, config);
-        WorkerJvm jvm = archive.map(ClassDataArchive::jvm).orElse(settings.jvm());
+        WorkerJvm jvm = archive.map(ClassDataArchive::jvm).orElse(workers.jvm());
         return new ServiceChild(jvm, archive, spec, Posix.pid(), board);
     }
 }

@@ -4,6 +4,7 @@ import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ModelProvider;
 import dev.turnstile.api.ServerModel;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,10 +25,10 @@ public final class ProcessPerConnectionProvider implements ModelProvider {
 
     @Override
     public List<String> options() {
-        return List.of("--max-children N (default " + DEFAULT_MAX_CHILDREN + ")",
-                "--exec CMD [ARGS...] (run a program per connection instead, tcpserver style)",
-                "--worker-heap SIZE (default " + WorkerJvm.DEFAULT_HEAP + ")",
-                "--cds auto|aot|appcds|off (class-data archive for the worker JVMs; default auto, which is aot)");
+        List<String> options = new ArrayList<>(List.of("--max-children N (default " + DEFAULT_MAX_CHILDREN + ")",
+                "--exec CMD [ARGS...] (run a program per connection instead, tcpserver style)"));
+        options.addAll(WorkerLaunch.OPTIONS);
+        return options;
     }
 
     @Override
@@ -44,8 +45,7 @@ public final class ProcessPerConnectionProvider implements ModelProvider {
     public ServerModel create(ModelOptions options) {
         int maxChildren = options.extraPositiveInt("max-children").orElse(DEFAULT_MAX_CHILDREN);
         Optional<List<String>> exec = options.extra("exec").map(ExecCommand::split);
-        WorkerJvm jvm = WorkerJvm.ofThisJvm(options.extra("worker-heap").orElse(WorkerJvm.DEFAULT_HEAP), WorkerJvm.StartMode.FAST);
-        Optional<ClassDataArchive.Kind> archive = ClassDataArchive.Kind.parse(options.extra("cds").orElse("auto"));
-        return new ProcessPerConnection(new ProcessPerConnection.Settings(maxChildren, exec, jvm, archive));
+        return new ProcessPerConnection(new ProcessPerConnection.Settings(maxChildren, exec,
+                WorkerLaunch.from(options, WorkerJvm.StartMode.FAST)));
     }
 }

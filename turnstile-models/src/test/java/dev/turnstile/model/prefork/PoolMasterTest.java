@@ -3,13 +3,12 @@ package dev.turnstile.model.prefork;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.model.process.ExitCodes;
+import dev.turnstile.model.process.FakeListener;
 import dev.turnstile.model.process.FakeProcesses;
 import dev.turnstile.model.process.MasterLoop;
 import dev.turnstile.model.process.MutableClock;
 import dev.turnstile.model.process.Scoreboard;
-import dev.turnstile.posix.AcceptedSocket;
 import dev.turnstile.posix.ExitStatus;
-import dev.turnstile.posix.Listener;
 import dev.turnstile.posix.Signal;
 import dev.turnstile.posix.Spawn;
 import org.junit.jupiter.api.Test;
@@ -31,7 +30,7 @@ class PoolMasterTest {
     private final FakeProcesses processes = new FakeProcesses();
     private final MutableClock clock = new MutableClock();
     private final ServerStats stats = new ServerStats();
-    private final ClosableListener listener = new ClosableListener();
+    private final FakeListener listener = new FakeListener();
     private Scoreboard board;
 
     private PoolMaster master(PoolPlan plan) {
@@ -124,7 +123,7 @@ class PoolMasterTest {
         assertThat(master.failure()).hasValueSatisfying(why -> assertThat(why)
                 .contains("4 workers died within 10 s").contains("exited with code 3 (out of memory)")
                 .contains("stopping instead of restarting in a loop"));
-        assertThat(listener.closed).isTrue();
+        assertThat(listener.open).isFalse();
     }
 
     @Test
@@ -193,7 +192,7 @@ class PoolMasterTest {
         workersAre(Scoreboard.State.IDLE);
         master.requestStop(Duration.ofSeconds(5));
         master.step();
-        assertThat(listener.closed).isTrue();
+        assertThat(listener.open).isFalse();
         for (int pid : processes.runningPids()) {
             assertThat(slotOf(pid).stopByMillis()).isEqualTo(clock.millis() + 5000);
         }
@@ -223,30 +222,5 @@ class PoolMasterTest {
         master.step();
         assertThat(master.step()).isFalse();
         assertThat(master.report().join().stragglers()).singleElement().asString().contains("worker-1 (pid 1000)");
-    }
-
-    /** A listener that only records being closed. */
-    static final class ClosableListener implements Listener {
-        boolean closed;
-
-        @Override
-        public int fd() {
-            return 3;
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return new InetSocketAddress("127.0.0.1", 20446);
-        }
-
-        @Override
-        public AcceptedSocket accept() {
-            return null;
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-        }
     }
 }

@@ -3,19 +3,14 @@ package dev.turnstile.model.process;
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.ShutdownReport;
-import dev.turnstile.posix.AcceptedSocket;
 import dev.turnstile.posix.ExitStatus;
-import dev.turnstile.posix.Listener;
 import dev.turnstile.posix.PosixException;
 import dev.turnstile.posix.Signal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -125,40 +120,5 @@ class ConnectionMasterTest {
         master.step();
         assertThat(master.failure()).hasValueSatisfying(why -> assertThat(why).contains("cannot boot"));
         assertThat(listener.open).isFalse();
-    }
-
-    /** Hands out queued connections with descriptors 101, 102... that it does not own. */
-    static final class FakeListener implements Listener {
-        final Deque<AcceptedSocket> queue = new ArrayDeque<>();
-        boolean open = true;
-        private int next = 101;
-
-        void pending(int n) {
-            for (int i = 0; i < n; i++) {
-                int fd = next++;
-                queue.add(AcceptedSocket.unowned(fd, new InetSocketAddress("127.0.0.1", 40000 + fd - 100),
-                        new InetSocketAddress("127.0.0.1", 20446)));
-            }
-        }
-
-        @Override
-        public int fd() {
-            return 3;
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return new InetSocketAddress("127.0.0.1", 20446);
-        }
-
-        @Override
-        public AcceptedSocket accept() {
-            return queue.poll();
-        }
-
-        @Override
-        public void close() {
-            open = false;
-        }
     }
 }

@@ -3,10 +3,10 @@ package dev.turnstile.model.process;
 import dev.turnstile.api.Framing;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.core.Server;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,13 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the same poison is contained only when it is an exception.
  */
 @Tag("process")
+@ExtendWith(NoProcessLeftBehind.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class IsolationTest {
 
-    @AfterEach
-    void leavesNoZombie() {
-        assertThat(ChildProcesses.zombies()).isEmpty();
-    }
 
     @ParameterizedTest(name = "{0} survives {1}")
     @CsvSource({"process-pool, EXIT", "process-pool, KILL", "process-pool, OOM",

@@ -6,10 +6,10 @@ import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.api.StatsSnapshot;
 import dev.turnstile.core.Server;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -20,17 +20,14 @@ import java.util.function.BooleanSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Tag("process")
+@ExtendWith(NoProcessLeftBehind.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ProcessPerConnectionTest {
 
-    /** The README's example: a shell loop that answers each line as soon as it is read. */
+    /** The README's example, character for character: a shell loop that answers each line as soon as it is read. */
     static final String SHELL_UPPERCASE =
-            "while IFS= read -r line; do printf '%s\\n' \"$line\" | tr '[:lower:]' '[:upper:]'; done";
+            "while IFS= read -r line; do printf \"%s\\n\" \"$line\" | tr \"[:lower:]\" \"[:upper:]\"; done";
 
-    @AfterEach
-    void leavesNoZombie() {
-        assertThat(ChildProcesses.zombies()).isEmpty();
-    }
 
     @Test
     void servesEachConnectionInAJvmOfItsOwn() throws Exception {
