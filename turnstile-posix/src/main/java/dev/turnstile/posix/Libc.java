@@ -33,12 +33,11 @@ final class Libc {
 
     // socket(2) and friends
     static final int AF_INET = 2, AF_INET6 = 10, SOCK_STREAM = 1, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
-    static final int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_REUSEPORT = 15, IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26;
-    static final int SHUT_RDWR = 2;
+    static final int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_REUSEPORT = 15;
     // posix_spawnattr_setflags(3)
     static final short POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08;
-    // waitpid(2), prctl(2), eventfd(2), poll(2), fcntl(2)
-    static final int WNOHANG = 1, PR_SET_PDEATHSIG = 1, EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;
+    // waitpid(2), eventfd(2), poll(2), fcntl(2)
+    static final int WNOHANG = 1, EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;
     static final short POLLIN = 1;
     static final int F_SETFD = 2, FD_CLOEXEC = 1;
     static final long SYS_PIDFD_OPEN = 434; // the same number on every architecture since Linux 5.3
@@ -58,7 +57,6 @@ final class Libc {
     private static final MethodHandle LISTEN = withErrno("listen", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle ACCEPT4 = withErrno("accept4", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
     private static final MethodHandle GETSOCKNAME = withErrno("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
-    private static final MethodHandle SHUTDOWN = withErrno("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle CLOSE = withErrno("close", JAVA_INT, JAVA_INT);
     private static final MethodHandle READ = withErrno("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     private static final MethodHandle WRITE = withErrno("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
@@ -67,7 +65,6 @@ final class Libc {
     private static final MethodHandle KILL = withErrno("kill", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle GETPID = plain("getpid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle GETPPID = plain("getppid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle PRCTL = withErrno("prctl", 1, JAVA_INT, JAVA_INT, JAVA_LONG);
     private static final MethodHandle SYSCALL_2 = withErrno("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle EVENTFD = withErrno("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle POLL = withErrno("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
@@ -167,15 +164,6 @@ final class Libc {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment length = arena.allocateFrom(JAVA_INT, (int) address.byteSize());
             check("getsockname", state, (int) GETSOCKNAME.invokeExact(state, fd, address, length));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    static void shutdown(int fd, int how) throws PosixException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            check("shutdown", state, (int) SHUTDOWN.invokeExact(state, fd, how));
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -327,15 +315,6 @@ final class Libc {
             return (int) GETPPID.invokeExact();
         } catch (Throwable t) {
             throw new IllegalStateException("getppid failed", t);
-        }
-    }
-
-    static void setParentDeathSignal(int signal) throws PosixException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            check("prctl(PR_SET_PDEATHSIG)", state, (int) PRCTL.invokeExact(state, PR_SET_PDEATHSIG, (long) signal));
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 

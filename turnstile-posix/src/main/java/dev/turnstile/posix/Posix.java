@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The entry point to the native layer: listening sockets by descriptor, child processes, and the
- * few facts a child asks about itself (its pid, its parent, dying with its parent).
+ * The entry point to the native layer: listening sockets by descriptor, child processes, and a
+ * process's own pid and parent's pid.
  *
  * <p>Linux only (x86_64 and aarch64, glibc). The JVM must allow native access to this code
  * ({@code --enable-native-access=ALL-UNNAMED}, or the module's name), else it prints a warning on
@@ -49,20 +49,6 @@ public final class Posix {
     /** The parent's pid; it changes (to 1 or a subreaper) once the parent is gone. */
     public static int parentPid() {
         return Libc.getppid();
-    }
-
-    /**
-     * Asks the kernel to send {@code signal} to this process when the thread that started it
-     * exits (prctl PR_SET_PDEATHSIG). The caller must then compare {@link #parentPid()} with the
-     * pid it expects, in case the parent died before this call.
-     */
-    public static void dieWithParent(Signal signal) throws IOException {
-        Libc.setParentDeathSignal(signal.number());
-    }
-
-    /** True if {@link Spawn} closes inherited descriptors in the child itself (glibc 2.34 and later). */
-    public static boolean closesInheritedDescriptors() {
-        return Libc.hasCloseFrom();
     }
 
     public static void closeQuietly(int fd) {

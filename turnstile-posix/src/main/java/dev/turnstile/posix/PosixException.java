@@ -11,8 +11,7 @@ public final class PosixException extends IOException {
     private static final long serialVersionUID = 1L;
 
     /** errno values the callers act on; the same on x86_64 and aarch64 Linux. */
-    public static final int EINTR = 4, EAGAIN = 11, ECHILD = 10, ESRCH = 3, EBADF = 9, EMFILE = 24,
-            ENFILE = 23, ENOMEM = 12, EADDRINUSE = 98, EINVAL = 22;
+    public static final int EINTR = 4, EAGAIN = 11, EBADF = 9, EADDRINUSE = 98;
 
     private final String call;
     private final int errno;
