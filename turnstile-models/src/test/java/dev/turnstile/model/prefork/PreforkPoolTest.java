@@ -1,6 +1,5 @@
 package dev.turnstile.model.prefork;
 
-import dev.turnstile.api.Framing;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.StatsSnapshot;
 import dev.turnstile.core.Server;
