@@ -21,6 +21,16 @@ public interface ModelProvider {
     /** True if the model can run a {@link SessionService} (it gives each connection a thread or process). */
     boolean runsSessions();
 
+    /**
+     * True if the model runs the service in worker processes, which create it from its class
+     * name: the service must then be a public class with a public no-argument constructor, and
+     * state in this JVM (a wrapper around the service, what the service writes to this JVM's
+     * streams) does not reach it.
+     */
+    default boolean servesInOtherProcesses() {
+        return false;
+    }
+
     /** A new, unstarted model. Validates the options it reads; messages name the option. */
     ServerModel create(ModelOptions options);
 }

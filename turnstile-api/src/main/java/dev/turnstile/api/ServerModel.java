@@ -3,6 +3,7 @@ package dev.turnstile.api;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Decides where connections run: which thread, pool, loop or process. One implementation per
@@ -41,4 +42,12 @@ public interface ServerModel {
 
     /** Waits until the model has stopped, after {@link #shutdown} or a fatal failure. */
     void awaitTermination() throws InterruptedException;
+
+    /**
+     * Why the model stopped by itself, if it did (a worker process that cannot boot, workers
+     * dying in a loop); empty while it serves and after a stop that was asked for.
+     */
+    default Optional<String> failure() {
+        return Optional.empty();
+    }
 }

@@ -7,6 +7,7 @@ import dev.turnstile.api.PoolEvent;
 import dev.turnstile.api.ServerListener;
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.api.StatsSnapshot;
+import dev.turnstile.core.Models;
 import dev.turnstile.core.Server;
 import dev.turnstile.echo.EchoUppercase;
 import picocli.CommandLine.Command;
@@ -54,9 +55,19 @@ final class DemoCommand implements Callable<Integer> {
         if (server.workers == null) {
             server.workers = 3; // the notes' "create 3 workers"
         }
+        // worker processes create the service by its class name, so it cannot be wrapped: they are
+        // shown serving each connection instead, as the notes' thread pool prints "i serving peer"
+        boolean otherProcesses = Models.require(server.model).servesInOtherProcesses();
         Server s = server.builder()
-                .service(new TranscriptService(new EchoUppercase(), out))
+                .service(otherProcesses ? new EchoUppercase() : new TranscriptService(new EchoUppercase(), out))
                 .listener(new ServerListener() {
+                    @Override
+                    public void connectionOpened(ConnectionInfo c) {
+                        if (otherProcesses) {
+                            out.println(c.worker() + " serving " + c.peer());
+                        }
+                    }
+
                     @Override
                     public void connectionClosed(ConnectionInfo c, CloseReason reason) {
                         out.println(c.peer() + " closing (" + reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")");

@@ -29,7 +29,20 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("listening on " + s.address().getAddress().getHostAddress() + ":" + s.port()
                 + " (model " + s.modelName() + ", framing " + s.config().framing().cliName() + ")");
         System.out.flush();
+        Thread.ofPlatform().daemon().name("turnstile-watch").start(() -> { // a model may also stop by itself
+            try {
+                s.awaitTermination();
+            } catch (InterruptedException e) {
+                return;
+            }
+            signals.stopRequested().countDown();
+        });
         signals.stopRequested().await();
+        if (s.failure().isPresent()) {
+            s.stop(drain);
+            System.err.println("turnstile: the server stopped by itself: " + s.failure().get());
+            return 1;
+        }
         ShutdownReport report = s.stop(drain);
         StatsSnapshot st = s.snapshot();
         System.out.printf("stopped in %d ms: %d connections, %d messages; %d drained, %d forced%s%n",

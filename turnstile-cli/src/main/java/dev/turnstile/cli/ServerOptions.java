@@ -5,6 +5,7 @@ import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.core.Models;
 import dev.turnstile.core.Server;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -72,6 +73,9 @@ public final class ServerOptions {
     @Option(names = "--max-message-bytes", paramLabel = "N", description = "Longest message; default: ${DEFAULT-VALUE}.")
     int maxMessageBytes = ServerConfig.DEFAULT_MAX_MESSAGE_BYTES;
 
+    @Mixin
+    ProcessOptions process = new ProcessOptions();
+
     ModelOptions modelOptions() {
         ModelOptions o = ModelOptions.none();
         if (workers != null) {
@@ -110,7 +114,7 @@ public final class ServerOptions {
         if (slowCallback != null) {
             o = o.with("slow-callback-ms", Long.toString(Math.max(1, slowCallback.toMillis())));
         }
-        return o;
+        return process.apply(o);
     }
 
     ServerConfig config() {

@@ -1,5 +1,6 @@
 package dev.turnstile.core;
 
+import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
 import dev.turnstile.api.ServerModel;
 import dev.turnstile.api.ShutdownReport;
@@ -55,7 +56,7 @@ public abstract class BlockingModel implements ServerModel {
         this.connections = new OpenConnections();
         this.driver = new BlockingDriver(context, connections);
         try {
-            this.listener = ListeningSocket.bind(context.config());
+            this.listener = openListener(context.config());
             this.localAddress = Sockets.local(listener);
             startServing(listener);
         } catch (IOException | RuntimeException | Error e) {
@@ -63,6 +64,15 @@ public abstract class BlockingModel implements ServerModel {
             lifecycle.advanceTo(Lifecycle.State.STOPPED);
             throw e;
         }
+    }
+
+    /**
+     * The listening socket to serve: bound here from {@code config} by default; a subclass may
+     * supply one made elsewhere, such as a worker process's inherited socket. The model owns it
+     * from here on and closes it when it stops.
+     */
+    protected ServerSocketChannel openListener(ServerConfig config) throws IOException {
+        return ListeningSocket.bind(config);
     }
 
     /** Starts the threads that accept from {@code listener} and serve, and returns. */

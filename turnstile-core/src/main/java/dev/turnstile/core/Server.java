@@ -90,6 +90,11 @@ public final class Server implements AutoCloseable {
         return model.shutdown(drain);
     }
 
+    /** Why the server stopped by itself, if it did; see {@link ServerModel#failure()}. */
+    public java.util.Optional<String> failure() {
+        return model.failure();
+    }
+
     /** Blocks until the server has stopped. */
     public void awaitTermination() throws InterruptedException {
         model.awaitTermination();

@@ -1,0 +1,159 @@
+package dev.turnstile.model.prefork;
+
+import dev.turnstile.api.ServerConfig;
+import dev.turnstile.api.ServerContext;
+import dev.turnstile.model.process.ClassDataArchive;
+import dev.turnstile.model.process.MasterLoop;
+import dev.turnstile.model.process.MasterModel;
+import dev.turnstile.model.process.Scoreboard;
+import dev.turnstile.model.process.ServiceSpec;
+import dev.turnstile.model.process.WorkerJvm;
+import dev.turnstile.model.process.WorkerLaunch;
+import dev.turnstile.posix.ListenMode;
+import dev.turnstile.posix.Listener;
+import dev.turnstile.posix.Posix;
+import dev.turnstile.posix.Processes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * The notes' pool of processes: a master creates the listening socket and starts worker JVMs
+ * ({@link PoolWorker}) that inherit it and loop on accept(), supervised by {@link PoolMaster}
+ * and watched through a {@link Scoreboard} in shared memory, which {@link ScoreboardFeed} turns
+ * into the server's stats and {@code turnstile status} prints ({@link StatusPage}).
+ *
+ * <p>{@link #start} returns once the first workers are ready to serve, or throws why they
+ * cannot (a worker that cannot boot says why in its slot). Stopping: see {@link PoolMaster}.
+ */
+public final class PreforkPool extends MasterModel {
+
+    private static final Logger log = LoggerFactory.getLogger(PreforkPool.class);
+
+    /** The pool's plan and how its workers start. */
+    public record Settings(PoolPlan plan, WorkerLaunch workers) {
+        public Settings {
+            Objects.requireNonNull(plan, "plan");
+            Objects.requireNonNull(workers, "workers");
+        }
+    }
+
+    private final Settings settings;
+    private volatile Scoreboard board;
+
+    public PreforkPool(Settings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    @Override
+    public String name() {
+        return "process-pool";
+    }
+
+    @Override
+    protected Launched launch(ServerContext context) throws IOException {
+        ServerConfig config = context.config();
+        PoolPlan plan = settings.plan();
+        ServiceSpec.of(context.service(), config, name()); // fail before binding if workers could not create it
+        ListenMode mode = plan.balance() == Balance.SHARED ? ListenMode.SHARED : ListenMode.REUSE_PORT_RESERVATION;
+        Listener listener = Posix.listen(new InetSocketAddress(config.host(), config.port()), config.acceptBacklog(), mode);
+        Processes processes = null;
+        Scoreboard made = null;
+        try {
+            InetSocketAddress local = listener.localAddress();
+            ServerConfig bound = config.withPort(local.getPort()); // reuseport workers bind this very port
+            ServiceSpec spec = ServiceSpec.of(context.service(), bound, name());
+            Path file = Scoreboard.fileFor(local.getPort());
+            refuseIfServed(file, local);
+            made = Scoreboard.create(file, plan.slots(), Posix.pid(), local.getPort(), name(), plan.threadsPerWorker());
+            WorkerLaunch workers = settings.workers();
+            Optional<ClassDataArchive> archive = ClassDataArchive.prepare(workers.archive(), workers.jvm(),
+                    PoolWorker.class, bound);
+            WorkerJvm jvm = archive.map(ClassDataArchive::jvm).orElse(workers.jvm());
+            PoolWorkerCommand launcher = new PoolWorkerCommand(jvm, archive, spec, Posix.pid(), made, plan, listener.fd());
+            processes = Posix.processes();
+            ScoreboardFeed feed = new ScoreboardFeed(made, context.stats(), local);
+            PoolMaster master = new PoolMaster(name(), plan, made, listener, launcher, context.stats(), feed, processes,
+                    Clock.systemUTC(), RandomGenerator.getDefault(), config.idleTimeout());
+            feed.start("turnstile-feed-" + local.getPort());
+            board = made;
+            log.info("{} on {}: {} to {} workers ({} at start), {} thread(s) each, {} accept; scoreboard {}", name(), local,
+                    plan.min(), plan.max(), plan.initial(), plan.threadsPerWorker(), plan.balance().cliName(), file);
+            return new Launched(local, master);
+        } catch (IOException | RuntimeException | Error e) {
+            listener.close();
+            if (processes != null) {
+                processes.close();
+            }
+            if (made != null) {
+                made.delete();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * With reuseport two masters could share a port: refuse if the scoreboard of a live master
+     * (this very JVM included) is there; a dead master's is replaced.
+     */
+    private static void refuseIfServed(Path file, InetSocketAddress local) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try {
+            long other = Scoreboard.open(file, false).masterPid();
+            if (ProcessHandle.of(other).map(ProcessHandle::isAlive).orElse(false)) {
+                throw new BindException(local.getAddress().getHostAddress() + ":" + local.getPort()
+                        + " is already in use by turnstile master pid " + other);
+            }
+        } catch (BindException e) {
+            throw e;
+        } catch (IOException e) {
+            log.debug("replacing unreadable scoreboard {}: {}", file, e.getMessage());
+        }
+    }
+
+    /** Waits until the initial workers are ready, or one could not boot, or the boot timeout passes. */
+    @Override
+    protected void awaitReady(MasterLoop<?> master) throws IOException {
+        PoolPlan plan = settings.plan();
+        Instant deadline = Instant.now().plus(plan.bootTimeout());
+        while (ready() < plan.initial()) {
+            Optional<String> failure = master.failure();
+            if (failure.isPresent()) {
+                throw new IOException(name() + ": " + failure.get());
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IOException(name() + ": only " + ready() + " of " + plan.initial() + " workers ready after "
+                        + plan.bootTimeout().toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(20); // polling the scoreboard against a deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(name() + ": interrupted while the workers started");
+            }
+        }
+    }
+
+    private int ready() {
+        int n = 0;
+        for (int i = 0; i < board.slots(); i++) {
+            Scoreboard.State s = board.slot(i).state();
+            if (s == Scoreboard.State.IDLE || s == Scoreboard.State.BUSY) {
+                n++;
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,224 @@
+package dev.turnstile.model.prefork;
+
+import dev.turnstile.api.CloseReason;
+import dev.turnstile.api.ConnectionInfo;
+import dev.turnstile.api.ServerStats;
+import dev.turnstile.api.WorkerStats;
+import dev.turnstile.model.process.ConnectionEvent;
+import dev.turnstile.model.process.Scoreboard;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The pool's metrics: turns what the workers write in the {@link Scoreboard} into the server's
+ * {@link ServerStats}, so the pool reports like every in-process model: each connection event
+ * in a slot's ring becomes {@code connectionOpened}/{@code connectionClosed} with the real peer
+ * and close reason, and each slot's message and byte counters become increments.
+ *
+ * <p><b>When.</b> {@link #poll} reads every slot every {@value #PERIOD_MS} ms on its own thread;
+ * the master calls {@link #retire} when it reaps a worker, before the slot can be reused, so
+ * nothing a worker wrote is lost. Connections a dead worker left open are closed here as
+ * {@link CloseReason#SERVER_ERROR}: they died with it. Events lost because a ring wrapped
+ * between two reads (over 64 in {@value #PERIOD_MS} ms from one worker) are made up from the
+ * slot's totals at retirement, with an unknown peer.
+ *
+ * <p><b>Order.</b> For each slot the ring's head is read first (acquire), then the counters,
+ * then the events up to that head: a worker writes its counters before it publishes a close,
+ * so a connection's messages are always counted before its close.
+ *
+ * <p><b>Thread-safety.</b> {@link #poll} and {@link #retire} are synchronized on the feed; the
+ * per-slot cursors are guarded by it.
+ */
+final class ScoreboardFeed {
+
+    private static final Logger log = LoggerFactory.getLogger(ScoreboardFeed.class);
+    static final long PERIOD_MS = 50;
+    private static final InetSocketAddress UNKNOWN = new InetSocketAddress("0.0.0.0", 0);
+
+    /** What the feed has taken from one slot's current generation. Guarded by the feed. */
+    private static final class Cursor {
+        long generation = -1;
+        long tail;
+        long messages;
+        long bytesIn;
+        long bytesOut;
+        long opened;
+        long lost;
+        boolean retired; // its worker is gone and everything it wrote was taken
+        final long[] closed = new long[Scoreboard.CLOSE_REASONS];
+        final Map<Long, ConnectionInfo> open = new HashMap<>();
+    }
+
+    private final Scoreboard board;
+    private final ServerStats stats;
+    private final InetSocketAddress local;
+    private final Cursor[] cursors;     // guarded by this
+    private long ids;                   // guarded by this
+    private volatile Thread thread;
+
+    ScoreboardFeed(Scoreboard board, ServerStats stats, InetSocketAddress local) {
+        this.board = board;
+        this.stats = stats;
+        this.local = local;
+        this.cursors = new Cursor[board.slots()];
+        for (int i = 0; i < cursors.length; i++) {
+            cursors[i] = new Cursor();
+        }
+    }
+
+    /** The stats name of the worker in slot {@code index}: {@code worker-1} for slot 0. */
+    static String workerName(int index) {
+        return "worker-" + (index + 1);
+    }
+
+    void start(String threadName) {
+        thread = Thread.ofPlatform().daemon().name(threadName).start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                poll();
+                try {
+                    Thread.sleep(PERIOD_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    /** Stops the thread after one last read. */
+    void stop() {
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(Duration.ofSeconds(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        poll();
+    }
+
+    /** Reads every slot that holds a worker. */
+    synchronized void poll() {
+        for (int i = 0; i < cursors.length; i++) {
+            Scoreboard.Slot slot = board.slot(i);
+            if (slot.state() != Scoreboard.State.FREE) {
+                Cursor c = cursorFor(slot);
+                if (!c.retired) { // retired but not freed yet: read already, to the end
+                    read(slot, c);
+                }
+            }
+        }
+    }
+
+    /**
+     * Takes everything left in the slot of a worker that has exited, before the master frees it:
+     * the last events and counters, events lost to a wrapped ring, and connections the worker
+     * never closed.
+     */
+    synchronized void retire(Scoreboard.Slot slot) {
+        Cursor c = cursorFor(slot);
+        if (c.retired) {
+            return;
+        }
+        read(slot, c);
+        String worker = workerName(slot.index());
+        for (long n = slot.connections() - c.opened; n > 0; n--) {
+            opened(c, -(++c.lost), UNKNOWN, worker);
+        }
+        for (int r = 0; r < Scoreboard.CLOSE_REASONS; r++) {
+            for (long n = slot.closedBy(r) - c.closed[r]; n > 0; n--) {
+                Iterator<Long> any = c.open.keySet().iterator();
+                closed(c, any.hasNext() ? any.next() : -(++c.lost), r, UNKNOWN, worker);
+            }
+        }
+        for (Long id : c.open.keySet().toArray(Long[]::new)) {
+            closed(c, id, CloseReason.SERVER_ERROR.ordinal(), UNKNOWN, worker); // died with its worker
+        }
+        c.retired = true; // until the slot holds a new generation, which gets a fresh cursor
+    }
+
+    private Cursor cursorFor(Scoreboard.Slot slot) {
+        Cursor c = cursors[slot.index()];
+        long generation = slot.generation();
+        if (c.generation != generation) {
+            Cursor fresh = new Cursor();
+            fresh.generation = generation;
+            cursors[slot.index()] = fresh;
+            return fresh;
+        }
+        return c;
+    }
+
+    private void read(Scoreboard.Slot slot, Cursor c) {
+        String worker = workerName(slot.index());
+        long head = slot.eventHead(); // first: the counters read next are at least as new as these events
+        counters(slot, c, worker);
+        if (head - c.tail > Scoreboard.RING_EVENTS) {
+            long lost = head - c.tail - Scoreboard.RING_EVENTS;
+            log.warn("{}: {} connection events lost (more than {} between two reads); made up from totals later",
+                    worker, lost, Scoreboard.RING_EVENTS);
+            c.tail = head - Scoreboard.RING_EVENTS;
+        }
+        for (; c.tail < head; c.tail++) {
+            ConnectionEvent e = slot.event(c.tail);
+            if (slot.eventHead() - c.tail >= Scoreboard.RING_EVENTS) {
+                continue; // overwritten while we read it: made up from totals at retirement
+            }
+            if (e.kind() == ConnectionEvent.Kind.OPENED) {
+                opened(c, e.id(), e.peer(), worker);
+            } else {
+                closed(c, e.id(), e.reasonOrdinal(), e.peer(), worker);
+            }
+        }
+    }
+
+    private void counters(Scoreboard.Slot slot, Cursor c, String worker) {
+        long messages = slot.messages();
+        if (messages > c.messages) {
+            WorkerStats w = stats.worker(worker);
+            for (long n = messages - c.messages; n > 0; n--) {
+                w.messageHandled();
+            }
+            c.messages = messages;
+        }
+        long in = slot.bytesIn();
+        if (in > c.bytesIn) {
+            stats.bytesIn(in - c.bytesIn);
+            c.bytesIn = in;
+        }
+        long out = slot.bytesOut();
+        if (out > c.bytesOut) {
+            stats.bytesOut(out - c.bytesOut);
+            c.bytesOut = out;
+        }
+    }
+
+    private void opened(Cursor c, long id, InetSocketAddress peer, String worker) {
+        ConnectionInfo info = new ConnectionInfo(++ids, peer, local, worker);
+        c.open.put(id, info);
+        c.opened++;
+        stats.connectionOpened(info);
+    }
+
+    private void closed(Cursor c, long id, int reasonOrdinal, InetSocketAddress peer, String worker) {
+        ConnectionInfo info = c.open.remove(id);
+        if (info == null) { // its open was lost: count it now
+            info = new ConnectionInfo(++ids, peer, local, worker);
+            c.opened++;
+            stats.connectionOpened(info);
+        }
+        CloseReason[] reasons = CloseReason.values();
+        if (reasonOrdinal >= 0 && reasonOrdinal < reasons.length) {
+            c.closed[reasonOrdinal]++;
+        }
+        stats.connectionClosed(info, reasonOrdinal >= 0 && reasonOrdinal < reasons.length
+                ? reasons[reasonOrdinal] : CloseReason.SERVER_ERROR);
+    }
+}

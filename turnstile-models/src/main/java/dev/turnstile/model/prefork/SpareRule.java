@@ -1,0 +1,35 @@
+package dev.turnstile.model.prefork;
+
+/**
+ * Apache prefork's rule for the pool's size, as a pure function so it can be tested alone: how
+ * many workers to start, or whether to retire one, given how many are live and idle now. See
+ * {@link PoolPlan} for how the knobs interact.
+ */
+final class SpareRule {
+
+    /** What to do this round: start {@code spawn} workers, or retire one idle worker, or neither. */
+    record Decision(int spawn, boolean retire, String reason) {
+        static final Decision NOTHING = new Decision(0, false, "");
+    }
+
+    private SpareRule() {
+    }
+
+    /**
+     * @param live workers that are starting or serving and not retiring
+     * @param idle of those, the ones starting or running no connection
+     */
+    static Decision decide(PoolPlan plan, int live, int idle) {
+        if (live < plan.min()) {
+            return new Decision(plan.min() - live, false, live + " of min " + plan.min() + " workers");
+        }
+        if (idle < plan.minSpare() && live < plan.max()) {
+            int spawn = Math.min(plan.minSpare() - idle, plan.max() - live);
+            return new Decision(spawn, false, idle + " idle, below min-spare " + plan.minSpare());
+        }
+        if (idle > plan.maxSpare() && live > plan.min()) {
+            return new Decision(0, true, idle + " idle, above max-spare " + plan.maxSpare());
+        }
+        return Decision.NOTHING;
+    }
+}

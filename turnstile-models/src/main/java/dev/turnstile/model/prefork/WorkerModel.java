@@ -1,0 +1,97 @@
+package dev.turnstile.model.prefork;
+
+import dev.turnstile.api.ServerConfig;
+import dev.turnstile.core.Admission;
+import dev.turnstile.core.BlockingModel;
+import dev.turnstile.core.Dispatcher;
+import dev.turnstile.core.Sockets;
+
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What runs inside one pool worker process: {@code threads} threads, each looping on accept()
+ * of the worker's listening socket (the one it inherited, or its own SO_REUSEPORT socket) and
+ * serving what it accepted, with the core's accept loop, driver and three-step shutdown, as
+ * the in-process {@code thread-pool} does.
+ *
+ * <p><b>Recycling.</b> With a limit, the connection that reaches it closes the listener before
+ * it is served, so this worker accepts no more; {@code onLimit} then tells the worker's main
+ * thread to drain and exit. Thread-safe: the counter is atomic; the listener is the model's.
+ */
+final class WorkerModel extends BlockingModel {
+
+    private final ServerSocketChannel inherited;
+    private final int threads;
+    private final long connectionLimit;
+    private final Runnable onLimit;
+    private final AtomicLong accepted = new AtomicLong();
+    private final List<Thread> workers = new ArrayList<>(); // written in startServing only, before any read
+    private volatile ServerSocketChannel listener;
+
+    /**
+     * @param inherited       the listening socket to serve, or null to bind one from the config (with SO_REUSEPORT)
+     * @param connectionLimit connections to serve before retiring; 0 for no limit
+     */
+    WorkerModel(ServerSocketChannel inherited, int threads, long connectionLimit, Runnable onLimit) {
+        this.inherited = inherited;
+        this.threads = threads;
+        this.connectionLimit = connectionLimit;
+        this.onLimit = onLimit;
+    }
+
+    @Override
+    public String name() {
+        return "process-pool-worker";
+    }
+
+    @Override
+    protected ServerSocketChannel openListener(ServerConfig config) throws IOException {
+        return inherited != null ? inherited : dev.turnstile.core.ListeningSocket.bind(config, true);
+    }
+
+    @Override
+    protected void startServing(ServerSocketChannel listener) {
+        this.listener = listener;
+        String process = "pid-" + ProcessHandle.current().pid();
+        for (int i = 1; i <= threads; i++) {
+            String worker = threads == 1 ? process : process + "-" + i;
+            Dispatcher serveHere = (socket, release) -> {
+                countTowardsLimit();
+                runConnection(socket, worker, release);
+            };
+            Thread t = Thread.ofPlatform().name("turnstile-worker-" + i)
+                    .unstarted(newAcceptLoop(listener, Admission.unbounded(), serveHere));
+            workers.add(t);
+            t.start();
+        }
+    }
+
+    private void countTowardsLimit() {
+        if (connectionLimit > 0 && accepted.incrementAndGet() == connectionLimit) {
+            Sockets.closeQuietly(listener); // accept no more; this one is still served
+            onLimit.run();
+        }
+    }
+
+    /** Connections accepted so far. */
+    long accepted() {
+        return accepted.get();
+    }
+
+    @Override
+    protected List<String> stopWorkers(Instant deadline) {
+        List<String> stuck = new ArrayList<>();
+        for (Thread t : workers) {
+            joinUntil(t, deadline);
+            if (t.isAlive()) {
+                stuck.add(t.getName() + " did not stop");
+            }
+        }
+        return stuck;
+    }
+}

@@ -1,0 +1,390 @@
+package dev.turnstile.model.process;
+
+import dev.turnstile.api.ShutdownReport;
+import dev.turnstile.posix.ExitStatus;
+import dev.turnstile.posix.Listener;
+import dev.turnstile.posix.Processes;
+import dev.turnstile.posix.Signal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The loop of a master process, the same for every process model: wait for a signal, a child's
+ * exit or a one-second tick; handle queued signals by name; then {@link #reapExited()},
+ * {@link #killStuck()} and {@link #spawnToTarget()}. A model says only what its children are
+ * and how many it wants, in a subclass.
+ *
+ * <p><b>Signals.</b> {@link #signal} only queues and wakes the loop, from any thread. TERM stops
+ * gracefully: the master's listener is closed at once, children get until the drain deadline to end by
+ * themselves, then SIGTERM ({@link #politeGrace()} after the deadline), then SIGKILL two seconds
+ * later. INT and QUIT stop the same way with no drain. HUP goes to {@link #reload}. The model
+ * installs no OS signal handler itself: the program that embeds it (the CLI) owns the process's
+ * signals and turns SIGTERM/SIGINT into {@code shutdown(drain)}, which queues TERM here.
+ *
+ * <p><b>Children.</b> Every child spawned is tracked until {@link Processes#reap} has returned
+ * its status, so none is left a zombie and none is signalled after its pid could be reused. The
+ * loop ends only when it is stopping and no child is left; if it dies of an unexpected error it
+ * kills and reaps every child first.
+ *
+ * <p><b>Thread-safety.</b> One thread runs the loop; it alone touches {@code children} and the
+ * stop state, and it alone spawns (which matters: a child's parent-death signal fires when the
+ * spawning thread ends). {@link #signal}, {@link #requestStop}, {@link #childCount} and
+ * {@link #report} are safe from any thread.
+ *
+ * @param <C> the model's record of one child
+ */
+public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(MasterLoop.class);
+    /** The longest the loop sleeps without an event. */
+    public static final Duration TICK = Duration.ofSeconds(1);
+    /** How long a child gets between SIGTERM and SIGKILL. */
+    public static final Duration KILL_GRACE = Duration.ofSeconds(2);
+
+    /** What the master knows of one child; subclasses add their own fields. Master thread only. */
+    public static class Child {
+        private final int pid;
+        private final Instant started;
+        private boolean terminated; // SIGTERM sent
+        private boolean killed;     // SIGKILL sent
+
+        protected Child(int pid, Instant started) {
+            this.pid = pid;
+            this.started = started;
+        }
+
+        public final int pid() {
+            return pid;
+        }
+
+        public final Instant started() {
+            return started;
+        }
+
+        /** True once the master has sent it SIGTERM or SIGKILL. */
+        public final boolean signalled() {
+            return terminated || killed;
+        }
+    }
+
+    /** The deadlines of a stop in progress. */
+    private record Stop(Instant began, Instant drainUntil, Instant termAt, Instant killAt) {
+    }
+
+    protected final Processes processes;
+    protected final Clock clock;
+    protected final Listener listener;
+    private final String name;
+    private final Queue<Signal> signals = new ConcurrentLinkedQueue<>();
+    private final AtomicReference<Duration> drain = new AtomicReference<>();
+    private final CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
+    private final Map<Integer, C> children = new LinkedHashMap<>(); // master thread only
+    private volatile int childCount;
+    private Stop stop;                                  // master thread only; null while running
+    private int drained;                                // master thread only
+    private int forced;                                 // master thread only
+    private final List<String> stragglers = new ArrayList<>(); // master thread only
+    private volatile String failure;
+    private boolean listenerClosed;                     // master thread only
+
+    /** @param listener the master's listening socket (or port reservation), closed when it stops accepting */
+    protected MasterLoop(String name, Listener listener, Processes processes, Clock clock) {
+        this.name = name;
+        this.listener = listener;
+        this.processes = processes;
+        this.clock = clock;
+    }
+
+    @Override
+    public final void run() {
+        try {
+            while (step()) {
+                processes.await(nextWait(), stop == null ? readableFd() : -1);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            log.error("{} master failed: {}; killing its children", name, e.toString(), e);
+            abandonChildren();
+            report.completeExceptionally(e);
+        } finally {
+            stopAccepting();
+            processes.close();
+            finished();
+        }
+    }
+
+    /**
+     * One round of the loop without the wait: handle signals by name, reap, kill the stuck, spawn.
+     * Returns false once stopped with no child left, having completed {@link #report()}. Tests
+     * drive a master with doubles through it.
+     */
+    public final boolean step() throws IOException {
+        handleSignals();
+        reapExited();
+        killStuck();
+        if (stop == null) {
+            spawnToTarget();
+            return true;
+        }
+        if (children.isEmpty()) {
+            report.complete(stopped());
+            return false;
+        }
+        return true;
+    }
+
+    // ---- signals: queued from any thread, handled on the loop
+
+    /** Queues {@code s} for the loop and wakes it. Safe from any thread, even a signal handler. */
+    public final void signal(Signal s) {
+        signals.add(s);
+        processes.wake();
+    }
+
+    /** Queues TERM with this drain time; the first call's drain wins. */
+    public final void requestStop(Duration drainTime) {
+        drain.compareAndSet(null, drainTime);
+        signal(Signal.TERM);
+    }
+
+    private void handleSignals() {
+        for (Signal s; (s = signals.poll()) != null; ) {
+            switch (s) {
+                case TERM -> handleTerm();
+                case INT, QUIT -> handleQuit();
+                case HUP -> reload();
+                default -> log.debug("{} master ignores SIG{}", name, s);
+            }
+        }
+    }
+
+    private void handleTerm() {
+        Duration d = drain.get();
+        beginStop(d == null ? Duration.ofSeconds(10) : d);
+    }
+
+    private void handleQuit() {
+        beginStop(Duration.ZERO);
+    }
+
+    /** Starts a stop, unless one is running: stop accepting, tell the children, set the deadlines. */
+    protected final void beginStop(Duration drainTime) {
+        if (stop != null) {
+            return;
+        }
+        Instant now = clock.instant();
+        Instant drainUntil = now.plus(drainTime);
+        Instant termAt = drainUntil.plus(politeGrace());
+        stop = new Stop(now, drainUntil, termAt, termAt.plus(KILL_GRACE));
+        log.info("{} master stopping: {} children get until the drain ends in {} ms", name, children.size(),
+                drainTime.toMillis());
+        stopAccepting();
+        stopRequested(drainUntil);
+    }
+
+    /**
+     * Stops the master because it cannot go on (a worker that cannot boot, a crash loop): logged
+     * as an error, kept for {@link #failure()}, and a stop with five seconds of drain.
+     */
+    protected final void fail(String why) {
+        if (failure == null) {
+            failure = why;
+            log.error("{}: {}; stopping", name, why);
+            beginStop(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Why the master stopped by itself, if it did. Any thread. */
+    public final Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** True once a stop has begun. Master thread. */
+    protected final boolean stopping() {
+        return stop != null;
+    }
+
+    // ---- reap, kill, spawn
+
+    private void reapExited() throws IOException {
+        for (Iterator<C> it = children.values().iterator(); it.hasNext(); ) {
+            C child = it.next();
+            Optional<ExitStatus> status = processes.reap(child.pid());
+            if (status.isPresent()) {
+                it.remove();
+                childCount = children.size();
+                if (stop != null && !child.signalled()) {
+                    drained++;
+                }
+                exited(child, status.get());
+            }
+        }
+    }
+
+    private void killStuck() {
+        if (stop == null) {
+            killStuckChildren(clock.instant());
+            return;
+        }
+        Instant now = clock.instant();
+        for (C child : children.values()) {
+            Child state = child; // a type variable cannot reach Child's private fields
+            if (!now.isBefore(stop.termAt) && !state.terminated) {
+                state.terminated = true;
+                forced++;
+                send(child, Signal.TERM);
+            }
+            if (!now.isBefore(stop.killAt) && !state.killed) {
+                state.killed = true;
+                stragglers.add(describe(child) + " did not stop within " + KILL_GRACE.toSeconds()
+                        + " s of SIGTERM; killed");
+                send(child, Signal.KILL);
+            }
+        }
+    }
+
+    /** Sends {@code s} to a child; a failure is logged (the child will still be reaped). */
+    protected final void send(C child, Signal s) {
+        try {
+            processes.signal(child.pid(), s);
+        } catch (IOException e) {
+            log.warn("{} master: cannot signal {}: {}", name, describe(child), e.getMessage());
+        }
+    }
+
+    /** Records a child just spawned, so it is reaped and counted. Master thread. */
+    protected final void adopt(C child) {
+        children.put(child.pid(), child);
+        childCount = children.size();
+    }
+
+    /** The children not reaped yet, in spawn order. Master thread. */
+    protected final Collection<C> children() {
+        return Collections.unmodifiableCollection(children.values());
+    }
+
+    /** How many children are not reaped yet. Any thread. */
+    public final int childCount() {
+        return childCount;
+    }
+
+    private Duration nextWait() {
+        if (!signals.isEmpty()) {
+            return Duration.ZERO;
+        }
+        Duration wait = TICK;
+        Instant now = clock.instant();
+        for (Instant deadline : stop != null ? List.of(stop.termAt, stop.killAt) : List.of(wakeBy())) {
+            if (deadline.isAfter(now) && Duration.between(now, deadline).compareTo(wait) < 0) {
+                wait = Duration.between(now, deadline);
+            }
+        }
+        return wait;
+    }
+
+    /** The last resort after a failure of the loop itself: SIGKILL every child and reap them. */
+    private void abandonChildren() {
+        for (C child : children.values()) {
+            send(child, Signal.KILL);
+        }
+        Instant deadline = clock.instant().plus(KILL_GRACE);
+        while (!children.isEmpty() && clock.instant().isBefore(deadline)) {
+            try {
+                processes.await(Duration.ofMillis(50), -1);
+                reapExited();
+            } catch (IOException | RuntimeException e) {
+                log.error("{} master: cannot reap after failure: {}", name, e.toString());
+                return;
+            }
+        }
+    }
+
+    private ShutdownReport stopped() {
+        Duration took = Duration.between(stop.began, clock.instant());
+        for (String s : stragglers) {
+            log.warn("{} shutdown: {}", name, s);
+        }
+        return shutdownReport(took, drained, forced, stragglers);
+    }
+
+    /** The report of the stop, once every child is gone. Completes exceptionally if the loop failed. */
+    public final CompletableFuture<ShutdownReport> report() {
+        return report;
+    }
+
+    // ---- what a model supplies
+
+    /** The descriptor whose readability should wake the loop (the listener of a master that accepts), or -1. */
+    protected int readableFd() {
+        return -1;
+    }
+
+    /** Reacts to a reaped child: log unexpected ends, update counters and stats. */
+    protected abstract void exited(C child, ExitStatus status);
+
+    /** While running: a moment the loop must wake by even with no event, such as the end of an accept pause. */
+    protected Instant wakeBy() {
+        return Instant.MAX;
+    }
+
+    /** While running: signal children that stopped answering (their heartbeat is old). */
+    protected void killStuckChildren(Instant now) {
+    }
+
+    /** While running: accept and spawn, or spawn and retire, towards the model's target. */
+    protected abstract void spawnToTarget() throws IOException;
+
+    /** Stops accepting: closes the master's copy of the listening socket (children keep theirs), once. */
+    private void stopAccepting() {
+        if (!listenerClosed) {
+            listenerClosed = true;
+            listener.close();
+        }
+    }
+
+    /** True once the master's listener is closed. Master thread. */
+    protected final boolean listenerClosed() {
+        return listenerClosed;
+    }
+
+    /** Tells the children to finish by {@code drainUntil}, if the model has a way to. */
+    protected void stopRequested(Instant drainUntil) {
+    }
+
+    /** How long after the drain deadline children get before SIGTERM. */
+    protected Duration politeGrace() {
+        return Duration.ZERO;
+    }
+
+    /** HUP: reload, if the model can. */
+    protected void reload() {
+        log.info("{} master: nothing to reload", name);
+    }
+
+    /** Builds the report; {@code drained} children ended by themselves, {@code forced} got SIGTERM. */
+    protected ShutdownReport shutdownReport(Duration took, int drained, int forced, List<String> stragglers) {
+        return new ShutdownReport(took, drained, forced, stragglers);
+    }
+
+    /** A child for logs: {@code pid 1234 (127.0.0.1:5555)}. */
+    protected abstract String describe(C child);
+
+    /** Called on the master thread when the loop has ended, normally or not. */
+    protected abstract void finished();
+}

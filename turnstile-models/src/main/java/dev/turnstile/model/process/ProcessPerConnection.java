@@ -1,0 +1,98 @@
+package dev.turnstile.model.process;
+
+import dev.turnstile.api.ServerConfig;
+import dev.turnstile.api.ServerContext;
+
+import dev.turnstile.posix.ListenMode;
+import dev.turnstile.posix.Listener;
+import dev.turnstile.posix.Posix;
+import dev.turnstile.posix.Processes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Process per connection, the notes' {@code accept(); Process(target=service).start(); ns.close()}:
+ * a master thread accepts and starts a child process per connection, either a JVM running the
+ * configured service ({@link ConnectionWorker}) or, with {@code --exec}, any program, as
+ * tcpserver does. See {@link ConnectionMaster} for the loop and {@link MasterLoop} for stopping.
+ *
+ * <p>A stop closes the listener, lets children finish their conversations until the drain time
+ * ends, then sends SIGTERM (a JVM child closes its connection within a second) and SIGKILL two
+ * seconds later; the report names what needed killing. Thread-safe: {@link #shutdown} from any
+ * thread, any number of times.
+ */
+public final class ProcessPerConnection extends MasterModel {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessPerConnection.class);
+
+    /** Settings read from the options; see {@link ProcessPerConnectionProvider}. */
+    public record Settings(int maxChildren, Optional<List<String>> exec, WorkerLaunch workers) {
+        public Settings {
+            if (maxChildren < 1) {
+                throw new IllegalArgumentException("max-children must be >= 1 (got " + maxChildren + ")");
+            }
+            Objects.requireNonNull(exec, "exec");
+            Objects.requireNonNull(workers, "workers");
+        }
+    }
+
+    private final Settings settings;
+
+    public ProcessPerConnection(Settings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    @Override
+    public String name() {
+        return "process-per-connection";
+    }
+
+    @Override
+    protected Launched launch(ServerContext context) throws IOException {
+        ServerConfig config = context.config();
+        Listener listener = null;
+        Processes processes = null;
+        Scoreboard board = null;
+        try {
+            ServiceSpec spec = settings.exec().isPresent() ? null : ServiceSpec.of(context.service(), config, name());
+            listener = Posix.listen(new InetSocketAddress(config.host(), config.port()), config.acceptBacklog(), ListenMode.POLLED);
+            InetSocketAddress local = listener.localAddress();
+            board = Scoreboard.create(Scoreboard.fileFor(local.getPort()), settings.maxChildren(), Posix.pid(),
+                    local.getPort(), name(), 1);
+            ChildCommand command = settings.exec().isPresent() ? new ExecChild(settings.exec().get())
+                    : serviceChild(spec, config, board);
+            processes = Posix.processes();
+            ConnectionMaster master = new ConnectionMaster(name(), listener, command, settings.maxChildren(),
+                    context.stats(), board, processes, Clock.systemUTC());
+            log.info("{} on {}: {}, at most {} at once", name(), local, command.describe(), settings.maxChildren());
+            return new Launched(local, master);
+        } catch (IOException | RuntimeException | Error e) {
+            if (listener != null) {
+                listener.close();
+            }
+            if (processes != null) {
+                processes.close();
+            }
+            if (board != null) {
+                board.delete();
+            }
+            throw e;
+        }
+    }
+
+    /** A JVM per connection, with a class-data archive unless that is off ({@link ClassDataArchive#prepare}). */
+    private ServiceChild serviceChild(ServiceSpec spec, ServerConfig config, Scoreboard board) throws IOException {
+        WorkerLaunch workers = settings.workers();
+        Optional<ClassDataArchive> archive = ClassDataArchive.prepare(workers.archive(), workers.jvm(),
+                ConnectionWorker.class, config);
+        WorkerJvm jvm = archive.map(ClassDataArchive::jvm).orElse(workers.jvm());
+        return new ServiceChild(jvm, archive, spec, Posix.pid(), board);
+    }
+}

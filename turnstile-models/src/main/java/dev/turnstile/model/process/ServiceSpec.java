@@ -1,0 +1,120 @@
+package dev.turnstile.model.process;
+
+import dev.turnstile.api.Framing;
+import dev.turnstile.api.ServerConfig;
+import dev.turnstile.api.Service;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a worker JVM serves and with which limits, as it travels on the worker's command line: a
+ * JVM cannot be forked, so the worker re-creates the service from its class name and the limits
+ * from the server's config. The service must therefore be a public class with a public
+ * no-argument constructor, found on the class path the workers get (the master's own).
+ *
+ * @param serviceClass the service's binary class name
+ * @param config       the server's config: framing, limits, and the address (which reuseport workers bind)
+ */
+public record ServiceSpec(String serviceClass, ServerConfig config) {
+
+    /** The argument names {@link #toArguments()} writes. */
+    public static final Set<String> ARGUMENTS = Set.of("service", "host", "port", "backlog", "idle-timeout-ms",
+            "max-message-bytes", "framing");
+
+    public ServiceSpec {
+        Objects.requireNonNull(serviceClass, "serviceClass");
+        Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * The spec for {@code service} under {@code config}, checked here in the master so that a
+     * service the workers could not create fails the start, not every worker.
+     *
+     * @throws IllegalArgumentException if workers could not create the service by its class name
+     */
+    public static ServiceSpec of(Service service, ServerConfig config, String model) {
+        Class<?> type = service.getClass();
+        String problem = null;
+        if (type.isAnonymousClass() || type.isLocalClass() || type.isHidden() || type.isSynthetic()) {
+            problem = "is an anonymous, local or lambda class";
+        } else if (!Modifier.isPublic(type.getModifiers())) {
+            problem = "is not public";
+        } else if (type.isMemberClass() && !Modifier.isStatic(type.getModifiers())) {
+            problem = "is an inner class";
+        } else {
+            try {
+                if (!Modifier.isPublic(type.getConstructor().getModifiers())) {
+                    problem = "has no public no-argument constructor";
+                }
+            } catch (NoSuchMethodException e) {
+                problem = "has no public no-argument constructor";
+            }
+        }
+        if (problem != null) {
+            throw new IllegalArgumentException(model + " runs the service in worker processes, which create it by"
+                    + " class name, but " + type.getName() + " " + problem
+                    + "; use a public class with a public no-argument constructor, or a thread model");
+        }
+        return new ServiceSpec(type.getName(), config);
+    }
+
+    /** The worker arguments that carry this spec. */
+    public List<String> toArguments() {
+        List<String> args = new ArrayList<>();
+        WorkerArguments.add(args, "service", serviceClass);
+        WorkerArguments.add(args, "host", config.host());
+        WorkerArguments.add(args, "port", config.port());
+        WorkerArguments.add(args, "backlog", config.acceptBacklog());
+        WorkerArguments.add(args, "idle-timeout-ms", config.idleTimeout().toMillis());
+        WorkerArguments.add(args, "max-message-bytes", config.maxMessageBytes());
+        WorkerArguments.add(args, "framing", config.framing().cliName());
+        return args;
+    }
+
+    /** Reads the spec back in a worker. */
+    public static ServiceSpec fromArguments(WorkerArguments args) {
+        Framing framing;
+        try {
+            framing = Framing.valueOf(args.text("framing").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("worker argument --framing must be line, raw or auto (got '"
+                    + args.text("framing") + "')");
+        }
+        ServerConfig config = new ServerConfig(args.text("host"), Math.toIntExact(args.number("port")),
+                Math.toIntExact(args.number("backlog")), Duration.ofMillis(args.number("idle-timeout-ms")),
+                Math.toIntExact(args.number("max-message-bytes")), framing);
+        return new ServiceSpec(args.text("service"), config);
+    }
+
+    /**
+     * Creates the service in a worker.
+     *
+     * @throws IllegalArgumentException if the class is missing, is not a service, or its constructor fails
+     */
+    public Service newService() {
+        try {
+            Class<?> type = Class.forName(serviceClass, true, ServiceSpec.class.getClassLoader());
+            if (!Service.class.isAssignableFrom(type)) {
+                throw new IllegalArgumentException(serviceClass + " is not a " + Service.class.getName());
+            }
+            Constructor<?> constructor = type.getConstructor();
+            return (Service) constructor.newInstance();
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("service class " + serviceClass + " is not on the class path", e);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw new IllegalArgumentException("service " + serviceClass + " failed to start: "
+                    + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), cause);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalArgumentException("cannot create service " + serviceClass + ": " + e, e);
+        }
+    }
+}
