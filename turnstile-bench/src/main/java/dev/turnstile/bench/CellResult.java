@@ -1,0 +1,73 @@
+package dev.turnstile.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The outcome of one cell: measured (with the load's figures and the server's usage), skipped (with
+ * the reason the plan gave), or failed (with what went wrong; figures too if the load got that far).
+ *
+ * @param load   the load generator's figures, or null if it produced none
+ * @param server the server's usage, or null if the load never ran
+ * @param note   for SKIPPED and FAILED the reason; for MEASURED how the server stopped
+ */
+public record CellResult(Cell cell, Status status, String note, LoadFigures load, ServerUsage server) {
+
+    /** What became of a cell. */
+    public enum Status {
+        MEASURED, SKIPPED, FAILED;
+
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public CellResult {
+        Objects.requireNonNull(cell, "cell");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(note, "note");
+        if (status == Status.MEASURED && (load == null || server == null)) {
+            throw new IllegalArgumentException("a measured cell needs load figures and server usage");
+        }
+    }
+
+    static CellResult skipped(Cell cell, String reason) {
+        return new CellResult(cell, Status.SKIPPED, reason, null, null);
+    }
+
+    static CellResult failed(Cell cell, String reason, LoadFigures load, ServerUsage server) {
+        return new CellResult(cell, Status.FAILED, reason, load, server);
+    }
+
+    /** Measured with every reply right: the cell's figures can be compared. */
+    public boolean clean() {
+        return status == Status.MEASURED && load.ok() && load.errors().total() == 0;
+    }
+
+    /** The cell as a results.json entry. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", cell.contender().name());
+        m.put("workload", cell.workload().cliName());
+        m.put("connections", cell.connections());
+        m.put("status", status.word());
+        m.put("note", note);
+        if (server != null) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("cpuSeconds", server.cpuSeconds());
+            s.put("wallSeconds", server.wallSeconds());
+            s.put("cores", server.cores());
+            s.put("idleRssBytes", server.idleRssBytes());
+            s.put("peakRssBytes", server.peakRssBytes());
+            s.put("rssBytesPerConnection", server.rssBytesPerConnection(cell.connections()));
+            s.put("peakThreads", server.peakThreads());
+            s.put("peakProcesses", server.peakProcesses());
+            m.put("server", s);
+        }
+        if (load != null) {
+            m.put("load", load.toJson());
+        }
+        return m;
+    }
+}

@@ -1,0 +1,178 @@
+package dev.turnstile.bench;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The PNG charts of a run, drawn with XChart from the clean cells only (a cell with errors has no
+ * point): throughput and p99 latency against connections, a line per model on a log axis; memory
+ * per connection; and each model's connection set-up rate (churn). Stateless.
+ */
+final class Charts {
+
+    static final int WIDTH = 1000;
+    static final int HEIGHT = 600;
+
+    private Charts() {
+    }
+
+    /** The file names {@link #write} produces for these results, in report order. */
+    static List<String> names(BenchResults results) {
+        List<String> names = new ArrayList<>();
+        for (Workload w : results.plan().workloads()) {
+            if (w.holdsConnections() && !results.measured(w).isEmpty()) {
+                names.add("throughput-" + w.cliName() + ".png");
+            }
+        }
+        for (Workload w : results.plan().workloads()) {
+            if (!results.measured(w).isEmpty()) {
+                names.add("latency-p99-" + w.cliName() + ".png");
+            }
+        }
+        if (memoryWorkload(results) != null) {
+            names.add("memory-per-connection.png");
+        }
+        if (!results.measured(Workload.CHURN).isEmpty()) {
+            names.add("connect-rate.png");
+        }
+        return names;
+    }
+
+    /** Writes every chart into {@code dir}; returns the files. */
+    static List<Path> write(BenchResults results, Path dir) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        List<Path> files = new ArrayList<>();
+        for (Workload w : results.plan().workloads()) {
+            if (w.holdsConnections() && !results.measured(w).isEmpty()) {
+                files.add(save(lines(results, w, "Throughput, " + w.cliName(), "messages/s",
+                        r -> r.load().messagesPerSecond(), false), dir, "throughput-" + w.cliName()));
+            }
+        }
+        for (Workload w : results.plan().workloads()) {
+            if (!results.measured(w).isEmpty()) {
+                files.add(save(lines(results, w, "p99 latency, " + w.cliName() + " (lower is better)",
+                        "p99 latency (µs, log)", r -> Math.max(1, r.load().latencyMicros().p99()), true),
+                        dir, "latency-p99-" + w.cliName()));
+            }
+        }
+        Workload memory = memoryWorkload(results);
+        if (memory != null) {
+            files.add(save(lines(results, memory, "Server memory per further connection, " + memory.cliName()
+                            + " (rise in peak RSS from the smallest count, per added connection)",
+                    "KiB per connection (log)", r -> Math.max(0.1,
+                            results.marginalRssPerConnection(r).orElse(Double.NaN) / 1024), true),
+                    dir, "memory-per-connection"));
+        }
+        if (!results.measured(Workload.CHURN).isEmpty()) {
+            files.add(save(connectRate(results), dir, "connect-rate"));
+        }
+        return files;
+    }
+
+    /** Memory per connection is drawn for ping-pong, or think if ping-pong has no two counts to compare. */
+    private static Workload memoryWorkload(BenchResults results) {
+        for (Workload w : List.of(Workload.PING_PONG, Workload.THINK)) {
+            if (results.measured(w).stream().anyMatch(r -> results.marginalRssPerConnection(r).isPresent())) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    private static XYChart lines(BenchResults results, Workload w, String title, String yTitle,
+                                 ToDoubleFunction<CellResult> y, boolean logY) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle(w.holdsConnections() ? "connections (log)" : "parallel clients (log)").yAxisTitle(yTitle)
+                .build();
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmic(logY);
+        chart.getStyler().setXAxisDecimalPattern("#,###");
+        chart.getStyler().setYAxisDecimalPattern("#,###.#");
+        chart.getStyler().setYAxisMin(logY ? null : 0.0);
+        style(chart.getStyler());
+        List<CellResult> cells = results.measured(w);
+        int colour = 0;
+        for (Contender c : results.plan().contenders()) {
+            List<CellResult> mine = cells.stream().filter(r -> r.cell().contender().equals(c))
+                    .filter(r -> !Double.isNaN(y.applyAsDouble(r)))
+                    .sorted(Comparator.comparingInt(r -> r.cell().connections())).toList();
+            if (mine.isEmpty()) {
+                colour++;
+                continue;
+            }
+            XYSeries series = chart.addSeries(c.name(), mine.stream().mapToDouble(r -> r.cell().connections()).toArray(),
+                    mine.stream().mapToDouble(y).toArray());
+            series.setMarker(SeriesMarkers.CIRCLE);
+            series.setLineColor(PALETTE[colour % PALETTE.length]);
+            series.setMarkerColor(PALETTE[colour % PALETTE.length]);
+            series.setLineStyle(c.name().equals(Lineup.NETTY)
+                    ? new BasicStroke(2.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10, new float[] {8, 6}, 0)
+                    : new BasicStroke(2.5f));
+            colour++;
+        }
+        return chart;
+    }
+
+    /** Each model's best churn rate over the client counts tried, as bars. */
+    private static CategoryChart connectRate(BenchResults results) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Connection set-up rate (churn: connect, one message, close; best over client counts)")
+                .xAxisTitle("model").yAxisTitle("connections/s").build();
+        style(chart.getStyler());
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setLabelsVisible(true);
+        chart.getStyler().setYAxisDecimalPattern("#,###");
+        chart.getStyler().setXAxisLabelRotation(20);
+        List<String> names = new ArrayList<>();
+        List<Number> rates = new ArrayList<>();
+        for (Contender c : results.plan().contenders()) {
+            results.measured(Workload.CHURN).stream().filter(r -> r.cell().contender().equals(c))
+                    .mapToDouble(r -> r.load().connectsPerSecond()).max().ifPresent(best -> {
+                        names.add(c.name());
+                        rates.add(Math.round(best));
+                    });
+        }
+        chart.addSeries("connections/s", names, rates).setFillColor(PALETTE[0]);
+        return chart;
+    }
+
+    private static void style(org.knowm.xchart.style.AxesChartStyler styler) {
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setPlotBackgroundColor(Color.WHITE);
+        styler.setPlotGridLinesColor(new Color(220, 220, 220));
+        styler.setLegendPosition(Styler.LegendPosition.OutsideE);
+        styler.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        styler.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        styler.setAntiAlias(true);
+    }
+
+    private static Path save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path dir, String name)
+            throws IOException {
+        Path file = dir.resolve(name + ".png");
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return file;
+    }
+
+    /** Distinct colours that survive greyscale printing reasonably (Tableau 10). */
+    private static final Color[] PALETTE = {
+        new Color(0x4E79A7), new Color(0xF28E2B), new Color(0xE15759), new Color(0x76B7B2), new Color(0x59A14F),
+        new Color(0xEDC948), new Color(0xB07AA1), new Color(0xFF9DA7), new Color(0x9C755F), new Color(0xBAB0AC),
+        new Color(0x1F77B4), new Color(0x2CA02C),
+    };
+}

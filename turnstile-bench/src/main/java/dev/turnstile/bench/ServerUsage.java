@@ -1,0 +1,26 @@
+package dev.turnstile.bench;
+
+/**
+ * What a server process tree used while one cell's load ran (from the load process's start to its
+ * exit: connecting, warm-up, measurement and closing).
+ *
+ * @param cpuSeconds        CPU time of the tree (user + system, children included)
+ * @param wallSeconds       the time over which {@code cpuSeconds} was spent
+ * @param idleRssBytes      RSS of the tree once listening, before any load
+ * @param peakRssBytes      the tree's peak RSS: the largest sum of VmHWM seen (exact for one process)
+ * @param peakThreads       the most threads seen in the tree at once
+ * @param peakProcesses     the most processes seen in the tree at once
+ */
+public record ServerUsage(double cpuSeconds, double wallSeconds, long idleRssBytes, long peakRssBytes,
+                          int peakThreads, int peakProcesses) {
+
+    /** CPU seconds per wall second: 1.0 is one core busy all the time. */
+    public double cores() {
+        return wallSeconds > 0 ? cpuSeconds / wallSeconds : 0;
+    }
+
+    /** Memory added per connection: (peak RSS - idle RSS) / connections, never below zero. */
+    public double rssBytesPerConnection(int connections) {
+        return Math.max(0, peakRssBytes - idleRssBytes) / (double) connections;
+    }
+}
