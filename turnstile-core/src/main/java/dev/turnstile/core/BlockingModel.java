@@ -163,12 +163,7 @@ public abstract class BlockingModel implements ServerModel {
             }
         }
         Instant workersDeadline = Instant.now().plus(WORKER_STOP_GRACE);
-        for (Thread t : acceptors) {
-            joinUntil(t, workersDeadline);
-            if (t.isAlive()) {
-                stragglers.add("acceptor " + t.getName() + " did not stop");
-            }
-        }
+        stragglers.addAll(joinAll(acceptors, workersDeadline));
         stragglers.addAll(stopWorkers(workersDeadline));
         lifecycle.advanceTo(Lifecycle.State.STOPPED);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -190,6 +185,18 @@ public abstract class BlockingModel implements ServerModel {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Joins each thread until {@code deadline}; returns "NAME did not stop" for each still alive. */
+    protected static List<String> joinAll(List<Thread> threads, Instant deadline) {
+        List<String> stuck = new ArrayList<>();
+        for (Thread t : threads) {
+            joinUntil(t, deadline);
+            if (t.isAlive()) {
+                stuck.add(t.getName() + " did not stop");
+            }
+        }
+        return stuck;
     }
 
     private void failed(Throwable cause) {

@@ -23,13 +23,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>How the knobs interact: {@code minWorkers} threads are started at once and never time out;
  * threads above it live while they keep getting connections within {@code keepAlive}. With
  * {@code minWorkers == maxWorkers} this is a fixed pool.
+ *
+ * <p>Size changes are counted and reported under one lock, so the pool events arrive in the
+ * order the sizes changed and the last one is the current size.
  */
 public final class ElasticPool extends BlockingModel {
 
     private final int minWorkers;
     private final int maxWorkers;
     private final Duration keepAlive;
-    private final AtomicInteger live = new AtomicInteger();  // pool threads alive
+    private final Object sizeLock = new Object();
+    private int live;                                         // pool threads alive; guarded by sizeLock
     private final AtomicInteger busy = new AtomicInteger();  // threads running a connection
     private final AtomicInteger names = new AtomicInteger();
     private ThreadPoolExecutor executor;                      // set in startServing, before the acceptor starts
@@ -74,18 +78,22 @@ public final class ElasticPool extends BlockingModel {
     private Thread newWorker(Runnable work) {
         String name = "turnstile-worker-" + names.incrementAndGet();
         return Thread.ofPlatform().name(name).unstarted(() -> {
-            int size = live.incrementAndGet();
-            int busyNow = busy.get();
-            context().stats().poolResized(size, size <= minWorkers && busyNow == 0
-                    ? "started " + size + " of min " + minWorkers
-                    : "grew to " + size + ": " + busyNow + " busy, 1 waiting");
+            synchronized (sizeLock) {
+                int size = ++live;
+                int busyNow = busy.get();
+                context().stats().poolResized(size, size <= minWorkers && busyNow == 0
+                        ? "started " + size + " of min " + minWorkers
+                        : "grew to " + size + ": " + busyNow + " busy, 1 waiting");
+            }
             try {
                 work.run();
             } finally {
-                int left = live.decrementAndGet();
-                context().stats().poolResized(left, lifecycle.isRunning()
-                        ? "shrank to " + left + ": " + name + " idle for " + keepAlive.toMillis() + " ms"
-                        : "stopped " + name);
+                synchronized (sizeLock) {
+                    int left = --live;
+                    context().stats().poolResized(left, lifecycle.isRunning()
+                            ? "shrank to " + left + ": " + name + " idle for " + keepAlive.toMillis() + " ms"
+                            : "stopped " + name);
+                }
             }
         });
     }

@@ -45,13 +45,6 @@ public final class HandoffPool extends BlockingModel {
     @Override
     protected List<String> stopWorkers(Instant deadline) {
         pool.stop();
-        List<String> stuck = new ArrayList<>();
-        for (Thread t : threads) {
-            joinUntil(t, deadline);
-            if (t.isAlive()) {
-                stuck.add(t.getName() + " did not stop");
-            }
-        }
-        return stuck;
+        return joinAll(threads, deadline);
     }
 }

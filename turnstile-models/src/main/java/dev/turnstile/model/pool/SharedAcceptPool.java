@@ -40,13 +40,6 @@ public final class SharedAcceptPool extends BlockingModel {
 
     @Override
     protected List<String> stopWorkers(Instant deadline) {
-        List<String> stuck = new ArrayList<>();
-        for (Thread t : threads) {
-            joinUntil(t, deadline);
-            if (t.isAlive()) {
-                stuck.add(t.getName() + " did not stop");
-            }
-        }
-        return stuck;
+        return joinAll(threads, deadline);
     }
 }

@@ -1,0 +1,98 @@
+package dev.turnstile.cli;
+
+import dev.turnstile.api.Framing;
+import dev.turnstile.api.ModelOptions;
+import dev.turnstile.api.ServerConfig;
+import dev.turnstile.core.Models;
+import dev.turnstile.core.Server;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+
+/** The server options shared by {@code serve} and {@code demo}: model, its knobs, address and limits. */
+public final class ServerOptions {
+
+    @Option(names = "--model", paramLabel = "NAME", description = "Server model (see 'turnstile models'); default: ${DEFAULT-VALUE}.")
+    String model = "thread-pool";
+
+    @Option(names = "--workers", paramLabel = "N", description = "Pool size (thread-pool, thread-pool-handoff, process-pool).")
+    Integer workers;
+
+    @Option(names = "--min", paramLabel = "N", description = "Elastic pool floor.")
+    Integer min;
+
+    @Option(names = "--max", paramLabel = "N", description = "Elastic pool ceiling.")
+    Integer max;
+
+    @Option(names = "--keep-alive", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long an idle elastic-pool thread above --min lives.")
+    Duration keepAlive;
+
+    @Option(names = "--policy", paramLabel = "POLICY", description = "Hand-off pool: first-free, round-robin or least-served.")
+    String policy;
+
+    @Option(names = "--max-connections", paramLabel = "N", description = "Bound on concurrent connections (per-connection models).")
+    Integer maxConnections;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Close a connection silent this long; default: 2m.")
+    Duration idleTimeout = ServerConfig.DEFAULT_IDLE_TIMEOUT;
+
+    @Option(names = "--backlog", paramLabel = "N", description = "Listen backlog; default: ${DEFAULT-VALUE}.")
+    int backlog = ServerConfig.DEFAULT_BACKLOG;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "Address to bind; default: ${DEFAULT-VALUE}.")
+    String host = ServerConfig.DEFAULT_HOST;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port to bind (0: any free); default: ${DEFAULT-VALUE}.")
+    int port = ServerConfig.DEFAULT_PORT;
+
+    @Option(names = "--framing", paramLabel = "line|raw|auto",
+            description = "line: a message per line; raw: a message per read, as the notes; auto (default): raw until the first newline.")
+    Framing framing = Framing.AUTO;
+
+    @Option(names = "--max-message-bytes", paramLabel = "N", description = "Longest message; default: ${DEFAULT-VALUE}.")
+    int maxMessageBytes = ServerConfig.DEFAULT_MAX_MESSAGE_BYTES;
+
+    ModelOptions modelOptions() {
+        ModelOptions o = ModelOptions.none();
+        if (workers != null) {
+            requirePositive("--workers", workers);
+            o = o.withWorkers(workers);
+        }
+        if (min != null) {
+            requirePositive("--min", min);
+            o = o.withMinWorkers(min);
+        }
+        if (max != null) {
+            requirePositive("--max", max);
+            o = o.withMaxWorkers(max);
+        }
+        if (keepAlive != null) {
+            o = o.withKeepAlive(keepAlive);
+        }
+        if (policy != null) {
+            o = o.withPolicy(policy);
+        }
+        if (maxConnections != null) {
+            o = o.with("max-connections", Integer.toString(maxConnections));
+        }
+        return o;
+    }
+
+    ServerConfig config() {
+        return new ServerConfig(host, port, backlog, idleTimeout, maxMessageBytes, framing);
+    }
+
+    /** A builder with the model, its options and the config; the caller adds a service or listeners. */
+    Server.Builder builder() {
+        Models.require(model); // an unknown name fails here, listing the known ones
+        return Server.builder().model(model).options(modelOptions()).config(config());
+    }
+
+    private static void requirePositive(String option, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException(option + " must be >= 1 (got " + n + ")");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.turnstile.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The entry point. Wrong options print one line and the usage hint (exit 2); a failure such as
+ * a port in use prints one line (exit 1); no stack trace reaches the user unless
+ * {@code TURNSTILE_DEBUG=1}.
+ */
+@Command(name = "turnstile", mixinStandardHelpOptions = true, version = "turnstile 0.1.0",
+        description = "TCP servers whose concurrency model is a choice, not a rewrite.",
+        subcommands = {ServeCommand.class, ClientCommand.class, DemoCommand.class, ModelsCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Turnstile {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit status (for tests). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Turnstile());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler((e, a) -> {
+            e.getCommandLine().getErr().println("turnstile: " + e.getMessage());
+            e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (System.getenv("TURNSTILE_DEBUG") != null) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            commandLine.getErr().println("turnstile: " + describe(e));
+            return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+        return cli.execute(args);
+    }
+
+    /** One line for a failure: the message, or the exception type when there is none. */
+    static String describe(Throwable e) {
+        Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
+        String message = t.getMessage();
+        if (message == null || message.isBlank()) {
+            return t.getClass().getSimpleName();
+        }
+        return t instanceof IOException && !(t instanceof java.net.BindException) ? t.getClass().getSimpleName() + ": " + message : message;
+    }
+}
