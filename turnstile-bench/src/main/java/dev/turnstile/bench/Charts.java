@@ -15,6 +15,7 @@ import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -67,15 +68,14 @@ final class Charts {
         for (Workload w : results.plan().workloads()) {
             if (!results.measured(w).isEmpty()) {
                 files.add(save(lines(results, w, "p99 latency, " + w.cliName() + " (lower is better)",
-                        "p99 latency (µs, log)", r -> Math.max(1, r.load().latencyMicros().p99()), true),
+                        "p99 latency (ms, log)", r -> Math.max(1, r.load().latencyMicros().p99()) / 1000.0, true),
                         dir, "latency-p99-" + w.cliName()));
             }
         }
         Workload memory = memoryWorkload(results);
         if (memory != null) {
-            files.add(save(lines(results, memory, "Server memory per further connection, " + memory.cliName()
-                            + " (rise in peak RSS from the smallest count, per added connection)",
-                    "KiB per connection (log)", r -> Math.max(0.1,
+            files.add(save(lines(results, memory, "Server memory per added connection, " + memory.cliName(),
+                    "KiB per added connection (peak RSS rise, log)", r -> Math.max(0.1,
                             results.marginalRssPerConnection(r).orElse(Double.NaN) / 1024), true),
                     dir, "memory-per-connection"));
         }
@@ -103,10 +103,19 @@ final class Charts {
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setXAxisDecimalPattern("#,###");
-        chart.getStyler().setYAxisDecimalPattern("#,###.#");
-        chart.getStyler().setYAxisMin(logY ? null : 0.0);
+        chart.getStyler().setYAxisDecimalPattern("#,##0.##");
         style(chart.getStyler());
         List<CellResult> cells = results.measured(w);
+        double[] ys = cells.stream().mapToDouble(y).filter(v -> !Double.isNaN(v)).toArray();
+        if (logY && ys.length > 0) {
+            // whole decades at both ends, so that a log axis always has at least two labels
+            double low = Math.floor(Math.log10(Arrays.stream(ys).min().orElseThrow()));
+            double high = Math.max(low + 1, Math.ceil(Math.log10(Arrays.stream(ys).max().orElseThrow())));
+            chart.getStyler().setYAxisMin(Math.pow(10, low));
+            chart.getStyler().setYAxisMax(Math.pow(10, high));
+        } else if (!logY) {
+            chart.getStyler().setYAxisMin(0.0);
+        }
         int colour = 0;
         for (Contender c : results.plan().contenders()) {
             List<CellResult> mine = cells.stream().filter(r -> r.cell().contender().equals(c))

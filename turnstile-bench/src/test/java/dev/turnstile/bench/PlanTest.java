@@ -78,19 +78,6 @@ class PlanTest {
         assertThatThrownBy(() -> Workload.parse("burst")).hasMessageContaining("ping-pong, think, churn");
     }
 
-    @Test
-    void benchMainReadsTheCommandLineOptions() {
-        BenchPlan plan = BenchMain.plan(new String[] {"--models", "netty,thread-pool-3", "--connections", "1,3,10k",
-                "--workloads", "churn", "--warmup", "500ms", "--duration", "3s", "--out", "x"});
-        assertThat(plan.contenders()).extracting(Contender::name).containsExactly("netty", "thread-pool-3");
-        assertThat(plan.connections()).containsExactly(1, 3, 10_000);
-        assertThat(plan.workloads()).containsExactly(Workload.CHURN);
-        assertThat(plan.warmup()).hasMillis(500);
-        assertThat(plan.duration()).hasSeconds(3);
-        assertThat(plan.out()).isEqualTo(Path.of("x"));
-        assertThatThrownBy(() -> BenchMain.plan(new String[] {"--duration", "soon"})).hasMessageContaining("10s");
-    }
-
     private static ModelProvider provider(String name, List<String> options) {
         return new ModelProvider() {
             public String name() {
