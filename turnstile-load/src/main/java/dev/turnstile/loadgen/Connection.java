@@ -1,0 +1,60 @@
+package dev.turnstile.loadgen;
+
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One client connection's state: plain fields, no I/O of its own. Its {@link ClientLoop} moves it
+ * through the states and does the I/O.
+ *
+ * <pre>
+ *   CLOSED → CONNECTING → READY (connected, before the start)
+ *   READY → WAITING (a next message is scheduled) ⇄ AWAITING (a message is out, its reply due)
+ *   churn: CONNECTING → AWAITING → CLOSED → CONNECTING ...
+ *   any → DONE (finished by the bounds) or FAILED (an error ended it)
+ * </pre>
+ *
+ * <p><b>Thread-safety.</b> Every field is touched by its loop thread only.
+ */
+final class Connection {
+
+    enum State { CLOSED, CONNECTING, READY, WAITING, AWAITING, DONE, FAILED }
+
+    /** Index among this process's connections, used to spread rate schedules and pick messages. */
+    final int ordinal;
+
+    SocketChannel channel;
+    SelectionKey key;
+    State state = State.CLOSED;
+    boolean writeInterest;
+
+    /** The message in flight (AWAITING) or last sent. */
+    int message;
+    /** Bytes of the request written so far. */
+    int written;
+    /** Bytes of the reply received and checked so far. */
+    int received;
+
+    /** When the current connect started (nanoTime). */
+    long connectStartedAt;
+    /** When the current request was actually written (nanoTime); timeouts run from here. */
+    long sentAt;
+    /** When the current request was meant to go (nanoTime); latency runs from here. */
+    long intendedAt;
+    /** When the next request is meant to go (nanoTime), while WAITING. */
+    long dueAt;
+    /** Whether the current request or cycle counts: it was meant to start inside the window. */
+    boolean measured;
+    /** Counted (measured) messages or cycles completed. */
+    long counted;
+
+    /** {@code message}: the one sent before the first, so connections start at different messages. */
+    Connection(int ordinal, int message) {
+        this.ordinal = ordinal;
+        this.message = message;
+    }
+
+    boolean finished() {
+        return state == State.DONE || state == State.FAILED;
+    }
+}
