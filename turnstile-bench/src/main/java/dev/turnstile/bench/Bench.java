@@ -1,5 +1,7 @@
 package dev.turnstile.bench;
 
+import dev.turnstile.loadgen.Workload;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -32,7 +34,8 @@ public final class Bench {
         long t0 = System.nanoTime();
         List<Cell> cells = plan.cells();
         progress.printf("bench: %d cells (%d contenders x %s x connections %s), %s warm-up + %s each; out %s%n",
-                cells.size(), plan.contenders().size(), plan.workloads(), plan.connections(),
+                cells.size(), plan.contenders().size(), plan.workloads().stream().map(Workload::cliName).toList(),
+                plan.connections(),
                 CellRunner.seconds(plan.warmup()) + " s", CellRunner.seconds(plan.duration()) + " s", plan.out());
         CellRunner runner = new CellRunner(plan);
         List<CellResult> results = new ArrayList<>();
@@ -72,7 +75,7 @@ public final class Bench {
                     r.cell().workload() == Workload.CHURN
                             ? Figures.rate(r.load().connectsPerSecond()) + " conn/s"
                             : Figures.rate(r.load().messagesPerSecond()) + " msg/s",
-                    Figures.micros(r.load().latencyMicros().p99()), r.server().cores(),
+                    Figures.micros(r.load().latencySummary().p99()), r.server().cores(),
                     Figures.bytes(r.server().peakRssBytes()), r.server().peakThreads());
         };
     }

@@ -1,5 +1,7 @@
 package dev.turnstile.bench;
 
+import dev.turnstile.loadgen.Workload;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +34,8 @@ public record BenchPlan(List<Contender> contenders, List<Integer> connections, L
             "-XX:-UsePerfData", "-Xshare:auto");
     public static final List<String> LOAD_JVM_FLAGS = List.of("-Xms256m", "-Xmx1g", "-XX:+UseParallelGC",
             "-XX:-UsePerfData", "-Xshare:auto");
+    /** The workloads a bench runs (the load generator's open-loop {@code rate} is not one of them). */
+    public static final List<Workload> WORKLOADS = List.of(Workload.PING_PONG, Workload.THINK, Workload.CHURN);
     public static final List<Integer> FULL_CONNECTIONS = List.of(1, 10, 100, 1_000, 10_000);
     public static final Duration FULL_WARMUP = Duration.ofSeconds(2);
     public static final Duration FULL_DURATION = Duration.ofSeconds(10);
@@ -57,6 +61,12 @@ public record BenchPlan(List<Contender> contenders, List<Integer> connections, L
         if (workloads.isEmpty()) {
             throw new IllegalArgumentException("workloads must name at least one workload");
         }
+        for (Workload w : workloads) {
+            if (!WORKLOADS.contains(w)) {
+                throw new IllegalArgumentException("workloads: the bench runs " + String.join(", ",
+                        WORKLOADS.stream().map(Workload::cliName).toList()) + " (got " + w.cliName() + ")");
+            }
+        }
         if (warmup.isNegative()) {
             throw new IllegalArgumentException("warmup must be >= 0 (got " + warmup + ")");
         }
@@ -70,14 +80,14 @@ public record BenchPlan(List<Contender> contenders, List<Integer> connections, L
 
     /** Every registered model and the peers, 1 to 10,000 connections, every workload, 2 s + 10 s a cell. */
     public static BenchPlan full(Path out) {
-        return new BenchPlan(Lineup.all(), FULL_CONNECTIONS, Workload.all(), FULL_WARMUP, FULL_DURATION,
+        return new BenchPlan(Lineup.all(), FULL_CONNECTIONS, BenchPlan.WORKLOADS, FULL_WARMUP, FULL_DURATION,
                 THINK_MAX, BACKLOG, SERVER_JVM_FLAGS, LOAD_JVM_FLAGS, out);
     }
 
     /** For CI: two contenders (a model and the peer), 1 and 10 connections, every workload, about a second a cell. */
     public static BenchPlan quick(Path out) {
         return new BenchPlan(Lineup.select(List.of("virtual-threads", Lineup.NETTY)), List.of(1, 10),
-                Workload.all(), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(100), BACKLOG,
+                BenchPlan.WORKLOADS, Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(100), BACKLOG,
                 SERVER_JVM_FLAGS, LOAD_JVM_FLAGS, out);
     }
 

@@ -1,5 +1,7 @@
 package dev.turnstile.bench;
 
+import dev.turnstile.loadgen.Workload;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -36,7 +38,7 @@ public record BenchResults(BenchPlan plan, MachineFacts machine, Instant started
      * otherwise dominate at small counts. Empty for the smallest cell and for churn.
      */
     public OptionalDouble marginalRssPerConnection(CellResult r) {
-        if (!r.clean() || !r.cell().workload().holdsConnections()) {
+        if (!r.clean() || !Feasibility.holdsConnections(r.cell().workload())) {
             return OptionalDouble.empty();
         }
         Optional<CellResult> base = cells.stream().filter(o -> o.clean()

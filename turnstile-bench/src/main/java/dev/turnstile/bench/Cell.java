@@ -1,5 +1,7 @@
 package dev.turnstile.bench;
 
+import dev.turnstile.loadgen.Workload;
+
 import java.util.Objects;
 
 /** One measurement: a contender under one workload with a number of client connections. */

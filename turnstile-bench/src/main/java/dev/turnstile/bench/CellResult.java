@@ -1,5 +1,7 @@
 package dev.turnstile.bench;
 
+import dev.turnstile.loadgen.LoadResult;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -12,7 +14,7 @@ import java.util.Objects;
  * @param server the server's usage, or null if the load never ran
  * @param note   for SKIPPED and FAILED the reason; for MEASURED how the server stopped
  */
-public record CellResult(Cell cell, Status status, String note, LoadFigures load, ServerUsage server) {
+public record CellResult(Cell cell, Status status, String note, LoadResult load, ServerUsage server) {
 
     /** What became of a cell. */
     public enum Status {
@@ -36,13 +38,13 @@ public record CellResult(Cell cell, Status status, String note, LoadFigures load
         return new CellResult(cell, Status.SKIPPED, reason, null, null);
     }
 
-    static CellResult failed(Cell cell, String reason, LoadFigures load, ServerUsage server) {
+    static CellResult failed(Cell cell, String reason, LoadResult load, ServerUsage server) {
         return new CellResult(cell, Status.FAILED, reason, load, server);
     }
 
     /** Measured with every reply right: the cell's figures can be compared. */
     public boolean clean() {
-        return status == Status.MEASURED && load.ok() && load.errors().total() == 0;
+        return status == Status.MEASURED && load.ok();
     }
 
     /** The cell as a results.json entry. */
@@ -66,7 +68,7 @@ public record CellResult(Cell cell, Status status, String note, LoadFigures load
             m.put("server", s);
         }
         if (load != null) {
-            m.put("load", load.toJson());
+            m.put("load", Json.parse(load.toJson()));
         }
         return m;
     }

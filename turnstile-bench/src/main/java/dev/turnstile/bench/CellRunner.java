@@ -1,5 +1,7 @@
 package dev.turnstile.bench;
 
+import dev.turnstile.loadgen.LoadResult;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +40,7 @@ final class CellRunner {
         try (server) {
             ServerMonitor monitor = new ServerMonitor(server.pid());
             monitor.start();
-            LoadFigures load;
+            LoadResult load;
             try {
                 load = runLoad(cell, server, logs);
             } catch (IOException e) {
@@ -51,8 +53,9 @@ final class CellRunner {
             if (!aliveAfterLoad) {
                 return CellResult.failed(cell, "server process died during the load", load, usage);
             }
-            if (!load.ok() || load.errors().total() > 0) {
-                return CellResult.failed(cell, "errors: " + load.errors().describe(), load, usage);
+            if (!load.ok()) {
+                return CellResult.failed(cell, "errors: " + load.errors().describe()
+                        + (load.firstError() != null ? " (first: " + load.firstError() + ")" : ""), load, usage);
             }
             return new CellResult(cell, CellResult.Status.MEASURED, stop, load, usage);
         }
@@ -64,7 +67,7 @@ final class CellRunner {
         return args;
     }
 
-    private LoadFigures runLoad(Cell cell, ServerUnderTest server, Path logs) throws IOException, InterruptedException {
+    private LoadResult runLoad(Cell cell, ServerUnderTest server, Path logs) throws IOException, InterruptedException {
         Path json = logs.resolve(cell.label() + ".load.json");
         Path log = logs.resolve(cell.label() + ".load.log");
         Files.deleteIfExists(json);
@@ -85,7 +88,7 @@ final class CellRunner {
             throw new IOException("load wrote no result (exit status " + process.exitValue() + "); see " + log);
         }
         try {
-            return LoadFigures.fromJson(Files.readString(json));
+            return LoadResult.fromJson(Files.readString(json));
         } catch (IllegalArgumentException e) {
             throw new IOException("unreadable load result " + json + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,7 @@
 package dev.turnstile.bench;
 
+import dev.turnstile.loadgen.Workload;
+
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -37,7 +39,7 @@ final class Charts {
     static List<String> names(BenchResults results) {
         List<String> names = new ArrayList<>();
         for (Workload w : results.plan().workloads()) {
-            if (w.holdsConnections() && !results.measured(w).isEmpty()) {
+            if (Feasibility.holdsConnections(w) && !results.measured(w).isEmpty()) {
                 names.add("throughput-" + w.cliName() + ".png");
             }
         }
@@ -60,7 +62,7 @@ final class Charts {
         System.setProperty("java.awt.headless", "true");
         List<Path> files = new ArrayList<>();
         for (Workload w : results.plan().workloads()) {
-            if (w.holdsConnections() && !results.measured(w).isEmpty()) {
+            if (Feasibility.holdsConnections(w) && !results.measured(w).isEmpty()) {
                 files.add(save(lines(results, w, "Throughput, " + w.cliName(), "messages/s",
                         r -> r.load().messagesPerSecond(), false), dir, "throughput-" + w.cliName()));
             }
@@ -68,7 +70,7 @@ final class Charts {
         for (Workload w : results.plan().workloads()) {
             if (!results.measured(w).isEmpty()) {
                 files.add(save(lines(results, w, "p99 latency, " + w.cliName() + " (lower is better)",
-                        "p99 latency (ms, log)", r -> Math.max(1, r.load().latencyMicros().p99()) / 1000.0, true),
+                        "p99 latency (ms, log)", r -> Math.max(1, r.load().latencySummary().p99()) / 1000.0, true),
                         dir, "latency-p99-" + w.cliName()));
             }
         }
@@ -98,7 +100,7 @@ final class Charts {
     private static XYChart lines(BenchResults results, Workload w, String title, String yTitle,
                                  ToDoubleFunction<CellResult> y, boolean logY) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-                .xAxisTitle(w.holdsConnections() ? "connections (log)" : "parallel clients (log)").yAxisTitle(yTitle)
+                .xAxisTitle(Feasibility.holdsConnections(w) ? "connections (log)" : "parallel clients (log)").yAxisTitle(yTitle)
                 .build();
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(logY);

@@ -1,5 +1,7 @@
 package dev.turnstile.bench;
 
+import dev.turnstile.loadgen.Workload;
+
 import java.util.Optional;
 
 /**
@@ -28,17 +30,22 @@ public final class Feasibility {
     private Feasibility() {
     }
 
+    /** True if every client keeps its connection open for the whole run (ping-pong, think); false for churn. */
+    public static boolean holdsConnections(Workload workload) {
+        return workload != Workload.CHURN;
+    }
+
     /** Why {@code cell} is not run, or empty if it is. */
     public static Optional<String> skipReason(Cell cell) {
         Contender contender = cell.contender();
         int connections = cell.connections();
-        if (cell.workload().holdsConnections() && !contender.holds(connections)) {
+        if (holdsConnections(cell.workload()) && !contender.holds(connections)) {
             int capacity = contender.capacity().orElseThrow();
             return Optional.of(String.format(
                     "serves %d connections at once; the other %,d would wait in the backlog for the whole run",
                     capacity, connections - capacity));
         }
-        if (!cell.workload().holdsConnections() && connections > MAX_CHURN_CLIENTS) {
+        if (!holdsConnections(cell.workload()) && connections > MAX_CHURN_CLIENTS) {
             return Optional.of(String.format(
                     "%,d parallel connect/close clients exhaust the ephemeral ports through TIME_WAIT",
                     connections));

@@ -1,5 +1,9 @@
 package dev.turnstile.bench;
 
+import dev.turnstile.loadgen.Workload;
+import dev.turnstile.loadgen.LoadResult;
+import dev.turnstile.loadgen.LatencySummary;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
@@ -93,9 +97,9 @@ final class MarkdownReport {
     }
 
     private static String row(BenchResults results, CellResult r) {
-        LoadFigures load = r.load();
+        LoadResult load = r.load();
         ServerUsage s = r.server();
-        LoadFigures.Latency lat = load.latencyMicros();
+        LatencySummary lat = load.latencySummary();
         boolean churn = r.cell().workload() == Workload.CHURN;
         String replies = r.clean() ? "all right" : "**" + load.errors().describe() + "**";
         String common = String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %.2f | %.2f | %s | %s |",

@@ -1,5 +1,7 @@
 package dev.turnstile.bench;
 
+import dev.turnstile.loadgen.Workload;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -37,7 +39,7 @@ final class Verdicts {
                 List<CellResult> at = cells.stream().filter(r -> r.cell().connections() == n).toList();
                 List<CellResult> withMemory = at.stream()
                         .filter(r -> results.marginalRssPerConnection(r).isPresent()).toList();
-                rows.add(new Row(w, n, best(at, r -> -throughput(r)), best(at, r -> r.load().latencyMicros().p99()),
+                rows.add(new Row(w, n, best(at, r -> -throughput(r)), best(at, r -> r.load().latencySummary().p99()),
                         best(withMemory, r -> results.marginalRssPerConnection(r).orElseThrow()),
                         best(at, Verdicts::cpuMicrosPerMessage)));
             }
@@ -84,7 +86,7 @@ final class Verdicts {
 
     /** For workloads that hold connections: who held the most, at the least memory each. */
     private static Optional<String> mostConnections(BenchResults results, List<CellResult> cells) {
-        if (!cells.getFirst().cell().workload().holdsConnections()) {
+        if (!Feasibility.holdsConnections(cells.getFirst().cell().workload())) {
             return Optional.empty();
         }
         int most = cells.stream().mapToInt(r -> r.cell().connections()).max().orElseThrow();

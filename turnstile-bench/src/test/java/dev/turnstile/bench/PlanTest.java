@@ -1,5 +1,7 @@
 package dev.turnstile.bench;
 
+import dev.turnstile.loadgen.Workload;
+
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ModelProvider;
 import dev.turnstile.api.ServerModel;
@@ -75,7 +77,8 @@ class PlanTest {
         assertThatThrownBy(() -> plan.withWorkloads(List.of())).hasMessageContaining("workloads");
         assertThatThrownBy(() -> plan.withTiming(java.time.Duration.ZERO, java.time.Duration.ZERO))
                 .hasMessageContaining("duration");
-        assertThatThrownBy(() -> Workload.parse("burst")).hasMessageContaining("ping-pong, think, churn");
+        assertThatThrownBy(() -> plan.withWorkloads(List.of(Workload.RATE)))
+                .hasMessageContaining("the bench runs ping-pong, think, churn");
     }
 
     private static ModelProvider provider(String name, List<String> options) {

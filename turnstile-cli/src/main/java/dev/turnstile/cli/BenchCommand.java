@@ -5,7 +5,7 @@ import dev.turnstile.bench.BenchPlan;
 import dev.turnstile.bench.BenchResults;
 import dev.turnstile.bench.CellResult;
 import dev.turnstile.bench.Lineup;
-import dev.turnstile.bench.Workload;
+import dev.turnstile.loadgen.Workload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
