@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 public final class Bench {
 
-    public static final String RESULTS = "results.json";
+    public static final String RESULTS = ResultsFile.NAME;
     public static final String REPORT = "report.md";
 
     private Bench() {
@@ -46,37 +46,43 @@ public final class Bench {
             results.add(result);
             progress.printf("[%3d/%d] %-28s %-9s %6d  %s%n", i + 1, cells.size(), cell.contender().name(),
                     cell.workload().cliName(), cell.connections(), summary(result));
-            write(new BenchResults(plan, machine, started, Duration.ofNanos(System.nanoTime() - t0), results));
+            ResultsFile.write(new BenchResults(plan, machine, started, Duration.ofNanos(System.nanoTime() - t0), results));
         }
         BenchResults done = new BenchResults(plan, machine, started, Duration.ofNanos(System.nanoTime() - t0), results);
-        write(done);
-        Files.writeString(plan.out().resolve(REPORT), MarkdownReport.render(done));
-        List<Path> charts = Charts.write(done, plan.out());
-        progress.printf("bench: %d measured, %d skipped, %d failed in %d s; %s, %s and %d charts in %s%n",
-                done.count(CellResult.Status.MEASURED), done.count(CellResult.Status.SKIPPED),
-                done.count(CellResult.Status.FAILED), done.elapsed().toSeconds(), RESULTS, REPORT, charts.size(),
-                plan.out());
+        ResultsFile.write(done);
+        report(done, progress);
         return done;
     }
 
-    private static void write(BenchResults results) throws IOException {
-        Path file = results.plan().out().resolve(RESULTS);
-        Path partial = file.resolveSibling(RESULTS + ".partial");
-        Files.writeString(partial, Json.write(results.toJson()));
-        Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    /**
+     * Makes report.md and the charts again from {@code dir}/results.json, measuring nothing: for a
+     * run whose report is to be redone, or one that was interrupted (its finished cells are kept).
+     */
+    public static BenchResults render(Path dir, PrintStream progress) throws IOException {
+        BenchResults results = ResultsFile.read(dir);
+        report(results, progress);
+        return results;
+    }
+
+    private static void report(BenchResults done, PrintStream progress) throws IOException {
+        Files.writeString(done.plan().out().resolve(REPORT), MarkdownReport.render(done));
+        List<Path> charts = Charts.write(done, done.plan().out());
+        progress.printf("bench: %d measured, %d skipped, %d failed in %d s; %s, %s and %d charts in %s%n",
+                done.count(CellResult.Status.MEASURED), done.count(CellResult.Status.SKIPPED),
+                done.count(CellResult.Status.FAILED), done.elapsed().toSeconds(), RESULTS, REPORT, charts.size(),
+                done.plan().out());
     }
 
     private static String summary(CellResult r) {
         return switch (r.status()) {
             case SKIPPED -> "skipped: " + r.note();
             case FAILED -> "FAILED: " + r.note();
-            case MEASURED -> String.format(Locale.ROOT, "%s, p99 %s, server %.2f cores, peak RSS %s, %d threads",
+            case MEASURED -> String.format(Locale.ROOT, "%s, p99 %s, server %.2f cores, peak RSS %s, %d threads; client %.2f cores",
                     r.cell().workload() == Workload.CHURN
                             ? Figures.rate(r.load().connectsPerSecond()) + " conn/s"
                             : Figures.rate(r.load().messagesPerSecond()) + " msg/s",
                     Figures.micros(r.load().latencySummary().p99()), r.server().cores(),
-                    Figures.bytes(r.server().peakRssBytes()), r.server().peakThreads());
+                    Figures.bytes(r.server().peakRssBytes()), r.server().peakThreads(), r.client().cores());
         };
     }
 }

@@ -49,6 +49,9 @@ public record BenchPlan(List<Contender> contenders, List<Integer> connections, L
         Objects.requireNonNull(warmup, "warmup");
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(thinkMax, "thinkMax");
+        if (thinkMax.isNegative()) {
+            throw new IllegalArgumentException("thinkMax must be >= 0 (got " + thinkMax + ")");
+        }
         serverJvmFlags = List.copyOf(serverJvmFlags);
         loadJvmFlags = List.copyOf(loadJvmFlags);
         Objects.requireNonNull(out, "out");
@@ -108,6 +111,11 @@ public record BenchPlan(List<Contender> contenders, List<Integer> connections, L
 
     public BenchPlan withTiming(Duration newWarmup, Duration newDuration) {
         return new BenchPlan(contenders, connections, workloads, newWarmup, newDuration, thinkMax, backlog,
+                serverJvmFlags, loadJvmFlags, out);
+    }
+
+    public BenchPlan withThinkMax(Duration newThinkMax) {
+        return new BenchPlan(contenders, connections, workloads, warmup, duration, newThinkMax, backlog,
                 serverJvmFlags, loadJvmFlags, out);
     }
 

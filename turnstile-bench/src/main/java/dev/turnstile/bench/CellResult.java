@@ -12,9 +12,12 @@ import java.util.Objects;
  *
  * @param load   the load generator's figures, or null if it produced none
  * @param server the server's usage, or null if the load never ran
+ * @param client the load generator's own usage, or null if it never ran: a client near one core
+ *               busy (its one selector thread) was what limited the cell, not the server
  * @param note   for SKIPPED and FAILED the reason; for MEASURED how the server stopped
  */
-public record CellResult(Cell cell, Status status, String note, LoadResult load, ServerUsage server) {
+public record CellResult(Cell cell, Status status, String note, LoadResult load, ProcessUsage server,
+                         ProcessUsage client) {
 
     /** What became of a cell. */
     public enum Status {
@@ -35,11 +38,11 @@ public record CellResult(Cell cell, Status status, String note, LoadResult load,
     }
 
     static CellResult skipped(Cell cell, String reason) {
-        return new CellResult(cell, Status.SKIPPED, reason, null, null);
+        return new CellResult(cell, Status.SKIPPED, reason, null, null, null);
     }
 
-    static CellResult failed(Cell cell, String reason, LoadResult load, ServerUsage server) {
-        return new CellResult(cell, Status.FAILED, reason, load, server);
+    static CellResult failed(Cell cell, String reason, LoadResult load, ProcessUsage server, ProcessUsage client) {
+        return new CellResult(cell, Status.FAILED, reason, load, server, client);
     }
 
     /** Measured with every reply right: the cell's figures can be compared. */
@@ -66,6 +69,15 @@ public record CellResult(Cell cell, Status status, String note, LoadResult load,
             s.put("peakThreads", server.peakThreads());
             s.put("peakProcesses", server.peakProcesses());
             m.put("server", s);
+        }
+        if (client != null) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("cpuSeconds", client.cpuSeconds());
+            c.put("wallSeconds", client.wallSeconds());
+            c.put("cores", client.cores());
+            c.put("peakRssBytes", client.peakRssBytes());
+            c.put("peakThreads", client.peakThreads());
+            m.put("client", c);
         }
         if (load != null) {
             m.put("load", Json.parse(load.toJson()));

@@ -35,30 +35,36 @@ final class CellRunner {
         try {
             server = ServerUnderTest.start(serverCommand, logs.resolve(cell.label() + ".server.log"));
         } catch (IOException e) {
-            return CellResult.failed(cell, "server did not start: " + e.getMessage(), null, null);
+            return CellResult.failed(cell, "server did not start: " + e.getMessage(), null, null, null);
         }
         try (server) {
-            ServerMonitor monitor = new ServerMonitor(server.pid());
-            monitor.start();
-            LoadResult load;
+            ProcessMonitor serverMonitor = new ProcessMonitor(server.pid());
+            serverMonitor.start();
+            LoadRun load;
             try {
                 load = runLoad(cell, server, logs);
             } catch (IOException e) {
-                monitor.stop();
-                return CellResult.failed(cell, "load failed: " + e.getMessage(), null, null);
+                serverMonitor.stop();
+                return CellResult.failed(cell, "load failed: " + e.getMessage(), null, null, null);
             }
-            ServerUsage usage = monitor.stop();
+            ProcessUsage serverUsage = serverMonitor.stop();
             boolean aliveAfterLoad = server.isAlive();
             String stop = server.stop();
             if (!aliveAfterLoad) {
-                return CellResult.failed(cell, "server process died during the load", load, usage);
+                return CellResult.failed(cell, "server process died during the load", load.result(), serverUsage,
+                        load.usage());
             }
-            if (!load.ok()) {
-                return CellResult.failed(cell, "errors: " + load.errors().describe()
-                        + (load.firstError() != null ? " (first: " + load.firstError() + ")" : ""), load, usage);
+            if (!load.result().ok()) {
+                return CellResult.failed(cell, "errors: " + load.result().errors().describe()
+                        + (load.result().firstError() != null ? " (first: " + load.result().firstError() + ")" : ""),
+                        load.result(), serverUsage, load.usage());
             }
-            return new CellResult(cell, CellResult.Status.MEASURED, stop, load, usage);
+            return new CellResult(cell, CellResult.Status.MEASURED, stop, load.result(), serverUsage, load.usage());
         }
+    }
+
+    /** What the load process reported, and what it used itself. */
+    private record LoadRun(LoadResult result, ProcessUsage usage) {
     }
 
     private List<String> serverArgs(Cell cell) {
@@ -67,7 +73,7 @@ final class CellRunner {
         return args;
     }
 
-    private LoadResult runLoad(Cell cell, ServerUnderTest server, Path logs) throws IOException, InterruptedException {
+    private LoadRun runLoad(Cell cell, ServerUnderTest server, Path logs) throws IOException, InterruptedException {
         Path json = logs.resolve(cell.label() + ".load.json");
         Path log = logs.resolve(cell.label() + ".load.log");
         Files.deleteIfExists(json);
@@ -79,8 +85,12 @@ final class CellRunner {
         Files.writeString(log, "$ " + String.join(" ", command.command()) + "\n");
         Process process = new ProcessBuilder(command.command()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessMonitor clientMonitor = new ProcessMonitor(process.pid());
+        clientMonitor.start();
         Duration limit = plan.warmup().plus(plan.duration()).plus(LOAD_MARGIN);
-        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+        boolean ended = process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+        ProcessUsage clientUsage = clientMonitor.stop();
+        if (!ended) {
             process.destroyForcibly().waitFor();
             throw new IOException("load did not end within " + limit.toSeconds() + " s; see " + log);
         }
@@ -88,7 +98,7 @@ final class CellRunner {
             throw new IOException("load wrote no result (exit status " + process.exitValue() + "); see " + log);
         }
         try {
-            return LoadResult.fromJson(Files.readString(json));
+            return new LoadRun(LoadResult.fromJson(Files.readString(json)), clientUsage);
         } catch (IllegalArgumentException e) {
             throw new IOException("unreadable load result " + json + ": " + e.getMessage(), e);
         }

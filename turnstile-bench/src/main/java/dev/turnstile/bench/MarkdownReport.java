@@ -26,6 +26,7 @@ final class MarkdownReport {
                 results.count(CellResult.Status.SKIPPED), results.count(CellResult.Status.FAILED),
                 results.elapsed().toSeconds()));
         md.append("- Machine: ").append(results.machine().describe()).append(".\n");
+        md.append("- Command: `").append(command(plan)).append("`\n");
         md.append("- Each cell: a fresh server process (JVM flags `").append(String.join(" ", plan.serverJvmFlags()))
                 .append("`, listen backlog ").append(plan.backlog()).append("), then the load as a process of its own (`")
                 .append(String.join(" ", plan.loadJvmFlags())).append("`): ").append(CellRunner.seconds(plan.warmup()))
@@ -41,12 +42,14 @@ final class MarkdownReport {
                 + "count of the workload, per added connection (it leaves out what the JVM grows by under any load). "
                 + "CPU/msg = server CPU scaled to the measured time, per message (per connection for churn).\n");
         md.append("- Client and server share the machine's cores and the machine is shared: compare ratios within "
-                + "this run, not absolute figures across machines.\n\n");
+                + "this run, not absolute figures across machines. Client cores is the load generator's own CPU "
+                + "per wall second; near 1.0 its one selector thread, not the server, set the pace.\n\n");
 
         md.append("## Which model for which workload\n\n");
         for (String line : Verdicts.summary(results)) {
             md.append("- ").append(line.strip()).append('\n');
         }
+        Verdicts.clientBound(results).ifPresent(line -> md.append("- ").append(line).append('\n'));
         md.append(String.format(Locale.ROOT, "%nBest at each connection count (clean cells only; names within %.0f %% "
                 + "of the best share the place):%n%n", Verdicts.TIE_PERCENT));
         md.append("| workload | connections | most throughput | lowest p99 | least memory/conn | least CPU/msg |\n");
@@ -61,10 +64,10 @@ final class MarkdownReport {
         for (Workload w : plan.workloads()) {
             md.append("## ").append(w.cliName()).append("\n\n");
             md.append(w == Workload.CHURN
-                    ? "| model | clients | conn/s | p50 | p99 | p99.9 | max | server CPU s | cores | CPU/conn | peak RSS | threads | procs | replies |\n"
-                    + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
-                    : "| model | connections | msg/s | p50 | p99 | p99.9 | max | server CPU s | cores | CPU/msg | peak RSS | RSS/conn | +RSS/conn | threads | procs | replies |\n"
-                    + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                    ? "| model | clients | conn/s | p50 | p99 | p99.9 | max | server CPU s | cores | CPU/conn | peak RSS | threads | procs | client cores | replies |\n"
+                    + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
+                    : "| model | connections | msg/s | p50 | p99 | p99.9 | max | server CPU s | cores | CPU/msg | peak RSS | RSS/conn | +RSS/conn | threads | procs | client cores | replies |\n"
+                    + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
             for (CellResult r : results.cells()) {
                 if (r.cell().workload() == w && r.load() != null && r.server() != null) {
                     md.append(row(results, r)).append('\n');
@@ -98,7 +101,7 @@ final class MarkdownReport {
 
     private static String row(BenchResults results, CellResult r) {
         LoadResult load = r.load();
-        ServerUsage s = r.server();
+        ProcessUsage s = r.server();
         LatencySummary lat = load.latencySummary();
         boolean churn = r.cell().workload() == Workload.CHURN;
         String replies = r.clean() ? "all right" : "**" + load.errors().describe() + "**";
@@ -111,8 +114,19 @@ final class MarkdownReport {
         OptionalDouble marginal = results.marginalRssPerConnection(r);
         String perConnection = churn ? "" : " " + Figures.bytes(s.rssBytesPerConnection(r.cell().connections())) + " | "
                 + (marginal.isPresent() ? Figures.bytes(marginal.getAsDouble()) : "-") + " |";
-        return common + perConnection + String.format(Locale.ROOT, " %,d | %d | %s |", s.peakThreads(),
-                s.peakProcesses(), replies);
+        String client = r.client() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.client().cores());
+        return common + perConnection + String.format(Locale.ROOT, " %,d | %d | %s | %s |", s.peakThreads(),
+                s.peakProcesses(), client, replies);
+    }
+
+    /** The command line that runs this plan again. */
+    static String command(BenchPlan plan) {
+        return "turnstile bench --models " + String.join(",", plan.contenders().stream().map(Contender::name).toList())
+                + " --connections " + String.join(",", plan.connections().stream().map(String::valueOf).toList())
+                + " --workloads " + String.join(",", plan.workloads().stream().map(Workload::cliName).toList())
+                + " --warmup " + plan.warmup().toMillis() + "ms --duration " + plan.duration().toMillis() + "ms"
+                + " --think-max " + plan.thinkMax().toMillis() + "ms"
+                + " --out " + plan.out();
     }
 
     private static String names(List<String> names) {

@@ -67,6 +67,11 @@ class QuickBenchTest {
             assertThat(image.getWidth()).isEqualTo(Charts.WIDTH);
             assertThat(image.getHeight()).isEqualTo(Charts.HEIGHT);
         }
+
+        // the report is made from results.json alone: made again from the file, it is the same
+        Files.delete(out.resolve(Bench.REPORT));
+        Bench.render(out, new PrintStream(progress, true, StandardCharsets.UTF_8));
+        assertThat(Files.readString(out.resolve(Bench.REPORT))).isEqualTo(report);
     }
 
     @SuppressWarnings("unchecked")

@@ -49,12 +49,20 @@ final class BenchCommand implements Callable<Integer> {
             description = "Per cell, measured time; default: 10s (quick: 1s).")
     Duration duration;
 
+    @Option(names = "--think-max", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "The think workload's longest pause before a message; default: 1s (quick: 100ms).")
+    Duration thinkMax;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder; default: bench-results (quick: bench-quick).")
     Path out;
 
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Measure nothing: make report.md and the charts again from DIR/results.json.")
+    Path report;
+
     @Override
     public Integer call() throws Exception {
-        BenchResults results = Bench.run(plan(), System.out);
+        BenchResults results = report != null ? Bench.render(report, System.out) : Bench.run(plan(), System.out);
         return results.count(CellResult.Status.FAILED) == 0 ? 0 : 1;
     }
 
@@ -69,6 +77,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (workloads != null) {
             plan = plan.withWorkloads(workloads.stream().map(Workload::parse).toList());
+        }
+        if (thinkMax != null) {
+            plan = plan.withThinkMax(thinkMax);
         }
         return plan.withTiming(warmup != null ? warmup : plan.warmup(), duration != null ? duration : plan.duration());
     }

@@ -19,13 +19,14 @@ class BenchCommandTest {
     void optionsBecomeThePlan() {
         BenchCommand command = new BenchCommand();
         new CommandLine(command).parseArgs("--models", "netty,thread-pool-3", "--connections", "1,3,10000",
-                "--workloads", "churn", "--warmup", "500ms", "--duration", "3s", "--out", "x");
+                "--workloads", "churn", "--warmup", "500ms", "--duration", "3s", "--think-max", "2s", "--out", "x");
         BenchPlan plan = command.plan();
         assertThat(plan.contenders()).extracting(Contender::name).containsExactly("netty", "thread-pool-3");
         assertThat(plan.connections()).containsExactly(1, 3, 10_000);
         assertThat(plan.workloads()).containsExactly(Workload.CHURN);
         assertThat(plan.warmup()).hasMillis(500);
         assertThat(plan.duration()).hasSeconds(3);
+        assertThat(plan.thinkMax()).hasSeconds(2);
         assertThat(plan.out()).isEqualTo(Path.of("x"));
     }
 
@@ -39,6 +40,11 @@ class BenchCommandTest {
         new CommandLine(full).parseArgs();
         assertThat(full.plan().connections()).containsExactly(1, 10, 100, 1_000, 10_000);
         assertThat(full.plan().workloads()).containsExactly(Workload.PING_PONG, Workload.THINK, Workload.CHURN);
+    }
+
+    @Test
+    void reportWithoutResultsIsAOneLineErrorWithExitOne() {
+        assertThat(Turnstile.run("bench", "--report", "target/no-such-run")).isEqualTo(1);
     }
 
     @Test

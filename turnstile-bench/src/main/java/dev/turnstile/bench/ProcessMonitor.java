@@ -3,14 +3,16 @@ package dev.turnstile.bench;
 import java.time.Duration;
 
 /**
- * Samples a server process tree on a thread of its own ({@code turnstile-bench-monitor}) while a
- * cell's load runs, and reduces the samples to a {@link ServerUsage}: CPU as the difference
- * between the first and the last sample, peaks as the largest value seen.
+ * Samples a process tree on a thread of its own ({@code turnstile-bench-monitor}) while a cell's
+ * load runs, and reduces the samples to a {@link ProcessUsage}: CPU as the difference between the
+ * first and the last sample that found the tree alive, peaks as the largest value seen. A process
+ * that ends by itself (the load generator) is measured up to its last sample, at most
+ * {@link #INTERVAL} before its end.
  *
  * <p>Thread-safety: {@link #start} and {@link #stop} are called by the cell's runner thread; the
  * peaks are written by the monitor thread only and read after {@link #stop} has joined it.
  */
-final class ServerMonitor {
+final class ProcessMonitor {
 
     static final Duration INTERVAL = Duration.ofMillis(100);
 
@@ -24,7 +26,7 @@ final class ServerMonitor {
     private ProcessTreeProbe.Sample latest; // monitor thread until joined: the last sample with a live tree
 
     /** Reads the idle figures of the tree at once. */
-    ServerMonitor(long rootPid) {
+    ProcessMonitor(long rootPid) {
         this.probe = new ProcessTreeProbe(rootPid);
         this.idleRssBytes = probe.sample().rssBytes();
     }
@@ -46,12 +48,12 @@ final class ServerMonitor {
     }
 
     /** Stops sampling, takes the last sample and returns the usage between the first and the last. */
-    ServerUsage stop() throws InterruptedException {
+    ProcessUsage stop() throws InterruptedException {
         sampler.interrupt();
         sampler.join();
         record(probe.sample());
         ProcessTreeProbe.Sample last = latest;
-        return new ServerUsage(Math.max(0, last.cpuSeconds() - first.cpuSeconds()),
+        return new ProcessUsage(Math.max(0, last.cpuSeconds() - first.cpuSeconds()),
                 (last.nanoTime() - first.nanoTime()) / 1e9, idleRssBytes, peakHwm, peakThreads, peakProcesses);
     }
 

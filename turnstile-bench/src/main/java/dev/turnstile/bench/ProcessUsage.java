@@ -1,8 +1,8 @@
 package dev.turnstile.bench;
 
 /**
- * What a server process tree used while one cell's load ran (from the load process's start to its
- * exit: connecting, warm-up, measurement and closing).
+ * What a process tree (the server's, or the load generator's) used while one cell's load ran,
+ * from the load process's start to its exit: connecting, warm-up, measurement and closing.
  *
  * @param cpuSeconds        CPU time of the tree (user + system, children included)
  * @param wallSeconds       the time over which {@code cpuSeconds} was spent
@@ -11,8 +11,8 @@ package dev.turnstile.bench;
  * @param peakThreads       the most threads seen in the tree at once
  * @param peakProcesses     the most processes seen in the tree at once
  */
-public record ServerUsage(double cpuSeconds, double wallSeconds, long idleRssBytes, long peakRssBytes,
-                          int peakThreads, int peakProcesses) {
+public record ProcessUsage(double cpuSeconds, double wallSeconds, long idleRssBytes, long peakRssBytes,
+                    int peakThreads, int peakProcesses) {
 
     /** CPU seconds per wall second: 1.0 is one core busy all the time. */
     public double cores() {
