@@ -59,25 +59,10 @@ public record CellResult(Cell cell, Status status, String note, LoadResult load,
         m.put("status", status.word());
         m.put("note", note);
         if (server != null) {
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("cpuSeconds", server.cpuSeconds());
-            s.put("wallSeconds", server.wallSeconds());
-            s.put("cores", server.cores());
-            s.put("idleRssBytes", server.idleRssBytes());
-            s.put("peakRssBytes", server.peakRssBytes());
-            s.put("rssBytesPerConnection", server.rssBytesPerConnection(cell.connections()));
-            s.put("peakThreads", server.peakThreads());
-            s.put("peakProcesses", server.peakProcesses());
-            m.put("server", s);
+            m.put("server", server.toJson(cell.connections()));
         }
         if (client != null) {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("cpuSeconds", client.cpuSeconds());
-            c.put("wallSeconds", client.wallSeconds());
-            c.put("cores", client.cores());
-            c.put("peakRssBytes", client.peakRssBytes());
-            c.put("peakThreads", client.peakThreads());
-            m.put("client", c);
+            m.put("client", client.toJson(cell.connections()));
         }
         if (load != null) {
             m.put("load", Json.parse(load.toJson()));

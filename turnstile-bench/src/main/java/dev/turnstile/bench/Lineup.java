@@ -13,10 +13,12 @@ import java.util.regex.Pattern;
  * The contenders of a run: every model in the {@link Models} registry with its default sizing,
  * each pool model a second time with the notes' pool of 3, and the peers.
  *
- * <p>Sizing is read from what a provider says about itself: a model whose options list
- * {@code --workers N (default D)} or {@code --max N (default D)} serves at most D connections at
- * once, and the bench passes that size explicitly so the run record shows it. A model that states
- * no bound (per-connection models) is taken as unbounded. New models join with no change here.
+ * <p>Sizing is read from what a provider says about itself. A model that runs sessions gives each
+ * connection a thread or process of its own, so a pool size it states ({@code --workers N (default
+ * D)}, {@code --max N (default D)} or {@code --max-children N (default D)}) is how many connections
+ * it serves at once; the bench passes that size explicitly so the run record shows it. A model
+ * that runs only message handlers (an event loop) holds any number of connections whatever its
+ * workers, and a model that states no bound is taken as unbounded. New models join with no change.
  */
 public final class Lineup {
 
@@ -24,8 +26,7 @@ public final class Lineup {
     static final int NOTES_POOL_SIZE = 3;
     static final String NETTY = "netty";
 
-    private static final Pattern WORKERS = Pattern.compile("--workers N \\(default (\\d+)\\)");
-    private static final Pattern MAX = Pattern.compile("--max N \\(default (\\d+)\\)");
+    private static final Pattern BOUND = Pattern.compile("--(workers|max|max-children) N \\(default (\\d+)\\)");
 
     private Lineup() {
     }
@@ -54,28 +55,26 @@ public final class Lineup {
 
     /** The contenders made from one model. */
     static List<Contender> of(ModelProvider provider) {
-        String options = String.join(" ", provider.options());
         String model = provider.name();
-        Matcher workers = WORKERS.matcher(options);
-        if (workers.find()) {
-            int size = Integer.parseInt(workers.group(1));
-            return List.of(pool(model, model, size, size + " workers (the model's default)"),
-                    pool(model, model + "-" + NOTES_POOL_SIZE, NOTES_POOL_SIZE,
-                            NOTES_POOL_SIZE + " workers (the notes' pool example)"));
+        Matcher bound = BOUND.matcher(String.join(" ", provider.options()));
+        if (!provider.runsSessions() || !bound.find()) {
+            return List.of(new Contender(model, List.of("--model", model), OptionalInt.empty(),
+                    provider.runsSessions() ? "unbounded (the model's default)"
+                            : "the model's defaults; holds any number of connections"));
         }
-        Matcher max = MAX.matcher(options);
-        if (max.find()) {
-            int size = Integer.parseInt(max.group(1));
-            return List.of(new Contender(model, List.of("--model", model, "--max", String.valueOf(size)),
-                    OptionalInt.of(size), "grows to " + size + " threads (the model's default)"));
+        String option = bound.group(1);
+        int size = Integer.parseInt(bound.group(2));
+        Contender byDefault = sized(model, model, option, size, "--" + option + " " + size + " (the model's default)");
+        if (!option.equals("workers")) {
+            return List.of(byDefault);
         }
-        return List.of(new Contender(model, List.of("--model", model), OptionalInt.empty(),
-                "unbounded (the model's default)"));
+        return List.of(byDefault, sized(model, model + "-" + NOTES_POOL_SIZE, option, NOTES_POOL_SIZE,
+                "--workers " + NOTES_POOL_SIZE + " (the notes' pool example)"));
     }
 
-    private static Contender pool(String model, String name, int workers, String sizing) {
-        return new Contender(name, List.of("--model", model, "--workers", String.valueOf(workers)),
-                OptionalInt.of(workers), sizing);
+    private static Contender sized(String model, String name, String option, int size, String sizing) {
+        return new Contender(name, List.of("--model", model, "--" + option, String.valueOf(size)),
+                OptionalInt.of(size), sizing);
     }
 
     /** Netty 4.2, NIO transport, one event loop that accepts and serves, line framing. */

@@ -45,6 +45,7 @@ final class MarkdownReport {
                 + "this run, not absolute figures across machines. Client cores is the load generator's own CPU "
                 + "per wall second; near 1.0 its one selector thread, not the server, set the pace.\n\n");
 
+        md.append(summary(results));
         md.append("## Which model for which workload\n\n");
         for (String line : Verdicts.summary(results)) {
             md.append("- ").append(line.strip()).append('\n');
@@ -110,13 +111,47 @@ final class MarkdownReport {
                 Figures.rate(churn ? load.connectsPerSecond() : load.messagesPerSecond()),
                 Figures.micros(lat.p50()), Figures.micros(lat.p99()), Figures.micros(lat.p999()),
                 Figures.micros(lat.max()), s.cpuSeconds(), s.cores(),
-                String.format(Locale.ROOT, "%.1f µs", Verdicts.cpuMicrosPerMessage(r)), Figures.bytes(s.peakRssBytes()));
+                String.format(Locale.ROOT, "%,.1f µs", Verdicts.cpuMicrosPerMessage(r)), Figures.bytes(s.peakRssBytes()));
         OptionalDouble marginal = results.marginalRssPerConnection(r);
         String perConnection = churn ? "" : " " + Figures.bytes(s.rssBytesPerConnection(r.cell().connections())) + " | "
                 + (marginal.isPresent() ? Figures.bytes(marginal.getAsDouble()) : "-") + " |";
         String client = r.client() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.client().cores());
         return common + perConnection + String.format(Locale.ROOT, " %,d | %d | %s | %s |", s.peakThreads(),
                 s.peakProcesses(), client, replies);
+    }
+
+    /**
+     * One pivot table per workload: a row per model, a column per connection count, each cell the
+     * throughput with the p99 latency, "skipped" or "failed" (the reason is further down).
+     */
+    static String summary(BenchResults results) {
+        StringBuilder md = new StringBuilder("## Summary\n\n");
+        for (Workload w : results.plan().workloads()) {
+            List<Integer> counts = results.cells().stream().filter(r -> r.cell().workload() == w)
+                    .map(r -> r.cell().connections()).distinct().sorted().toList();
+            boolean churn = w == Workload.CHURN;
+            md.append("**").append(w.cliName()).append("**: ").append(churn ? "connections/s" : "messages/s")
+                    .append(" (p99 latency) by ").append(churn ? "parallel clients" : "connections").append("\n\n");
+            md.append("| model |");
+            counts.forEach(n -> md.append(String.format(Locale.ROOT, " %,d |", n)));
+            md.append("\n|---|").append("---:|".repeat(counts.size())).append('\n');
+            for (Contender c : results.plan().contenders()) {
+                md.append("| ").append(c.name()).append(" |");
+                for (int n : counts) {
+                    md.append(' ').append(results.find(c.name(), w, n).map(MarkdownReport::brief).orElse("")).append(" |");
+                }
+                md.append('\n');
+            }
+            md.append('\n');
+        }
+        return md.toString();
+    }
+
+    private static String brief(CellResult r) {
+        if (!r.clean()) {
+            return r.status() == CellResult.Status.SKIPPED ? "skipped" : "**failed**";
+        }
+        return Figures.rate(Verdicts.throughput(r)) + " (" + Figures.micros(r.load().latencySummary().p99()) + ")";
     }
 
     /** The command line that runs this plan again. */

@@ -52,7 +52,7 @@ final class ProcessMonitor {
         sampler.interrupt();
         sampler.join();
         record(probe.sample());
-        ProcessTreeProbe.Sample last = latest;
+        ProcessTreeProbe.Sample last = latest != null ? latest : first; // never seen alive: no usage
         return new ProcessUsage(Math.max(0, last.cpuSeconds() - first.cpuSeconds()),
                 (last.nanoTime() - first.nanoTime()) / 1e9, idleRssBytes, peakHwm, peakThreads, peakProcesses);
     }

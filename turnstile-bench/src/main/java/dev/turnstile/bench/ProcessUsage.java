@@ -1,5 +1,8 @@
 package dev.turnstile.bench;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * What a process tree (the server's, or the load generator's) used while one cell's load ran,
  * from the load process's start to its exit: connecting, warm-up, measurement and closing.
@@ -22,5 +25,19 @@ public record ProcessUsage(double cpuSeconds, double wallSeconds, long idleRssBy
     /** Memory added per connection: (peak RSS - idle RSS) / connections, never below zero. */
     public double rssBytesPerConnection(int connections) {
         return Math.max(0, peakRssBytes - idleRssBytes) / (double) connections;
+    }
+
+    /** The usage as a results.json object, with the derived figures too (read back by the first six). */
+    public Map<String, Object> toJson(int connections) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cpuSeconds", cpuSeconds);
+        m.put("wallSeconds", wallSeconds);
+        m.put("idleRssBytes", idleRssBytes);
+        m.put("peakRssBytes", peakRssBytes);
+        m.put("peakThreads", peakThreads);
+        m.put("peakProcesses", peakProcesses);
+        m.put("cores", cores());
+        m.put("rssBytesPerConnection", rssBytesPerConnection(connections));
+        return m;
     }
 }

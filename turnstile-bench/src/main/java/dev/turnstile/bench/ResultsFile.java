@@ -77,21 +77,16 @@ final class ResultsFile {
         Contender contender = contenders.stream().filter(c -> c.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("cell of unknown model '" + name + "'"));
         Cell cell = new Cell(contender, Workload.parse(string(m, "workload")), (int) number(m, "connections"));
-        ProcessUsage server = null;
-        if (m.get("server") != null) {
-            Map<String, Object> s = map(m.get("server"), "server");
-            server = new ProcessUsage(number(s, "cpuSeconds"), number(s, "wallSeconds"), (long) number(s, "idleRssBytes"),
-                    (long) number(s, "peakRssBytes"), (int) number(s, "peakThreads"), (int) number(s, "peakProcesses"));
-        }
-        ProcessUsage client = null;
-        if (m.get("client") != null) {
-            Map<String, Object> c = map(m.get("client"), "client");
-            client = new ProcessUsage(number(c, "cpuSeconds"), number(c, "wallSeconds"), 0,
-                    (long) number(c, "peakRssBytes"), (int) number(c, "peakThreads"), 1);
-        }
+        ProcessUsage server = m.get("server") == null ? null : usage(map(m.get("server"), "server"));
+        ProcessUsage client = m.get("client") == null ? null : usage(map(m.get("client"), "client"));
         LoadResult load = m.get("load") == null ? null : LoadResult.fromJson(Json.write(m.get("load")));
         CellResult.Status status = CellResult.Status.valueOf(string(m, "status").toUpperCase(java.util.Locale.ROOT));
         return new CellResult(cell, status, string(m, "note"), load, server, client);
+    }
+
+    private static ProcessUsage usage(Map<String, Object> u) {
+        return new ProcessUsage(number(u, "cpuSeconds"), number(u, "wallSeconds"), (long) number(u, "idleRssBytes"),
+                (long) number(u, "peakRssBytes"), (int) number(u, "peakThreads"), (int) number(u, "peakProcesses"));
     }
 
     @SuppressWarnings("unchecked")

@@ -76,8 +76,9 @@ final class Verdicts {
                     w.cliName(), top, wins.get(top), counts.size(), Figures.rate(throughput(topBest)), unit,
                     topBest.cell().connections()));
             results.find(Lineup.NETTY, w, topBest.cell().connections()).filter(CellResult::clean).ifPresent(peer ->
-                    line.append(String.format(Locale.ROOT, "; the Netty peer did %s there (%.0f %%)",
-                            Figures.rate(throughput(peer)), 100 * throughput(topBest) / Math.max(1e-9, throughput(peer)))));
+                    line.append(String.format(Locale.ROOT, "; the Netty peer did %s there (%s: %.0f %% of the peer)",
+                            Figures.rate(throughput(peer)), top,
+                            100 * throughput(topBest) / Math.max(1e-9, throughput(peer)))));
             lines.add(line.append('.').toString());
             mostConnections(results, cells).ifPresent(lines::add);
         }

@@ -37,11 +37,24 @@ class PlanTest {
 
     @Test
     void lineupReadsTheSizeAModelStatesInItsOptions() {
-        assertThat(Lineup.of(provider("queue", List.of("--workers N (default 8)"))))
+        assertThat(Lineup.of(provider("queue", true, List.of("--workers N (default 8)"))))
                 .extracting(Contender::name, Contender::capacity)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("queue", OptionalInt.of(8)),
                         org.assertj.core.groups.Tuple.tuple("queue-3", OptionalInt.of(3)));
-        assertThat(Lineup.of(provider("loop", List.of("--loops N"))).getFirst().capacity()).isEmpty();
+        Contender children = Lineup.of(provider("forks", true, List.of("--max-children N (default 40)"))).getFirst();
+        assertThat(children.capacity()).hasValue(40);
+        assertThat(children.serverArgs()).containsSequence("--max-children", "40");
+        assertThat(Lineup.of(provider("per-conn", true, List.of("--max-connections N"))).getFirst().capacity()).isEmpty();
+    }
+
+    @Test
+    void anEventLoopsWorkersDoNotBoundItsConnections() {
+        List<Contender> loop = Lineup.of(provider("loop-with-workers", false,
+                List.of("--workers N (default 8)", "--loops N (default: processors)")));
+        assertThat(loop).singleElement().satisfies(c -> {
+            assertThat(c.capacity()).isEmpty();
+            assertThat(c.serverArgs()).containsExactly("--model", "loop-with-workers");
+        });
     }
 
     @Test
@@ -81,7 +94,7 @@ class PlanTest {
                 .hasMessageContaining("the bench runs ping-pong, think, churn");
     }
 
-    private static ModelProvider provider(String name, List<String> options) {
+    private static ModelProvider provider(String name, boolean sessions, List<String> options) {
         return new ModelProvider() {
             public String name() {
                 return name;
@@ -96,7 +109,7 @@ class PlanTest {
             }
 
             public boolean runsSessions() {
-                return false;
+                return sessions;
             }
 
             public ServerModel create(ModelOptions o) {

@@ -7,22 +7,13 @@ import dev.turnstile.core.OutboundBuffer;
 import dev.turnstile.core.framing.LineFramer;
 import dev.turnstile.echo.EchoUppercase;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One read through a whole connection's protocol, as a blocking driver or event loop runs it:
@@ -30,13 +21,7 @@ import java.util.concurrent.TimeUnit;
  * then writing the outbound buffer to a channel that takes every byte. No socket: this is the
  * cost turnstile adds per read on top of the two system calls.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class ConversationBenchmark {
+public class ConversationBenchmark extends HotPath {
 
     @Param({"1", "64"})
     int lines;

@@ -3,34 +3,19 @@ package dev.turnstile.bench.micro;
 import dev.turnstile.api.Replies;
 import dev.turnstile.echo.EchoUppercase;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The echo service on one message: rstrip and uppercase. ASCII (the common case) is done in
  * place; a message with other characters is decoded, uppercased and encoded (it allocates).
  * Each operation first copies the lowercase request back in, as a read would.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class EchoUppercaseBenchmark {
+public class EchoUppercaseBenchmark extends HotPath {
 
     @Param({"are you sure  ", "çok güzel, teşekkürler"})
     String message;

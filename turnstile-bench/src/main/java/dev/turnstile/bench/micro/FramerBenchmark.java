@@ -4,20 +4,11 @@ import dev.turnstile.api.MessageTooLongException;
 import dev.turnstile.core.framing.AutoFramer;
 import dev.turnstile.core.framing.LineFramer;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -25,13 +16,7 @@ import java.util.function.Consumer;
  * ping-pong, or 64, as when a client pipelines). The time per operation is per read, so divide by
  * {@code lines} for the cost per message.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class FramerBenchmark {
+public class FramerBenchmark extends HotPath {
 
     @Param({"1", "64"})
     int lines;
