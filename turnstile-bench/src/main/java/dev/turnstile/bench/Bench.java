@@ -77,12 +77,12 @@ public final class Bench {
         return switch (r.status()) {
             case SKIPPED -> "skipped: " + r.note();
             case FAILED -> "FAILED: " + r.note();
-            case MEASURED -> String.format(Locale.ROOT, "%s, p99 %s, server %.2f cores, peak RSS %s, %d threads; client %.2f cores",
+            case MEASURED -> String.format(Locale.ROOT, "%s, p99 %s, server %.2f cores, peak RSS %s, %d threads; client %.2f, other %.2f cores",
                     r.cell().workload() == Workload.CHURN
                             ? Figures.rate(r.load().connectsPerSecond()) + " conn/s"
                             : Figures.rate(r.load().messagesPerSecond()) + " msg/s",
                     Figures.micros(r.load().latencySummary().p99()), r.server().cores(),
-                    Figures.bytes(r.server().peakRssBytes()), r.server().peakThreads(), r.client().cores());
+                    Figures.bytes(r.server().peakRssBytes()), r.server().peakThreads(), r.client().cores(), r.otherCores());
         };
     }
 }

@@ -14,10 +14,12 @@ import java.util.Objects;
  * @param server the server's usage, or null if the load never ran
  * @param client the load generator's own usage, or null if it never ran: a client near one core
  *               busy (its one selector thread) was what limited the cell, not the server
+ * @param machineCores the whole machine's busy cores on average while the load ran (server, client
+ *               and any other work): what is left after server and client is other work's noise
  * @param note   for SKIPPED and FAILED the reason; for MEASURED how the server stopped
  */
 public record CellResult(Cell cell, Status status, String note, LoadResult load, ProcessUsage server,
-                         ProcessUsage client) {
+                         ProcessUsage client, double machineCores) {
 
     /** What became of a cell. */
     public enum Status {
@@ -38,16 +40,22 @@ public record CellResult(Cell cell, Status status, String note, LoadResult load,
     }
 
     static CellResult skipped(Cell cell, String reason) {
-        return new CellResult(cell, Status.SKIPPED, reason, null, null, null);
+        return new CellResult(cell, Status.SKIPPED, reason, null, null, null, 0);
     }
 
-    static CellResult failed(Cell cell, String reason, LoadResult load, ProcessUsage server, ProcessUsage client) {
-        return new CellResult(cell, Status.FAILED, reason, load, server, client);
+    static CellResult failed(Cell cell, String reason, LoadResult load, ProcessUsage server, ProcessUsage client,
+                             double machineCores) {
+        return new CellResult(cell, Status.FAILED, reason, load, server, client, machineCores);
     }
 
     /** Measured with every reply right: the cell's figures can be compared. */
     public boolean clean() {
         return status == Status.MEASURED && load.ok();
+    }
+
+    /** Busy cores of work other than this cell's server and client while the load ran; 0 if not measured. */
+    public double otherCores() {
+        return server == null || client == null ? 0 : Math.max(0, machineCores - server.cores() - client.cores());
     }
 
     /** The cell as a results.json entry. */
@@ -63,6 +71,8 @@ public record CellResult(Cell cell, Status status, String note, LoadResult load,
         }
         if (client != null) {
             m.put("client", client.toJson(cell.connections()));
+            m.put("machineCores", machineCores);
+            m.put("otherCores", otherCores());
         }
         if (load != null) {
             m.put("load", Json.parse(load.toJson()));

@@ -35,7 +35,7 @@ final class CellRunner {
         try {
             server = ServerUnderTest.start(serverCommand, logs.resolve(cell.label() + ".server.log"));
         } catch (IOException e) {
-            return CellResult.failed(cell, "server did not start: " + e.getMessage(), null, null, null);
+            return CellResult.failed(cell, "server did not start: " + e.getMessage(), null, null, null, 0);
         }
         try (server) {
             ProcessMonitor serverMonitor = new ProcessMonitor(server.pid());
@@ -45,26 +45,27 @@ final class CellRunner {
                 load = runLoad(cell, server, logs);
             } catch (IOException e) {
                 serverMonitor.stop();
-                return CellResult.failed(cell, "load failed: " + e.getMessage(), null, null, null);
+                return CellResult.failed(cell, "load failed: " + e.getMessage(), null, null, null, 0);
             }
             ProcessUsage serverUsage = serverMonitor.stop();
             boolean aliveAfterLoad = server.isAlive();
             String stop = server.stop();
             if (!aliveAfterLoad) {
                 return CellResult.failed(cell, "server process died during the load", load.result(), serverUsage,
-                        load.usage());
+                        load.usage(), load.machineCores());
             }
             if (!load.result().ok()) {
                 return CellResult.failed(cell, "errors: " + load.result().errors().describe()
                         + (load.result().firstError() != null ? " (first: " + load.result().firstError() + ")" : ""),
-                        load.result(), serverUsage, load.usage());
+                        load.result(), serverUsage, load.usage(), load.machineCores());
             }
-            return new CellResult(cell, CellResult.Status.MEASURED, stop, load.result(), serverUsage, load.usage());
+            return new CellResult(cell, CellResult.Status.MEASURED, stop, load.result(), serverUsage, load.usage(),
+                    load.machineCores());
         }
     }
 
-    /** What the load process reported, and what it used itself. */
-    private record LoadRun(LoadResult result, ProcessUsage usage) {
+    /** What the load process reported, what it used itself, and the machine's busy cores meanwhile. */
+    private record LoadRun(LoadResult result, ProcessUsage usage, double machineCores) {
     }
 
     private List<String> serverArgs(Cell cell) {
@@ -86,10 +87,12 @@ final class CellRunner {
         Process process = new ProcessBuilder(command.command()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         ProcessMonitor clientMonitor = new ProcessMonitor(process.pid());
+        MachineLoad machineBefore = MachineLoad.now();
         clientMonitor.start();
         Duration limit = plan.warmup().plus(plan.duration()).plus(LOAD_MARGIN);
         boolean ended = process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
         ProcessUsage clientUsage = clientMonitor.stop();
+        double machineCores = MachineLoad.now().coresSince(machineBefore);
         if (!ended) {
             process.destroyForcibly().waitFor();
             throw new IOException("load did not end within " + limit.toSeconds() + " s; see " + log);
@@ -98,7 +101,7 @@ final class CellRunner {
             throw new IOException("load wrote no result (exit status " + process.exitValue() + "); see " + log);
         }
         try {
-            return new LoadRun(LoadResult.fromJson(Files.readString(json)), clientUsage);
+            return new LoadRun(LoadResult.fromJson(Files.readString(json)), clientUsage, machineCores);
         } catch (IllegalArgumentException e) {
             throw new IOException("unreadable load result " + json + ": " + e.getMessage(), e);
         }

@@ -43,7 +43,12 @@ final class MarkdownReport {
                 + "CPU/msg = server CPU scaled to the measured time, per message (per connection for churn).\n");
         md.append("- Client and server share the machine's cores and the machine is shared: compare ratios within "
                 + "this run, not absolute figures across machines. Client cores is the load generator's own CPU "
-                + "per wall second; near 1.0 its one selector thread, not the server, set the pace.\n\n");
+                + "per wall second; near 1.0 its one selector thread, not the server, set the pace. Other cores is "
+                + "the machine's busy CPU meanwhile less server and client: work that was not this benchmark's.\n");
+        md.append(String.format(Locale.ROOT, "- Other work on the machine took %.2f cores on average over the "
+                + "measured cells (at most %.2f in one cell).%n%n", results.cells().stream().filter(r -> r.client() != null)
+                        .mapToDouble(CellResult::otherCores).average().orElse(0),
+                results.cells().stream().mapToDouble(CellResult::otherCores).max().orElse(0)));
 
         md.append(summary(results));
         md.append("## Which model for which workload\n\n");
@@ -65,10 +70,10 @@ final class MarkdownReport {
         for (Workload w : plan.workloads()) {
             md.append("## ").append(w.cliName()).append("\n\n");
             md.append(w == Workload.CHURN
-                    ? "| model | clients | conn/s | p50 | p99 | p99.9 | max | server CPU s | cores | CPU/conn | peak RSS | threads | procs | client cores | replies |\n"
-                    + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
-                    : "| model | connections | msg/s | p50 | p99 | p99.9 | max | server CPU s | cores | CPU/msg | peak RSS | RSS/conn | +RSS/conn | threads | procs | client cores | replies |\n"
-                    + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                    ? "| model | clients | conn/s | p50 | p99 | p99.9 | max | server CPU s | cores | CPU/conn | peak RSS | threads | procs | client cores | other cores | replies |\n"
+                    + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
+                    : "| model | connections | msg/s | p50 | p99 | p99.9 | max | server CPU s | cores | CPU/msg | peak RSS | RSS/conn | +RSS/conn | threads | procs | client cores | other cores | replies |\n"
+                    + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
             for (CellResult r : results.cells()) {
                 if (r.cell().workload() == w && r.load() != null && r.server() != null) {
                     md.append(row(results, r)).append('\n');
@@ -115,7 +120,8 @@ final class MarkdownReport {
         OptionalDouble marginal = results.marginalRssPerConnection(r);
         String perConnection = churn ? "" : " " + Figures.bytes(s.rssBytesPerConnection(r.cell().connections())) + " | "
                 + (marginal.isPresent() ? Figures.bytes(marginal.getAsDouble()) : "-") + " |";
-        String client = r.client() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.client().cores());
+        String client = r.client() == null ? "- | -" : String.format(Locale.ROOT, "%.2f | %.2f", r.client().cores(),
+                r.otherCores());
         return common + perConnection + String.format(Locale.ROOT, " %,d | %d | %s | %s |", s.peakThreads(),
                 s.peakProcesses(), client, replies);
     }

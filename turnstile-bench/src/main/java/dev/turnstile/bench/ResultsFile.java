@@ -81,7 +81,8 @@ final class ResultsFile {
         ProcessUsage client = m.get("client") == null ? null : usage(map(m.get("client"), "client"));
         LoadResult load = m.get("load") == null ? null : LoadResult.fromJson(Json.write(m.get("load")));
         CellResult.Status status = CellResult.Status.valueOf(string(m, "status").toUpperCase(java.util.Locale.ROOT));
-        return new CellResult(cell, status, string(m, "note"), load, server, client);
+        double machineCores = m.get("machineCores") instanceof Number n ? n.doubleValue() : 0;
+        return new CellResult(cell, status, string(m, "note"), load, server, client, machineCores);
     }
 
     private static ProcessUsage usage(Map<String, Object> u) {

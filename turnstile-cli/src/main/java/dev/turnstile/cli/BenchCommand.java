@@ -53,7 +53,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "The think workload's longest pause before a message; default: 1s (quick: 100ms).")
     Duration thinkMax;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output folder; default: bench-results (quick: bench-quick).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder; default: bench-results/full (quick: bench-results/quick).")
     Path out;
 
     @Option(names = "--report", paramLabel = "DIR",
@@ -67,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     BenchPlan plan() {
-        Path dir = out != null ? out : Path.of(quick ? "bench-quick" : "bench-results");
+        Path dir = out != null ? out : Path.of("bench-results", quick ? "quick" : "full");
         BenchPlan plan = quick ? BenchPlan.quick(dir) : BenchPlan.full(dir);
         if (models != null) {
             plan = plan.withContenders(Lineup.select(models));

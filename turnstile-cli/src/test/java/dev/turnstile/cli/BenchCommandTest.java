@@ -35,7 +35,7 @@ class BenchCommandTest {
         BenchCommand quick = new BenchCommand();
         new CommandLine(quick).parseArgs("--quick");
         assertThat(quick.plan().cells()).hasSize(BenchPlan.quick(Path.of("q")).cells().size());
-        assertThat(quick.plan().out()).isEqualTo(Path.of("bench-quick"));
+        assertThat(quick.plan().out()).isEqualTo(Path.of("bench-results", "quick"));
         BenchCommand full = new BenchCommand();
         new CommandLine(full).parseArgs();
         assertThat(full.plan().connections()).containsExactly(1, 10, 100, 1_000, 10_000);
