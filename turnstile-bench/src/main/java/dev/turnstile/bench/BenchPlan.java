@@ -87,9 +87,9 @@ public record BenchPlan(List<Contender> contenders, List<Integer> connections, L
                 THINK_MAX, BACKLOG, SERVER_JVM_FLAGS, LOAD_JVM_FLAGS, out);
     }
 
-    /** For CI: two contenders (a model and the peer), 1 and 10 connections, every workload, about a second a cell. */
+    /** For CI: two contenders (a model and the peer), 1 and 100 connections, every workload, about a second a cell. */
     public static BenchPlan quick(Path out) {
-        return new BenchPlan(Lineup.select(List.of("virtual-threads", Lineup.NETTY)), List.of(1, 10),
+        return new BenchPlan(Lineup.select(List.of("virtual-threads", Lineup.NETTY)), List.of(1, 100),
                 BenchPlan.WORKLOADS, Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(100), BACKLOG,
                 SERVER_JVM_FLAGS, LOAD_JVM_FLAGS, out);
     }

@@ -17,6 +17,9 @@ import java.util.OptionalDouble;
 public record BenchResults(BenchPlan plan, MachineFacts machine, Instant started, Duration elapsed,
                            List<CellResult> cells) {
 
+    /** The fewest added connections over which memory per connection is computed. */
+    public static final int MIN_ADDED_CONNECTIONS = 90;
+
     public BenchResults {
         cells = List.copyOf(cells);
     }
@@ -35,7 +38,9 @@ public record BenchResults(BenchPlan plan, MachineFacts machine, Instant started
      * Memory each further connection costs: the rise in peak RSS from this contender's smallest clean
      * cell of the same workload to this one, per added connection. Unlike (peak - idle) / connections
      * it leaves out what the JVM grows by under any load (compiled code, heap in use), which would
-     * otherwise dominate at small counts. Empty for the smallest cell and for churn.
+     * otherwise dominate at small counts. Empty for churn, and where fewer than
+     * {@value #MIN_ADDED_CONNECTIONS} connections were added: below that, the JVM's own variation
+     * (heap sizing, compiled code) is larger than what the connections cost.
      */
     public OptionalDouble marginalRssPerConnection(CellResult r) {
         if (!r.clean() || !Feasibility.holdsConnections(r.cell().workload())) {
@@ -45,7 +50,8 @@ public record BenchResults(BenchPlan plan, MachineFacts machine, Instant started
                         && o.cell().contender().equals(r.cell().contender()) && o.cell().workload() == r.cell().workload()
                         && o.cell().connections() < r.cell().connections())
                 .min(java.util.Comparator.comparingInt(o -> o.cell().connections()));
-        return base.map(b -> OptionalDouble.of(Math.max(0, r.server().peakRssBytes() - b.server().peakRssBytes())
+        return base.filter(b -> r.cell().connections() - b.cell().connections() >= MIN_ADDED_CONNECTIONS)
+                .map(b -> OptionalDouble.of(Math.max(0, r.server().peakRssBytes() - b.server().peakRssBytes())
                         / (double) (r.cell().connections() - b.cell().connections())))
                 .orElse(OptionalDouble.empty());
     }

@@ -77,7 +77,7 @@ final class Charts {
         Workload memory = memoryWorkload(results);
         if (memory != null) {
             files.add(save(lines(results, memory, "Server memory per added connection, " + memory.cliName(),
-                    "KiB per added connection (peak RSS rise, log)", r -> Math.max(0.1,
+                    "KiB per added connection (peak RSS rise, log; 0.1 = no rise)", r -> Math.max(0.1,
                             results.marginalRssPerConnection(r).orElse(Double.NaN) / 1024), true),
                     dir, "memory-per-connection"));
         }

@@ -48,46 +48,61 @@ final class Verdicts {
     }
 
     /**
-     * One sentence per workload: the turnstile model (peers left out: they are not a choice within
-     * turnstile) that was fastest at the most connection counts, and where the peer stood.
+     * A few sentences per workload, over the plan's connection counts (where every model that can
+     * hold the count competes; a pool's own size is a count only it runs): which turnstile model
+     * was best at each count and most often, by the figure that matters for the workload (most
+     * messages/s in ping-pong, most connections/s in churn, lowest p99 in think, whose rate the
+     * clients' pauses fix); how the best turnstile model compares with the Netty peer; and the
+     * memory each added connection cost at the largest count. Peers are not a choice within
+     * turnstile, so they are compared with, not ranked.
      */
     static List<String> summary(BenchResults results) {
         List<String> lines = new ArrayList<>();
         for (Workload w : results.plan().workloads()) {
-            List<CellResult> cells = results.measured(w).stream()
-                    .filter(r -> !r.cell().contender().name().equals(Lineup.NETTY)).toList();
-            if (cells.isEmpty()) {
+            List<CellResult> ours = results.measured(w).stream().filter(r -> !isPeer(r)).toList();
+            boolean byLatency = w == Workload.THINK;
+            ToDoubleFunction<CellResult> score = byLatency ? r -> r.load().latencySummary().p99() : r -> -throughput(r);
+            Map<String, Integer> wins = new LinkedHashMap<>();
+            List<String> perCount = new ArrayList<>();
+            List<String> againstPeer = new ArrayList<>();
+            for (int n : results.plan().connections()) {
+                List<CellResult> at = ours.stream().filter(r -> r.cell().connections() == n).toList();
+                if (at.isEmpty()) {
+                    continue;
+                }
+                List<String> winners = best(at, score);
+                winners.forEach(name -> wins.merge(name, 1, Integer::sum));
+                perCount.add(String.format(Locale.ROOT, "%,d: %s", n, String.join(", ", winners)));
+                CellResult first = at.stream().min(Comparator.comparingDouble(score)).orElseThrow();
+                results.find(Lineup.NETTY, w, n).filter(CellResult::clean).filter(peer -> !byLatency).ifPresent(peer ->
+                        againstPeer.add(String.format(Locale.ROOT, "%,d: %.0f %%", n,
+                                100 * throughput(first) / Math.max(1e-9, throughput(peer)))));
+            }
+            if (wins.isEmpty()) {
                 continue;
             }
-            Map<String, Integer> wins = new LinkedHashMap<>();
-            TreeSet<Integer> counts = new TreeSet<>(cells.stream().map(r -> r.cell().connections()).toList());
-            for (int n : counts) {
-                List<CellResult> at = cells.stream().filter(r -> r.cell().connections() == n).toList();
-                for (String name : best(at, r -> -throughput(r))) {
-                    wins.merge(name, 1, Integer::sum);
-                }
+            int most = wins.values().stream().max(Integer::compare).orElseThrow();
+            List<String> top = wins.entrySet().stream().filter(e -> e.getValue() == most).map(Map.Entry::getKey).toList();
+            String measure = byLatency ? "lowest p99 latency" : w == Workload.CHURN ? "most connections/s" : "most messages/s";
+            lines.add(String.format(Locale.ROOT, "**%s** (%s): %s first at %d of %d connection counts%s (%s).",
+                    w.cliName(), measure, String.join(" and ", top), most, perCount.size(),
+                    top.size() > 1 ? " each" : "", String.join("; ", perCount)));
+            if (!againstPeer.isEmpty()) {
+                lines.add("The best turnstile model against the Netty peer, by connections: "
+                        + String.join("; ", againstPeer) + ".");
             }
-            String top = wins.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-            CellResult topBest = cells.stream().filter(r -> r.cell().contender().name().equals(top))
-                    .max(Comparator.comparingDouble(Verdicts::throughput)).orElseThrow();
-            String unit = w == Workload.CHURN ? "connections/s" : "messages/s";
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-                    "**%s**: %s: fastest turnstile model at %d of %d connection counts (best %s %s at %,d connections)",
-                    w.cliName(), top, wins.get(top), counts.size(), Figures.rate(throughput(topBest)), unit,
-                    topBest.cell().connections()));
-            results.find(Lineup.NETTY, w, topBest.cell().connections()).filter(CellResult::clean).ifPresent(peer ->
-                    line.append(String.format(Locale.ROOT, "; the Netty peer did %s there (%s: %.0f %% of the peer)",
-                            Figures.rate(throughput(peer)), top,
-                            100 * throughput(topBest) / Math.max(1e-9, throughput(peer)))));
-            lines.add(line.append('.').toString());
-            mostConnections(results, cells).ifPresent(lines::add);
+            mostConnections(results, results.measured(w)).ifPresent(lines::add);
         }
         return lines;
     }
 
+    private static boolean isPeer(CellResult r) {
+        return r.cell().contender().name().equals(Lineup.NETTY);
+    }
+
     /** For workloads that hold connections: who held the most, at the least memory each. */
     private static Optional<String> mostConnections(BenchResults results, List<CellResult> cells) {
-        if (!Feasibility.holdsConnections(cells.getFirst().cell().workload())) {
+        if (cells.isEmpty() || !Feasibility.holdsConnections(cells.getFirst().cell().workload())) {
             return Optional.empty();
         }
         int most = cells.stream().mapToInt(r -> r.cell().connections()).max().orElseThrow();
@@ -97,7 +112,7 @@ final class Verdicts {
         if (at.isEmpty()) {
             return Optional.empty();
         }
-        String held = String.join(", ", at.stream().map(r -> r.cell().contender().name() + " ("
+        String held = String.join(", ", at.stream().map(r -> r.cell().contender().name() + (isPeer(r) ? " (peer, " : " (")
                 + Figures.bytes(results.marginalRssPerConnection(r).orElseThrow()) + ")").toList());
         return Optional.of(String.format(Locale.ROOT,
                 "Memory per further connection at %,d %s connections, least first: %s.",

@@ -40,16 +40,20 @@ class VerdictsTest {
         assertThat(rows.get(1).lowestP99()).containsExactly(Lineup.NETTY);
         assertThat(rows.get(1).leastMemory()).containsExactly(Lineup.NETTY); // 11 KiB per added connection, beta 228
         String summary = String.join("\n", Verdicts.summary(results));
-        assertThat(summary).contains("**ping-pong**: beta: fastest turnstile model at 2 of 2 connection counts")
-                .contains("best 30,000 messages/s at 100 connections")
-                .contains("the Netty peer did 60,000 there (beta: 50 % of the peer)");
+        assertThat(summary).contains("**ping-pong** (most messages/s): beta first at 2 of 2 connection counts "
+                        + "(10: alpha, beta; 100: beta).")
+                .contains("The best turnstile model against the Netty peer, by connections: 10: 99 %; 100: 50 %.")
+                .contains("Memory per further connection at 100 ping-pong connections, least first: "
+                        + "netty (peer, 11.4 KiB), beta (227.6 KiB), alpha (1.1 MiB).");
     }
 
     @Test
     void memoryPerAddedConnectionIsTheRiseFromTheSmallestCount() {
         CellResult small = measured(A, 10, 1_000, 100, 100 * MB.n);
         CellResult large = measured(A, 1_010, 1_000, 100, 100 * MB.n + 1_000 * 4096);
-        BenchResults results = results(List.of(small, large));
+        CellResult tooFew = measured(A, 50, 1_000, 100, 100 * MB.n + 40 * 4096);
+        BenchResults results = results(List.of(small, tooFew, large));
+        assertThat(results.marginalRssPerConnection(tooFew)).isEmpty();
         assertThat(results.marginalRssPerConnection(small)).isEmpty();
         assertThat(results.marginalRssPerConnection(large)).hasValue(4096.0);
     }

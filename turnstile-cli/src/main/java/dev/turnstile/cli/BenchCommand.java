@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--quick", description = "A few cells of about a second each (for CI): "
-            + "virtual-threads and netty, 1 and 10 connections, every workload.")
+            + "virtual-threads and netty, 1 and 100 connections, every workload.")
     boolean quick;
 
     @Option(names = "--models", split = ",", paramLabel = "NAME",
