@@ -63,8 +63,10 @@ final class Charts {
         List<Path> files = new ArrayList<>();
         for (Workload w : results.plan().workloads()) {
             if (Feasibility.holdsConnections(w) && !results.measured(w).isEmpty()) {
-                files.add(save(lines(results, w, "Throughput, " + w.cliName(), "messages/s",
-                        r -> r.load().messagesPerSecond(), false), dir, "throughput-" + w.cliName()));
+                // think's rate grows with the connections (the pauses set it): a log axis shows every count
+                boolean logY = w == Workload.THINK;
+                files.add(save(lines(results, w, "Throughput, " + w.cliName(), logY ? "messages/s (log)" : "messages/s",
+                        r -> r.load().messagesPerSecond(), logY), dir, "throughput-" + w.cliName()));
             }
         }
         for (Workload w : results.plan().workloads()) {
