@@ -15,7 +15,7 @@ public final class ServerOptions {
     @Option(names = "--model", paramLabel = "NAME", description = "Server model (see 'turnstile models'); default: ${DEFAULT-VALUE}.")
     String model = "thread-pool";
 
-    @Option(names = "--workers", paramLabel = "N", description = "Pool size (thread-pool, thread-pool-handoff, process-pool).")
+    @Option(names = "--workers", paramLabel = "N", description = "Pool size (thread-pool, thread-pool-handoff, process-pool, loop-with-workers); loops for multi-loop.")
     Integer workers;
 
     @Option(names = "--min", paramLabel = "N", description = "Elastic pool floor.")
@@ -33,6 +33,24 @@ public final class ServerOptions {
 
     @Option(names = "--max-connections", paramLabel = "N", description = "Bound on concurrent connections (per-connection models).")
     Integer maxConnections;
+
+    @Option(names = "--loops", paramLabel = "N", description = "Event loops (multi-loop, loop-with-workers); default: one per processor.")
+    Integer loops;
+
+    @Option(names = "--accept", paramLabel = "reuse-port|round-robin",
+            description = "How multi-loop models spread connections: a SO_REUSEPORT socket per loop (default) or one acceptor handing out in turn.")
+    String accept;
+
+    @Option(names = "--high-water", paramLabel = "BYTES",
+            description = "Event loops stop reading a connection with more unsent reply bytes than this; default: 65536.")
+    Integer highWater;
+
+    @Option(names = "--low-water", paramLabel = "BYTES", description = "... and read it again at or below this; default: 16384.")
+    Integer lowWater;
+
+    @Option(names = "--slow-callback", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Event loops warn when one handler call holds a loop this long; default: 100ms.")
+    Duration slowCallback;
 
     @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Close a connection silent this long; default: 2m.")
@@ -76,6 +94,21 @@ public final class ServerOptions {
         }
         if (maxConnections != null) {
             o = o.with("max-connections", Integer.toString(maxConnections));
+        }
+        if (loops != null) {
+            o = o.with("loops", Integer.toString(loops));
+        }
+        if (accept != null) {
+            o = o.with("accept", accept);
+        }
+        if (highWater != null) {
+            o = o.with("high-water", Integer.toString(highWater));
+        }
+        if (lowWater != null) {
+            o = o.with("low-water", Integer.toString(lowWater));
+        }
+        if (slowCallback != null) {
+            o = o.with("slow-callback-ms", Long.toString(Math.max(1, slowCallback.toMillis())));
         }
         return o;
     }

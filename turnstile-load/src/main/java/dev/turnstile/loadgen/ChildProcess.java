@@ -152,13 +152,19 @@ final class ChildProcess implements ProgressSource {
         }
     }
 
-    /** Ends the child if it still runs: politely, then by force. */
-    void destroy() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroy();
+    /** Ends the child if it still runs: politely, then by force. Safe from any thread, many times. */
+    void destroy() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
             if (!process.waitFor(2, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -33,10 +33,13 @@ import java.util.Objects;
  * @param latency         the counted replies' latencies, microseconds
  * @param errors          errors by kind, warm-up included
  * @param firstError      the first error's detail, or null
+ * @param clientCpuPercent the load generator's own CPU use during the window, in percent of one
+ *                        core, summed over its processes: what the client took from the machine
  */
 public record LoadResult(Workload workload, int connections, int threads, int processes, String framing,
                          String messageSet, double rate, double warmupSeconds, double durationSeconds,
-                         long messages, long connects, Histogram latency, ErrorCounts errors, String firstError) {
+                         long messages, long connects, Histogram latency, ErrorCounts errors, String firstError,
+                         double clientCpuPercent) {
 
     public LoadResult {
         Objects.requireNonNull(workload, "workload");
@@ -84,6 +87,7 @@ public record LoadResult(Workload workload, int connections, int threads, int pr
         long connects = 0;
         ErrorCounts errors = ErrorCounts.NONE;
         String firstError = null;
+        double cpu = 0;
         for (LoadResult p : parts) {
             if (p.workload != first.workload) {
                 throw new IllegalArgumentException("cannot merge " + p.workload.cliName() + " with "
@@ -99,12 +103,13 @@ public record LoadResult(Workload workload, int connections, int threads, int pr
             messages += p.messages;
             connects += p.connects;
             errors = errors.plus(p.errors);
+            cpu += p.clientCpuPercent;
             if (firstError == null) {
                 firstError = p.firstError;
             }
         }
         return new LoadResult(first.workload, connections, threads, processes, first.framing, first.messageSet, rate,
-                warmup, duration, messages, connects, latency, errors, firstError);
+                warmup, duration, messages, connects, latency, errors, firstError, cpu);
     }
 
     /**
@@ -145,6 +150,7 @@ public record LoadResult(Workload workload, int connections, int threads, int pr
                 .field("messageSet", messageSet)
                 .field("rate", rate)
                 .field("firstError", firstError)
+                .field("clientCpuPercent", clientCpuPercent)
                 .finish();
     }
 
@@ -175,7 +181,8 @@ public record LoadResult(Workload workload, int connections, int threads, int pr
                 count(root, "connects"),
                 Latency.decode(member(root, "histogram", String.class)),
                 errors,
-                root.get("firstError") instanceof String s ? s : null);
+                root.get("firstError") instanceof String s ? s : null,
+                root.get("clientCpuPercent") instanceof Number c ? c.doubleValue() : 0.0);
     }
 
     private static <T> T member(Map<?, ?> map, String key, Class<T> type) {

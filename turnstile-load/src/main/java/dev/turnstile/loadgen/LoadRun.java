@@ -3,6 +3,7 @@ package dev.turnstile.loadgen;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +47,7 @@ final class LoadRun {
         }
         List<Thread> running = new ArrayList<>();
         RunWindow window = null;
+        double cpuPercent = 0;
         try (ProgressReporter reporter = new ProgressReporter(loops.stream().map(l -> l.tally).toList(), progress,
                 startedAt)) {
             for (int i = 0; i < threads; i++) {
@@ -59,6 +61,7 @@ final class LoadRun {
                 window = RunWindow.startingAt(System.nanoTime(), options);
                 reporter.windowOpened(window);
                 start.complete(window);
+                cpuPercent = cpuPercentOverWindow(running, window);
             } finally {
                 start.completeExceptionally(new IOException("the run was called off before it started"));
                 join(running, window);
@@ -69,7 +72,36 @@ final class LoadRun {
                 throw new IOException("load loop failed: " + loop.failure(), loop.failure());
             }
         }
-        return result(loops, window);
+        return result(loops, window, cpuPercent);
+    }
+
+    /**
+     * This process's CPU use while the window is open, in percent of one core (as {@code top}
+     * shows it): the client's own cost, to set beside the server's. Returns once the window has
+     * closed or every loop has ended.
+     */
+    private static double cpuPercentOverWindow(List<Thread> running, RunWindow window) throws InterruptedException {
+        if (!(ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)) {
+            return 0;
+        }
+        joinUntil(running, window.windowStart());
+        long cpu0 = os.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        joinUntil(running, window.windowEnd());
+        long cpu1 = os.getProcessCpuTime();
+        long t1 = System.nanoTime();
+        return cpu0 < 0 || t1 - t0 < 1_000_000 ? 0 : 100.0 * (cpu1 - cpu0) / (t1 - t0);
+    }
+
+    /** Waits until {@code deadline} or until every thread has ended, whichever is first. */
+    private static void joinUntil(List<Thread> running, long deadline) throws InterruptedException {
+        for (Thread t : running) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            t.join(java.time.Duration.ofNanos(left));
+        }
     }
 
     /** Each loop connects its share at most {@link ClientLoop#CONNECTS_IN_FLIGHT} at a time, each within the timeout. */
@@ -101,7 +133,7 @@ final class LoadRun {
         }
     }
 
-    private LoadResult result(List<ClientLoop> loops, RunWindow window) {
+    private LoadResult result(List<ClientLoop> loops, RunWindow window, double cpuPercent) {
         Histogram latency = Latency.newHistogram();
         long messages = 0;
         long connects = 0;
@@ -120,7 +152,8 @@ final class LoadRun {
         double duration = Math.max(0, end - window.windowStart()) / 1e9;
         return new LoadResult(options.workload(), options.connections(), options.threads(), 1,
                 options.framing().cliName(), options.messageSet().spec(), options.rate(),
-                options.warmup().toNanos() / 1e9, duration, messages, connects, latency, errors, firstError(loops));
+                options.warmup().toNanos() / 1e9, duration, messages, connects, latency, errors, firstError(loops),
+                cpuPercent);
     }
 
     private static String firstError(List<ClientLoop> loops) {

@@ -3,6 +3,7 @@ package dev.turnstile.loadgen;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,8 +28,10 @@ final class ProcessFanOut {
 
     LoadResult run() throws IOException, InterruptedException {
         List<LoadOptions> shares = shares(options);
-        List<ChildProcess> children = new ArrayList<>();
+        List<ChildProcess> children = new CopyOnWriteArrayList<>();  // read by the shutdown hook too
         long startedAt = System.nanoTime();
+        Thread reaper = Thread.ofPlatform().name("turnstile-load-reaper").unstarted(() -> destroyAll(children));
+        Runtime.getRuntime().addShutdownHook(reaper);  // Ctrl-C in the parent ends the children too
         try {
             for (int i = 0; i < shares.size(); i++) {
                 children.add(ChildProcess.start(i, shares.get(i)));
@@ -53,9 +56,18 @@ final class ProcessFanOut {
                 return LoadResult.merge(results);
             }
         } finally {
-            for (ChildProcess c : children) {
-                c.destroy();
+            destroyAll(children);
+            try {
+                Runtime.getRuntime().removeShutdownHook(reaper);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook runs, which is what we want
             }
+        }
+    }
+
+    private static void destroyAll(List<ChildProcess> children) {
+        for (ChildProcess c : List.copyOf(children)) {
+            c.destroy();
         }
     }
 

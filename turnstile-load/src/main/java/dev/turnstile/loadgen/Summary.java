@@ -32,6 +32,9 @@ public final class Summary {
         } else {
             out.append(String.format(Locale.ROOT, "Connections opened: %,d of %,d%n", r.connects(), r.connections()));
         }
+        if (r.clientCpuPercent() > 0) {
+            out.append(String.format(Locale.ROOT, "Client CPU: %.0f%% of a core%n", r.clientCpuPercent()));
+        }
         out.append("Errors: ").append(r.errors().describe()).append(System.lineSeparator());
         if (r.firstError() != null && !r.ok()) {
             out.append("  first: ").append(r.firstError()).append(System.lineSeparator());

@@ -48,7 +48,7 @@ class LoadOptionsTest {
         assertThatThrownBy(() -> LoadOptions.builder().duration(Duration.ZERO).build())
                 .hasMessage("duration must be > 0 and at most 24 h (got 0s)");
         assertThatThrownBy(() -> LoadOptions.builder().warmup(Duration.ofSeconds(-1)).build())
-                .hasMessageStartingWith("warmup must be >= 0");
+                .hasMessage("warmup must be >= 0 and at most 1 h (got -1s)");
         assertThatThrownBy(() -> LoadOptions.builder().timeout(Duration.ofHours(2)).build())
                 .hasMessage("timeout must be > 0 and at most 1 h (got 120m)");
         assertThatThrownBy(() -> LoadOptions.builder().messagesPerConnection(-1).build())
@@ -93,19 +93,12 @@ class LoadOptionsTest {
     }
 
     @Test
-    void readsDurationsAsPeopleTypeThem() {
-        assertThat(DurationText.parse("duration", "10s")).isEqualTo(Duration.ofSeconds(10));
-        assertThat(DurationText.parse("duration", "10")).isEqualTo(Duration.ofSeconds(10));
-        assertThat(DurationText.parse("duration", "1.5s")).isEqualTo(Duration.ofMillis(1500));
-        assertThat(DurationText.parse("duration", "250ms")).isEqualTo(Duration.ofMillis(250));
-        assertThat(DurationText.parse("duration", "2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(DurationText.parse("duration", "50us")).isEqualTo(Duration.ofNanos(50_000));
-        assertThatThrownBy(() -> DurationText.parse("think-max", "soon"))
-                .hasMessageStartingWith("think-max: cannot read 'soon' as a duration");
-        assertThatThrownBy(() -> DurationText.parse("warmup", "-1s"))
-                .hasMessage("warmup must not be negative (got '-1s')");
+    void writesDurationsForPeople() {
         assertThat(DurationText.format(Duration.ofMillis(1500))).isEqualTo("1.5s");
         assertThat(DurationText.format(Duration.ofMillis(300))).isEqualTo("300ms");
+        assertThat(DurationText.format(Duration.ofMinutes(2))).isEqualTo("2m");
+        assertThat(DurationText.format(Duration.ofSeconds(-1))).isEqualTo("-1s");
+        assertThat(DurationText.format(Duration.ofNanos(50_000))).isEqualTo("50us");
     }
 
     @Test

@@ -18,7 +18,7 @@ class LoadResultTest {
             h.recordValue(l);
         }
         return new LoadResult(Workload.PING_PONG, connections, 1, 1, "line", "notes", 0, 2.0, 10.0, messages,
-                connections, h, errors, errors.total() > 0 ? "missing: closed" : null);
+                connections, h, errors, errors.total() > 0 ? "missing: closed" : null, 0.0);
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * In-process turnstile servers for the load generator's tests: the real echo-uppercase service
@@ -43,25 +44,16 @@ final class TestServers {
 
     /** Answers a connection's first message, then closes the connection on its second without a reply. */
     static Server closesOnSecondMessage() throws IOException {
-        FramedService s = new FramedService() {
-            @Override
-            public String name() {
-                return "closes-on-second";
-            }
-
-            @Override
-            public MessageHandler newHandler(ConnectionInfo connection) {
-                AtomicInteger seen = new AtomicInteger();
-                return (message, replies) -> {
-                    if (seen.incrementAndGet() == 1) {
-                        EchoUppercase.answer(message, replies);
-                    } else {
-                        replies.closeAfterReplies();
-                    }
-                };
-            }
-        };
-        return serve(s, Framing.LINE);
+        return serve(perConnection("closes-on-second", () -> {
+            AtomicInteger seen = new AtomicInteger();
+            return (message, replies) -> {
+                if (seen.incrementAndGet() == 1) {
+                    EchoUppercase.answer(message, replies);
+                } else {
+                    replies.closeAfterReplies();
+                }
+            };
+        }), Framing.LINE);
     }
 
     /**
@@ -85,7 +77,13 @@ final class TestServers {
         }), Framing.LINE);
     }
 
+    /** A service whose one handler serves every connection. */
     static FramedService service(String name, MessageHandler handler) {
+        return perConnection(name, () -> handler);
+    }
+
+    /** A service with a handler of its own per connection, made by {@code handlers}. */
+    static FramedService perConnection(String name, Supplier<MessageHandler> handlers) {
         return new FramedService() {
             @Override
             public String name() {
@@ -94,7 +92,7 @@ final class TestServers {
 
             @Override
             public MessageHandler newHandler(ConnectionInfo connection) {
-                return handler;
+                return handlers.get();
             }
         };
     }

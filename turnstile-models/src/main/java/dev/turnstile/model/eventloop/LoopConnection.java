@@ -1,0 +1,458 @@
+package dev.turnstile.model.eventloop;
+
+import dev.turnstile.api.CloseReason;
+import dev.turnstile.api.ConnectionInfo;
+import dev.turnstile.api.Framer;
+import dev.turnstile.api.MessageHandler;
+import dev.turnstile.api.Outbound;
+import dev.turnstile.api.WorkerStats;
+import dev.turnstile.core.Conversation;
+import dev.turnstile.core.OutboundBuffer;
+import dev.turnstile.core.Sockets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * One connection on a {@link SelectorLoop}, from registration to close: reads when the loop says
+ * it is readable, feeds the bytes to the connection's {@link Conversation} (on the loop, or on a
+ * {@link HandlerPool} worker), writes the replies, and closes.
+ *
+ * <p><b>States</b> (bits of {@code state}; only move forward except PAUSED):
+ * <ul>
+ * <li>EOF: the peer shut its output; never read again; replies still go out, then close.</li>
+ * <li>PAUSED: unsent replies passed the high-water mark; not read until they drop to the
+ *     low-water mark (with workers: until they are all sent).</li>
+ * <li>JOB: a batch of input is with a worker; not read and never timed out until it returns.</li>
+ * <li>STOPPING: shutdown asked to close once the replies in hand are written.</li>
+ * <li>CLOSED: the socket is closed and the close is reported; nothing more happens.</li>
+ * </ul>
+ * The interest set follows from them in {@link #settle}: OP_WRITE while replies are unsent, OP_READ
+ * while none of EOF, PAUSED, JOB, STOPPING holds and the conversation is not closing.
+ *
+ * <p><b>Memory.</b> An idle connection holds this object, its conversation and framer, and the
+ * JDK's channel and key. Bytes are held only while needed: {@code inbound} while a message is
+ * unfinished, {@code outbound} while a write was partial, a {@link WorkerBatch}'s replies while a
+ * worker answers. On the loop, reads go into the loop's shared read buffer and replies into its shared
+ * staging buffer; in the steady state of whole messages answered at once nothing is allocated.
+ *
+ * <p><b>Thread-safety.</b> Loop thread only, except during a job: from {@link #submit} until the
+ * loop takes the completion ({@link #jobDone}), the worker owns {@code inbound}, the conversation
+ * and the batch; the executor's hand-off and the loop's completion queue order the two.
+ */
+final class LoopConnection implements Outbound {
+
+    private static final Logger log = LoggerFactory.getLogger(LoopConnection.class);
+
+    private static final int EOF = 1, PAUSED = 2, JOB = 4, STOPPING = 8, CLOSED = 16;
+    private static final int MIN_BUFFER = 1024;
+
+    private final SelectorLoop loop;
+    private final SocketChannel channel;
+    private final SelectionKey key;
+    private final MessageHandler handler;       // named in slow-callback warnings
+    private final Conversation conversation;
+    private ByteBuffer inbound;                 // loop thread (worker during a job); write mode; null: no unfinished message
+    private OutboundBuffer outbound;            // loop thread only; null: every reply sent
+    private WorkerBatch batch;                  // loop-with-workers: made on the first batch, then reused
+    private int state;                          // loop thread only
+    private int interest;                       // loop thread only: what key.interestOps() was last set to
+    long lastActive;                            // loop thread only: the loop's clock at the last progress
+    int slot = -1;                              // loop thread only: index in the loop's ConnectionTable
+
+    LoopConnection(SelectorLoop loop, SocketChannel channel, SelectionKey key, ConnectionInfo info, Framer framer,
+                   MessageHandler handler, WorkerStats worker) {
+        this.loop = loop;
+        this.channel = channel;
+        this.key = key;
+        this.handler = handler;
+        this.conversation = new Conversation(info, framer, handler, this, worker);
+        this.interest = key.interestOps();
+        this.lastActive = loop.now();
+    }
+
+    ConnectionInfo info() {
+        return conversation.info();
+    }
+
+    /** The loop saw readiness for this connection. Sorts its own failures; never throws. */
+    void onReady(int readyOps) {
+        try {
+            if ((readyOps & SelectionKey.OP_WRITE) != 0 && outbound != null) {
+                writePending();
+                settle();
+            }
+            if ((readyOps & SelectionKey.OP_READ) != 0 && (interest & SelectionKey.OP_READ) != 0 && !closed()) {
+                onReadable();
+            }
+        } catch (IOException e) {
+            peerGone(e);
+        } catch (RuntimeException | Error e) {
+            failed(e);
+        }
+    }
+
+    private void onReadable() throws IOException {
+        ByteBuffer buffer = readBuffer();
+        int n = channel.read(buffer);
+        if (n == 0) {
+            keepUnfinished(buffer.flip());
+            return;
+        }
+        boolean endOfInput = n < 0;
+        if (endOfInput) {
+            state |= EOF;
+        } else {
+            loop.countRead(n);
+            lastActive = loop.now();
+        }
+        buffer.flip();
+        if (loop.handlersOnLoop()) {
+            receiveHere(buffer, endOfInput);
+        } else {
+            submit(buffer, endOfInput);
+        }
+    }
+
+    /**
+     * Where the next read goes, in write mode, already holding the unfinished message if any: the
+     * loop's shared buffer when the unfinished bytes fit comfortably in it (one large read, no
+     * matter how little is held), else the connection's own buffer, grown toward the maximum.
+     */
+    private ByteBuffer readBuffer() {
+        ByteBuffer shared = loop.readBuffer();
+        shared.clear();
+        if (inbound == null) {
+            return shared;
+        }
+        if (inbound.position() <= shared.capacity() / 2) {
+            inbound.flip();
+            shared.put(inbound);
+            inbound.clear(); // kept for reuse if the message is still unfinished after this read
+            return shared;
+        }
+        if (!inbound.hasRemaining()) {
+            int max = loop.maxInboundBytes();
+            if (inbound.capacity() >= max) {
+                throw new IllegalStateException("inbound buffer full at " + inbound.capacity()
+                        + " bytes; the framer should have refused the message");
+            }
+            ByteBuffer bigger = ByteBuffer.allocate(Math.min(max, inbound.capacity() * 2));
+            inbound = bigger.put(inbound.flip());
+        }
+        return inbound;
+    }
+
+    /** Keeps the bytes left in {@code buffer} (read mode) as the unfinished message, or drops the buffer. */
+    private void keepUnfinished(ByteBuffer buffer) {
+        int left = buffer.remaining();
+        if (buffer == inbound) {
+            if (left > 0) {
+                inbound.compact();
+            } else {
+                inbound = null;
+            }
+        } else if (left == 0) {
+            inbound = null;
+        } else {
+            if (inbound == null || inbound.capacity() < left) {
+                inbound = ByteBuffer.allocate(Math.min(loop.maxInboundBytes(), Math.max(MIN_BUFFER, 2 * left)));
+            }
+            inbound.clear();
+            inbound.put(buffer);
+        }
+    }
+
+    /** Handlers on the loop: decode and answer now, timing the call, then write. */
+    private void receiveHere(ByteBuffer buffer, boolean endOfInput) throws IOException {
+        long start = System.nanoTime();
+        try {
+            conversation.receive(buffer, endOfInput);
+        } finally {
+            loop.stalls().check(start, System.nanoTime(), handler, conversation.info());
+        }
+        keepUnfinished(buffer);
+        flushReplies();
+        settle();
+    }
+
+    /** Writes the replies of this callback: from the loop's staging buffer, or what spilled into our own. */
+    private void flushReplies() throws IOException {
+        ByteBuffer staged = loop.replyBuffer();
+        if (staged.position() > 0) {
+            staged.flip();
+            try {
+                int n = channel.write(staged);
+                loop.countWritten(n);
+                if (staged.hasRemaining()) {
+                    outbound = new OutboundBuffer(Math.max(MIN_BUFFER, staged.remaining() + staged.remaining() / 2));
+                    outbound.put(staged);
+                }
+            } finally {
+                staged.clear();
+            }
+        } else if (outbound != null && (interest & SelectionKey.OP_WRITE) == 0) {
+            writePending(); // spilled during this callback; not yet waiting for writability
+        }
+    }
+
+    private void writePending() throws IOException {
+        int n = outbound.writeOnce(channel);
+        if (n > 0) {
+            loop.countWritten(n);
+            lastActive = loop.now();
+        }
+    }
+
+    /**
+     * Brings the interest set and the state in line with what is pending; closes once the
+     * conversation is over and every reply is written.
+     */
+    private void settle() {
+        if (closed()) {
+            return;
+        }
+        int pending = outbound == null ? 0 : outbound.pending();
+        if (pending == 0) {
+            outbound = null;
+        }
+        boolean job = (state & JOB) != 0;
+        boolean closing = conversation.isClosing() || (state & (EOF | STOPPING)) != 0;
+        if (closing && !job && pending == 0) {
+            close(closeReason());
+            return;
+        }
+        if (pending > loop.highWaterBytes() || (pending > 0 && !loop.handlersOnLoop())) {
+            state |= PAUSED;
+        } else if (pending <= loop.lowWaterBytes()) {
+            state &= ~PAUSED;
+        }
+        int want = pending > 0 ? SelectionKey.OP_WRITE : 0;
+        if (!closing && !job && (state & PAUSED) == 0) {
+            want |= SelectionKey.OP_READ;
+        }
+        if (want != interest) {
+            key.interestOps(want);
+            interest = want;
+        }
+    }
+
+    private CloseReason closeReason() {
+        CloseReason reason = conversation.closeReason();
+        if (reason != null) {
+            return reason;
+        }
+        return (state & STOPPING) != 0 ? CloseReason.SHUTDOWN : CloseReason.PEER_CLOSED;
+    }
+
+    // ---- Outbound: where the conversation puts framed replies -------------------------------
+
+    @Override
+    public void put(ByteBuffer bytes) {
+        if (!loop.handlersOnLoop()) {
+            batch.replies().put(bytes);
+            return;
+        }
+        if (outbound == null) {
+            ByteBuffer staged = loop.replyBuffer();
+            if (bytes.remaining() <= staged.remaining()) {
+                staged.put(bytes);
+                return;
+            }
+            spill(staged, bytes.remaining());
+        }
+        outbound.put(bytes);
+    }
+
+    @Override
+    public void put(byte b) {
+        if (!loop.handlersOnLoop()) {
+            batch.replies().put(b);
+            return;
+        }
+        if (outbound == null) {
+            ByteBuffer staged = loop.replyBuffer();
+            if (staged.hasRemaining()) {
+                staged.put(b);
+                return;
+            }
+            spill(staged, 1);
+        }
+        outbound.put(b);
+    }
+
+    @Override
+    public int pending() {
+        if (!loop.handlersOnLoop()) {
+            return batch.pendingReplies();
+        }
+        return outbound != null ? outbound.pending() : loop.replyBuffer().position();
+    }
+
+    /** This callback's replies outgrew the staging buffer: move them into a buffer of our own. */
+    private void spill(ByteBuffer staged, int more) {
+        outbound = new OutboundBuffer(Math.max(MIN_BUFFER, 2 * (staged.position() + more)));
+        staged.flip();
+        outbound.put(staged);
+        staged.clear();
+    }
+
+    // ---- Handlers on workers -----------------------------------------------------------------
+
+    /** Hands the bytes read (read mode) to a worker; the connection is not read until it returns. */
+    private void submit(ByteBuffer buffer, boolean endOfInput) {
+        if (buffer != inbound) {
+            int n = buffer.remaining();
+            if (inbound == null || inbound.capacity() < n) {
+                inbound = ByteBuffer.allocate(Math.max(n, MIN_BUFFER / 4));
+            }
+            inbound.clear();
+            inbound.put(buffer);
+        } else {
+            inbound.compact(); // back to write mode, as the worker expects
+        }
+        if (batch == null) {
+            batch = new WorkerBatch(this, loop);
+        }
+        batch.prepare(endOfInput);
+        state |= JOB;
+        settle();
+        try {
+            loop.handlers().execute(batch);
+        } catch (RejectedExecutionException e) { // the pool is stopping: so is the server
+            state &= ~JOB;
+            close(CloseReason.SHUTDOWN);
+        }
+    }
+
+    /** On the worker running this connection's batch: decode and answer what was read. */
+    void receiveOnWorker(boolean endOfInput) {
+        ByteBuffer in = inbound.flip();
+        conversation.receive(in, endOfInput);
+        if (in.hasRemaining()) {
+            in.compact();
+        } else {
+            inbound = null;
+        }
+    }
+
+    /** On the loop, once the worker is done: write its replies and read again. */
+    void jobDone() {
+        state &= ~JOB;
+        OutboundBuffer replies = batch.takeReplies();
+        Throwable failure = batch.takeFailure();
+        if (closed()) {
+            inbound = null;
+            conversation.closed(); // deferred by close() while the worker held the handler
+            return;
+        }
+        if (failure != null) {
+            failed(failure);
+            return;
+        }
+        try {
+            if (replies != null && replies.pending() > 0) {
+                outbound = replies; // nothing else was pending: a connection with unsent replies is not read
+                writePending();
+            }
+            settle();
+        } catch (IOException e) {
+            peerGone(e);
+        } catch (RuntimeException | Error e) {
+            failed(e);
+        }
+    }
+
+    // ---- Ends --------------------------------------------------------------------------------
+
+    /** Closes if nothing has happened on this connection for {@code idleNanos}; a worker's batch counts as activity. */
+    void expireIfIdle(long now, long idleNanos) {
+        if ((state & JOB) == 0 && now - lastActive >= idleNanos) {
+            log.debug("{} {}: idle; closing", loop.name(), info().peer());
+            close(CloseReason.IDLE_TIMEOUT);
+        }
+    }
+
+    /** Busy: replies in hand not yet written, or a worker answering. */
+    boolean busy() {
+        return outbound != null || (state & JOB) != 0;
+    }
+
+    /** Shutdown: read nothing more, close once the replies in hand are written. */
+    void stopAfterReplies() {
+        state |= STOPPING;
+        settle();
+    }
+
+    /** Unsent reply bytes, for inspection. */
+    int unsentBytes() {
+        return outbound == null ? 0 : outbound.pending();
+    }
+
+    /** True while reading is held back by unsent replies. */
+    boolean readPaused() {
+        return (state & PAUSED) != 0;
+    }
+
+    /**
+     * Shutdown's last resort: closes now, interrupting the worker if a handler is still running,
+     * and says who this was and what it was doing, for the shutdown report.
+     */
+    String forceClose() {
+        StringBuilder sb = new StringBuilder("connection ").append(info().id()).append(" from ").append(info().peer())
+                .append(" on ").append(loop.name()).append(": ");
+        Thread worker = batch == null ? null : batch.thread();
+        if ((state & JOB) != 0 && worker != null) {
+            sb.append("handler still running on ").append(worker.getName()).append("; interrupted and closed at:");
+            for (StackTraceElement frame : worker.getStackTrace()) {
+                sb.append("\n\tat ").append(frame);
+            }
+            worker.interrupt();
+        } else {
+            sb.append(unsentBytes()).append(" reply bytes unsent; closed");
+        }
+        close(CloseReason.SHUTDOWN);
+        return sb.toString();
+    }
+
+    private void peerGone(IOException e) {
+        if (Sockets.isPeerGone(e)) {
+            log.debug("{} {}: peer gone: {}", loop.name(), info().peer(), e.toString());
+        } else {
+            log.info("{} {}: connection failed: {}", loop.name(), info().peer(), e.toString());
+        }
+        close(CloseReason.RESET);
+    }
+
+    private void failed(Throwable e) {
+        loop.replyBuffer().clear(); // whatever this callback staged is not to be sent
+        log.warn("{} {}: connection failed in service {}; closing it", loop.name(), info().peer(),
+                loop.serviceName(), e);
+        close(CloseReason.SERVER_ERROR);
+    }
+
+    boolean closed() {
+        return (state & CLOSED) != 0;
+    }
+
+    /** Closes the socket and reports it; the handler hears of it now, or when its worker returns. Idempotent. */
+    void close(CloseReason reason) {
+        if (closed()) {
+            return;
+        }
+        state |= CLOSED;
+        key.cancel();
+        Sockets.closeQuietly(channel);
+        outbound = null;
+        loop.closed(this, reason);
+        if ((state & JOB) == 0) {
+            inbound = null;
+            conversation.closed();
+        }
+    }
+}

@@ -1,0 +1,435 @@
+package dev.turnstile.model.eventloop;
+
+import dev.turnstile.api.CloseReason;
+import dev.turnstile.api.ConnectionInfo;
+import dev.turnstile.api.FramedService;
+import dev.turnstile.api.MessageHandler;
+import dev.turnstile.api.ServerConfig;
+import dev.turnstile.api.ServerContext;
+import dev.turnstile.api.WorkerStats;
+import dev.turnstile.core.Sockets;
+import dev.turnstile.core.framing.Framers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One event loop: a thread with a {@link Selector} that runs every connection given to it, for
+ * the connection's whole life. Each round it runs posted tasks, selects, lets each ready
+ * connection read, answer and write ({@link LoopConnection}), and once per tick closes idle
+ * connections and resumes a paused accept.
+ *
+ * <p><b>Ownership.</b> Everything here is touched by the loop thread only, except the task and
+ * completion queues and the wake flag, through which other threads talk to the loop
+ * ({@link #execute}, {@link #adopt}, {@link #jobDone}), and the few volatile counters that
+ * others read.
+ * <p><b>Shared buffers.</b> One read buffer and one reply staging buffer per loop, both direct,
+ * used by one connection at a time during its callback; a connection copies out only what must
+ * outlive the callback (an unfinished message, replies the socket did not take).
+ * <p><b>Time.</b> The loop reads the clock once per round; a connection's last activity is that
+ * reading, so idle timeouts cost one field write per read and a sweep over the connections per
+ * tick (a quarter of the idle timeout, between 10 ms and 1 s), never a timer per connection.
+ * <p><b>Stopping.</b> An interrupt makes the loop exit (shutdown's last resort for a loop stuck
+ * in a handler); on exit, whatever connections remain are closed and reported.
+ */
+final class SelectorLoop implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(SelectorLoop.class);
+    static final int READ_BUFFER_BYTES = 64 * 1024;
+    static final int REPLY_BUFFER_BYTES = 64 * 1024;
+    private static final long MIN_TICK_NANOS = 10_000_000L;
+    private static final long MAX_TICK_NANOS = 1_000_000_000L;
+
+    private final String name;
+    private final SelectorGroup group;
+    private final ServerContext context;
+    private final FramedService service;
+    private final LoopSettings settings;
+    private final HandlerPool handlers;               // null: handlers run on this loop
+    private final Selector selector;
+    private final WorkerStats worker;
+    private final StallWatch stalls;
+    private final Thread thread;
+    private final ConnectionTable connections = new ConnectionTable();
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final Queue<LoopConnection> completions = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean selecting = new AtomicBoolean(); // true: may be blocked in select, needs a wakeup
+    private final Consumer<SelectionKey> onReady = this::onReady;
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);   // loop thread only
+    private final ByteBuffer replyBuffer = ByteBuffer.allocateDirect(REPLY_BUFFER_BYTES); // loop thread only; empty between callbacks
+    private final long idleNanos;
+    private final long tickNanos;
+    private final int maxInboundBytes;
+    private final boolean handlersOnLoop;
+    private LoopAcceptor acceptor;    // set before start, then loop thread only
+    private long now;                 // loop thread only: the clock at the start of this round
+    private long nextTick;            // loop thread only
+    private long bytesIn;             // loop thread only: added to the server's stats once per round
+    private long bytesOut;            // loop thread only
+    private boolean exiting;          // loop thread only
+    private volatile int open;        // written by the loop thread only: connections in the table
+    private volatile boolean ended;   // the loop thread has finished (or never will run tasks again)
+
+    SelectorLoop(String name, SelectorGroup group, ServerContext context, LoopSettings settings, HandlerPool handlers)
+            throws IOException {
+        this.name = name;
+        this.group = group;
+        this.context = context;
+        this.service = (FramedService) context.service();
+        this.settings = settings;
+        this.handlers = handlers;
+        this.handlersOnLoop = handlers == null;
+        this.selector = Selector.open();
+        this.worker = context.stats().worker(name); // listed from the start, before its first connection
+        this.stalls = new StallWatch(name, service.name(), settings.slowCallback());
+        ServerConfig config = context.config();
+        this.idleNanos = config.idleTimeout().toNanos();
+        this.tickNanos = Math.clamp(idleNanos / 4, MIN_TICK_NANOS, MAX_TICK_NANOS);
+        this.maxInboundBytes = config.maxMessageBytes() + 2; // an unfinished message never exceeds the maximum
+        this.thread = Thread.ofPlatform().name("turnstile-" + name).unstarted(this);
+    }
+
+    /** Accepts from {@code listener} on this loop, giving each socket to the loop {@code placement} picks. Before {@link #start}. */
+    void acceptFrom(ServerSocketChannel listener, Supplier<SelectorLoop> placement) throws IOException {
+        listener.configureBlocking(false);
+        SelectionKey key = listener.register(selector, SelectionKey.OP_ACCEPT);
+        acceptor = new LoopAcceptor(this, listener, key, placement, group);
+        key.attach(acceptor);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    @Override
+    public void run() {
+        Throwable fatal = null;
+        now = System.nanoTime();
+        nextTick = now + tickNanos;
+        try {
+            while (!exiting) {
+                runTasks();
+                if (exiting || Thread.currentThread().isInterrupted()) {
+                    break;
+                }
+                select();
+                now = System.nanoTime();
+                if (now - nextTick >= 0) {
+                    tick();
+                }
+                if (acceptor != null && acceptor.paused()) {
+                    acceptor.resumeIfDue(now);
+                }
+                reportBytes();
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            fatal = e;
+            log.error("{} died; closing its connections", name, e);
+        } finally {
+            exiting = true;
+            connections.forEachSnapshot(c -> c.close(CloseReason.SHUTDOWN));
+            ended = true;
+            runTasks(); // adoptions posted meanwhile are refused by register()
+            reportBytes();
+            Sockets.closeQuietly(selector);
+            if (fatal != null) {
+                group.loopDied(this, fatal);
+            }
+        }
+    }
+
+    private void select() throws IOException {
+        selecting.set(true);
+        try {
+            if (!tasks.isEmpty() || !completions.isEmpty()) {
+                selector.selectNow(onReady);
+            } else {
+                selector.select(onReady, timeoutMillis());
+            }
+        } finally {
+            selecting.set(false);
+        }
+    }
+
+    /** Until the next tick or the accept pause's end, at least 1 ms (0 would mean forever). */
+    private long timeoutMillis() {
+        long deadline = nextTick;
+        if (acceptor != null && acceptor.paused()) {
+            deadline = Math.min(deadline, acceptor.resumeAt());
+        }
+        return Math.max(1, (deadline - now + 999_999) / 1_000_000);
+    }
+
+    private void onReady(SelectionKey key) {
+        Object attachment = key.attachment();
+        try {
+            if (attachment instanceof LoopConnection c) {
+                c.onReady(key.readyOps());
+            } else if (attachment instanceof LoopAcceptor a) {
+                a.onAcceptable();
+            }
+        } catch (CancelledKeyException e) {
+            // closed from another thread (a forced stop) after the selector saw it ready: nothing to serve
+        }
+    }
+
+    private void tick() {
+        nextTick = now + tickNanos;
+        connections.expireIdle(now, idleNanos);
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("{}: task failed", name, e);
+            }
+        }
+        LoopConnection done;
+        while ((done = completions.poll()) != null) {
+            done.jobDone();
+        }
+    }
+
+    private void reportBytes() {
+        if (bytesIn != 0) {
+            context.stats().bytesIn(bytesIn);
+            bytesIn = 0;
+        }
+        if (bytesOut != 0) {
+            context.stats().bytesOut(bytesOut);
+            bytesOut = 0;
+        }
+    }
+
+    // ---- Talking to the loop from other threads ----------------------------------------------
+
+    /** Runs {@code task} on the loop thread soon. False if the loop has ended and will not run it. */
+    boolean execute(Runnable task) {
+        tasks.add(task);
+        if (ended && tasks.remove(task)) {
+            return false;
+        }
+        wake();
+        return true;
+    }
+
+    /** Runs {@code work} on the loop thread and completes with its result; fails if the loop has ended. */
+    <T> CompletableFuture<T> call(Supplier<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        if (!execute(() -> {
+            try {
+                result.complete(work.get());
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+                throw e;
+            }
+        })) {
+            result.completeExceptionally(new IllegalStateException(name + " has ended"));
+        }
+        return result;
+    }
+
+    /** A worker finished a connection's batch; the loop writes the replies. Any thread. */
+    void jobDone(LoopConnection c) {
+        completions.add(c);
+        if (ended && completions.remove(c)) {
+            c.jobDone(); // the loop thread is gone: nobody else touches the connection now
+            return;
+        }
+        wake();
+    }
+
+    private void wake() {
+        if (selecting.compareAndSet(true, false)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Takes a newly accepted socket into this loop: at once on the loop thread, else by a task. */
+    void adopt(SocketChannel socket) {
+        if (Thread.currentThread() == thread) {
+            register(socket);
+        } else if (!execute(() -> register(socket))) {
+            refuse(socket, "loop " + name + " has stopped");
+        }
+    }
+
+    private void register(SocketChannel socket) {
+        if (exiting) {
+            refuse(socket, "server stopping");
+            return;
+        }
+        SelectionKey key;
+        try {
+            socket.configureBlocking(false);
+            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            key = socket.register(selector, SelectionKey.OP_READ);
+        } catch (IOException | RuntimeException e) { // reset before we got to it, or the loop is closing
+            refuse(socket, "could not register: " + e);
+            return;
+        }
+        ServerConfig config = context.config();
+        ConnectionInfo info = new ConnectionInfo(group.nextId(), Sockets.remote(socket), Sockets.local(socket), name);
+        context.stats().connectionOpened(info);
+        MessageHandler handler;
+        try {
+            handler = service.newHandler(info);
+        } catch (RuntimeException e) {
+            log.warn("{} {}: service {} could not create a handler; closing", name, info.peer(), service.name(), e);
+            key.cancel();
+            Sockets.closeQuietly(socket);
+            context.stats().connectionClosed(info, CloseReason.SERVER_ERROR);
+            group.closed();
+            return;
+        }
+        LoopConnection c = new LoopConnection(this, socket, key, info,
+                Framers.create(config.framing(), config.maxMessageBytes()), handler, worker);
+        key.attach(c);
+        connections.add(c);
+        open = connections.size();
+    }
+
+    private void refuse(SocketChannel socket, String why) {
+        context.stats().connectionRejected(Sockets.remote(socket).toString(), why);
+        Sockets.closeQuietly(socket);
+        group.closed();
+    }
+
+    /** Called by a connection as it closes: forget it and report. */
+    void closed(LoopConnection c, CloseReason reason) {
+        connections.remove(c);
+        open = connections.size();
+        context.stats().connectionClosed(c.info(), reason);
+        group.closed();
+    }
+
+    // ---- Shutdown steps, run on the loop thread through call() --------------------------------
+
+    /** Closes idle connections now, and asks busy ones to close after the replies in hand. Returns how many it touched. */
+    int closeIdleAndFlagBusy() {
+        int[] touched = {0};
+        connections.forEachSnapshot(c -> {
+            touched[0]++;
+            if (c.busy()) {
+                c.stopAfterReplies();
+            } else {
+                c.close(CloseReason.SHUTDOWN);
+            }
+        });
+        return touched[0];
+    }
+
+    /** Closes every connection left, describing each for the report. */
+    List<String> forceAll() {
+        List<String> forced = new ArrayList<>();
+        connections.forEachSnapshot(c -> forced.add(c.forceClose()));
+        return forced;
+    }
+
+    /** Makes the loop end after this round. */
+    void exit() {
+        exiting = true;
+    }
+
+    /** What the loop holds now, for tests and diagnostics. */
+    LoopProbe probe() {
+        int[] paused = {0};
+        long[] unsent = {0, 0};
+        connections.forEachSnapshot(c -> {
+            if (c.readPaused()) {
+                paused[0]++;
+            }
+            unsent[0] += c.unsentBytes();
+            unsent[1] = Math.max(unsent[1], c.unsentBytes());
+        });
+        return new LoopProbe(name, connections.size(), paused[0], unsent[0], unsent[1], stalls.stalls(),
+                acceptor == null ? 0 : acceptor.failures());
+    }
+
+    // ---- For connections -----------------------------------------------------------------------
+
+    String name() {
+        return name;
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    long now() {
+        return now;
+    }
+
+    ByteBuffer readBuffer() {
+        return readBuffer;
+    }
+
+    ByteBuffer replyBuffer() {
+        return replyBuffer;
+    }
+
+    boolean handlersOnLoop() {
+        return handlersOnLoop;
+    }
+
+    HandlerPool handlers() {
+        return handlers;
+    }
+
+    StallWatch stalls() {
+        return stalls;
+    }
+
+    String serviceName() {
+        return service.name();
+    }
+
+    int highWaterBytes() {
+        return settings.highWaterBytes();
+    }
+
+    int lowWaterBytes() {
+        return settings.lowWaterBytes();
+    }
+
+    int maxInboundBytes() {
+        return maxInboundBytes;
+    }
+
+    void countRead(int n) {
+        bytesIn += n;
+    }
+
+    void countWritten(int n) {
+        bytesOut += n;
+    }
+
+    /** Connections this loop runs now; any thread. */
+    int openConnections() {
+        return open;
+    }
+
+    /** The selector's keys, for closing channels from outside when the loop is stuck. */
+    Selector selector() {
+        return selector;
+    }
+}

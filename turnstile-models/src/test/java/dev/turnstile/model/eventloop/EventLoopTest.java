@@ -1,0 +1,134 @@
+package dev.turnstile.model.eventloop;
+
+import dev.turnstile.api.CloseReason;
+import dev.turnstile.api.FramedService;
+import dev.turnstile.api.Framing;
+import dev.turnstile.api.ModelOptions;
+import dev.turnstile.api.Session;
+import dev.turnstile.api.SessionService;
+import dev.turnstile.api.ShutdownReport;
+import dev.turnstile.core.Server;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The single-loop model's own behaviour, beyond the contract every model meets. */
+@Timeout(60)
+class EventLoopTest {
+
+    static Server start(LoopModel model, FramedService service, Duration idleTimeout) throws IOException {
+        return Server.builder().model(model).service(service).framing(Framing.LINE).port(0)
+                .idleTimeout(idleTimeout).start();
+    }
+
+    static LoopModel eventLoop(ModelOptions options) {
+        return (LoopModel) new EventLoopProvider().create(options);
+    }
+
+    @Test
+    void throwingHandlerClosesOnlyItsConnection() throws Exception {
+        try (Server server = start(eventLoop(ModelOptions.none()), new GatedEcho(), Duration.ofMinutes(1));
+             Peer victim = new Peer(server.port()); Peer other = new Peer(server.port())) {
+            assertEquals("HI", other.ask("hi"));
+            victim.send("boom\n");
+            assertNull(victim.readLine(), "the failing connection is closed");
+            assertEquals("STILL HERE", other.ask("still here"));
+            Poll.until(() -> server.snapshot().closedFor(CloseReason.SERVER_ERROR) == 1, Duration.ofSeconds(5),
+                    "the close is counted as a server error");
+        }
+    }
+
+    @Test
+    void blockingHandlerIsReportedAndTheLoopServesTheOthersAfterIt() throws Exception {
+        LoopModel model = eventLoop(ModelOptions.none().with("slow-callback-ms", "50"));
+        GatedEcho service = new GatedEcho();
+        try (Server server = start(model, service, Duration.ofMinutes(1));
+             Peer blocker = new Peer(server.port()); Peer other = new Peer(server.port())) {
+            assertEquals("WARM", other.ask("warm"));
+            blocker.send("slow\n");
+            assertTrue(service.entered.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            other.send("during\n"); // waits in the kernel while the loop is held
+            assertEquals("SLOW", blocker.readLine());
+            assertEquals("DURING", other.readLine());
+            assertThat(model.group().stalls()).isEqualTo(1);
+            assertEquals("AFTER", other.ask("after"));
+        }
+    }
+
+    @Test
+    void halfClosedPeerStillGetsEveryReply() throws Exception {
+        try (Server server = start(eventLoop(ModelOptions.none()), new GatedEcho(), Duration.ofMinutes(1));
+             Peer peer = new Peer(server.port())) {
+            peer.send("one\ntwo\nthree without newline");
+            peer.shutdownOutput();
+            assertEquals("ONE", peer.readLine());
+            assertEquals("TWO", peer.readLine());
+            assertEquals("THREE WITHOUT NEWLINE", peer.readLine());
+            assertNull(peer.readLine());
+            Poll.until(() -> server.snapshot().closedFor(CloseReason.PEER_CLOSED) == 1, Duration.ofSeconds(5),
+                    "the close is counted as the peer's");
+        }
+    }
+
+    @Test
+    void silentConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+        try (Server server = start(eventLoop(ModelOptions.none()), new GatedEcho(), Duration.ofMillis(300));
+             Peer peer = new Peer(server.port())) {
+            assertEquals("HI", peer.ask("hi"));
+            long quietSince = System.nanoTime();
+            assertNull(peer.readLine(), "closed by the server");
+            assertThat(Duration.ofNanos(System.nanoTime() - quietSince)).isGreaterThan(Duration.ofMillis(250));
+            Poll.until(() -> server.snapshot().closedFor(CloseReason.IDLE_TIMEOUT) == 1, Duration.ofSeconds(5),
+                    "the close is counted as an idle timeout");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"event-loop", "multi-loop", "loop-with-workers"})
+    void sessionServiceIsRefusedNamingTheModelsThatCanRunIt(String model) {
+        SessionService blocking = new SessionService() {
+            @Override
+            public String name() {
+                return "blocking-echo";
+            }
+
+            @Override
+            public void serve(Session session) {
+            }
+        };
+        assertThatThrownBy(() -> Server.builder().model(model).service(blocking).port(0).start())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(model + " cannot run blocking-echo")
+                .hasMessageContaining("thread-per-connection")
+                .hasMessageNotContaining("event-loop,");
+    }
+
+    @Test
+    void stopInterruptsALoopStuckInAHandlerAndNamesIt() throws Exception {
+        GatedEcho service = new GatedEcho();
+        Server server = start(eventLoop(ModelOptions.none()), service, Duration.ofMinutes(1));
+        try (Peer stuck = new Peer(server.port()); Peer idle = new Peer(server.port())) {
+            assertEquals("IDLE", idle.ask("idle"));
+            stuck.send("block\n");
+            assertTrue(service.entered.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            ShutdownReport report = server.stop(Duration.ofMillis(100));
+            assertThat(report.clean()).isFalse();
+            assertThat(report.stragglers()).anyMatch(s -> s.startsWith("loop-1") && s.contains("GatedEcho"));
+            assertThat(report.took()).isLessThan(Duration.ofSeconds(8));
+            assertNull(idle.readLine(), "the idle connection is closed");
+        } finally {
+            service.release.countDown();
+            server.close();
+        }
+    }
+}

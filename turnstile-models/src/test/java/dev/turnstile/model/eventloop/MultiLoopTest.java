@@ -1,0 +1,103 @@
+package dev.turnstile.model.eventloop;
+
+import dev.turnstile.api.Framing;
+import dev.turnstile.api.ModelOptions;
+import dev.turnstile.api.StatsSnapshot;
+import dev.turnstile.core.Server;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(60)
+class MultiLoopTest {
+
+    private static LoopModel multiLoop(int loops, AcceptMode accept) {
+        return (LoopModel) new MultiLoopProvider().create(ModelOptions.none()
+                .with("loops", String.valueOf(loops)).with("accept", accept.cliName()));
+    }
+
+    @Test
+    void roundRobinGivesEachLoopItsTurn() throws Exception {
+        try (Server server = EventLoopTest.start(multiLoop(2, AcceptMode.ROUND_ROBIN), new GatedEcho(), Duration.ofMinutes(1))) {
+            List<Peer> peers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 6; i++) {
+                    Peer peer = new Peer(server.port());
+                    peers.add(peer);
+                    assertEquals("PEER " + i, peer.ask("peer " + i));
+                }
+                assertThat(server.snapshot().workers()).extracting(StatsSnapshot.Worker::name, StatsSnapshot.Worker::connections)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("loop-1", 3L), org.assertj.core.groups.Tuple.tuple("loop-2", 3L));
+            } finally {
+                for (Peer peer : peers) {
+                    peer.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void reusePortSpreadsConnectionsOverEveryLoop() throws Exception {
+        try (Server server = EventLoopTest.start(multiLoop(2, AcceptMode.REUSE_PORT), new GatedEcho(), Duration.ofMinutes(1))) {
+            List<Peer> peers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 32; i++) {
+                    Peer peer = new Peer(server.port());
+                    peers.add(peer);
+                    assertEquals("PEER " + i, peer.ask("peer " + i));
+                }
+                assertThat(server.snapshot().workers()).hasSize(2)
+                        .allSatisfy(w -> assertThat(w.connections()).as(w.name()).isPositive());
+            } finally {
+                for (Peer peer : peers) {
+                    peer.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void reusePortRefusesAPortSomeoneElseHolds() throws IOException {
+        try (ServerSocket other = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> Server.builder().model(multiLoop(2, AcceptMode.REUSE_PORT)).port(other.getLocalPort()).start())
+                    .isInstanceOf(BindException.class).hasMessageContaining("already in use");
+        }
+    }
+
+    @Test
+    void blockingHandlerStallsOnlyItsOwnLoop() throws Exception {
+        GatedEcho service = new GatedEcho();
+        try (Server server = EventLoopTest.start(multiLoop(2, AcceptMode.ROUND_ROBIN), service, Duration.ofMinutes(1));
+             Peer onFirst = new Peer(server.port()); Peer onSecond = new Peer(server.port())) {
+            assertEquals("A", onFirst.ask("a"));   // accepted first: loop-1
+            assertEquals("B", onSecond.ask("b"));  // then loop-2
+            onFirst.send("block\n");
+            assertTrue(service.entered.await(5, TimeUnit.SECONDS));
+            assertEquals("FREE", onSecond.ask("free"), "served while loop-1 is held");
+            service.release.countDown();
+            assertEquals("BLOCK", onFirst.readLine());
+        } finally {
+            service.release.countDown();
+        }
+    }
+
+    @Test
+    void multiLoopDefaultsToOneLoopPerProcessor() throws IOException {
+        try (Server server = Server.builder().model("multi-loop").framing(Framing.LINE).port(0).start()) {
+            assertThat(server.snapshot().workers()).hasSize(Runtime.getRuntime().availableProcessors());
+        }
+    }
+}
