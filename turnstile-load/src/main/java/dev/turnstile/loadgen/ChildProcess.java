@@ -57,7 +57,10 @@ final class ChildProcess implements ProgressSource {
         return new ChildProcess(index, p);
     }
 
-    /** The parent's heap, stack and -XX flags, so the children run like the parent; no agents. */
+    /**
+     * The parent's heap, stack and -XX flags, so the children run like the parent (no agents),
+     * and {@link LoadGenerator#RECOMMENDED_JVM_FLAG} if the parent lacks it.
+     */
     private static List<String> jvmFlags() {
         List<String> flags = new ArrayList<>();
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -66,6 +69,9 @@ final class ChildProcess implements ProgressSource {
             if (memoryOrVm && !arg.toLowerCase(Locale.ROOT).contains("agent")) {
                 flags.add(arg);
             }
+        }
+        if (flags.stream().noneMatch(f -> f.startsWith("-XX:AutoBoxCacheMax="))) {
+            flags.add(LoadGenerator.RECOMMENDED_JVM_FLAG);
         }
         return flags;
     }

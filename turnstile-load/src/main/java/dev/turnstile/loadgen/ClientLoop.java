@@ -74,9 +74,9 @@ final class ClientLoop implements Runnable {
     private int connecting;           // connects in flight
     private int nextSource;
     private long established;         // successful connects, warm-up included
-    private long measuredMessages;
-    private long measuredConnects;
-    private long lastMeasuredReplyAt;
+    private long countedMessages;     // replies received inside the window
+    private long countedConnects;     // churn cycles completed inside the window
+    private long lastCountedReplyAt;
     private long finishedAt;
     private final String[] firstErrors = new String[ErrorKind.values().length];
     private Throwable failure;
@@ -304,7 +304,6 @@ final class ClientLoop implements Runnable {
         c.message = c.message + 1 == slab.count() ? 0 : c.message + 1;
         c.intendedAt = intended;
         c.sentAt = now;
-        c.measured = intended >= run.windowStart();
         c.written = 0;
         c.received = 0;
         c.state = State.AWAITING;
@@ -355,18 +354,24 @@ final class ClientLoop implements Runnable {
         }
     }
 
+    /**
+     * A reply is in and right. It counts, toward throughput, the histogram and the message bound,
+     * if it arrived inside the window, whenever its message was sent: as wrk and the C client
+     * count, so that neither end of the window is biased by the replies in flight across it.
+     */
     private void replied(Connection c, long now) {
         long micros = Latency.micros(now - c.intendedAt);
         tally.message(micros);
-        if (c.measured) {
+        boolean counts = now >= run.windowStart() && now < run.windowEnd();
+        if (counts) {
             window.recordValue(micros);
-            measuredMessages++;
+            countedMessages++;
             c.counted++;
-            lastMeasuredReplyAt = now;
+            lastCountedReplyAt = now;
         }
         if (churn) {
-            if (c.measured) {
-                measuredConnects++;
+            if (counts) {
+                countedConnects++;
             }
             close(c);
             if (runsOn(c, now)) {
@@ -511,20 +516,20 @@ final class ClientLoop implements Runnable {
         return window;
     }
 
-    long measuredMessages() {
-        return measuredMessages;
+    long countedMessages() {
+        return countedMessages;
     }
 
-    long measuredConnects() {
-        return measuredConnects;
+    long countedConnects() {
+        return countedConnects;
     }
 
     long established() {
         return established;
     }
 
-    long lastMeasuredReplyAt() {
-        return lastMeasuredReplyAt;
+    long lastCountedReplyAt() {
+        return lastCountedReplyAt;
     }
 
     long finishedAt() {

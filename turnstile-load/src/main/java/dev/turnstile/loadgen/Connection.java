@@ -43,9 +43,7 @@ final class Connection {
     long intendedAt;
     /** When the next request is meant to go (nanoTime), while WAITING. */
     long dueAt;
-    /** Whether the current request or cycle counts: it was meant to start inside the window. */
-    boolean measured;
-    /** Counted (measured) messages or cycles completed. */
+    /** Replies (churn: cycles) received inside the window: what the message bound counts. */
     long counted;
 
     /** {@code message}: the one sent before the first, so connections start at different messages. */

@@ -13,11 +13,11 @@ import java.util.Objects;
  * that name the option.
  *
  * <p><b>How the bounds interact.</b> Every connection first connects (except under churn), then
- * all start together. For {@code warmup} they run unmeasured; then the measured window opens.
- * A message counts if it was (meant to be) sent inside the window. A connection stops after
- * {@code messagesPerConnection} counted messages (0: no count bound) or once the window of
- * {@code duration} has passed, whichever comes first, so every run ends by itself; replies still
- * due are awaited for at most {@code timeout}.
+ * all start together. For {@code warmup} they run unmeasured; then the measured window of
+ * {@code duration} opens. A reply counts if it arrives inside the window. A connection stops
+ * after {@code messagesPerConnection} counted replies (0: no count bound) or sends nothing meant
+ * to go after the window, whichever comes first, so every run ends by itself; replies still due
+ * are awaited (and checked, not counted) for at most {@code timeout}.
  *
  * @param workload              what each connection does
  * @param host                  the server; loopback only (127.0.0.0/8 or ::1)

@@ -11,11 +11,12 @@ import java.util.Objects;
  * reads it back, histogram included, so that results of several processes (or runs) can be
  * {@link #merge merged} exactly.
  *
- * <p>{@code messages} counts the replies, checked right, to messages meant to be sent inside the
- * measured window; {@code durationSeconds} is that window as it really ran: from its start to the
- * last counted reply, and at least the requested duration when that is what ended the run.
- * {@code connects} counts the connections opened (under churn: the measured connect-send-close
- * cycles). Latency is in microseconds.
+ * <p>{@code messages} counts the replies, checked right, that arrived inside the measured window,
+ * whenever they were sent (as wrk counts); the latency histogram holds exactly those replies, each
+ * timed from its message's intended send time. {@code durationSeconds} is the window as it ran:
+ * the requested duration, or less when every connection reached its message bound sooner.
+ * {@code connects} counts the connections opened (under churn: the connect-send-close cycles
+ * completed inside the window). Latency is in microseconds.
  *
  * <p>Immutable by convention: the histogram is shared, not copied, and must not be changed.
  *
@@ -28,8 +29,8 @@ import java.util.Objects;
  * @param rate            the rate workload's target messages per second; 0 otherwise
  * @param warmupSeconds   the unmeasured warm-up
  * @param durationSeconds the measured window
- * @param messages        counted replies
- * @param connects        connections opened (churn: measured cycles)
+ * @param messages        replies received inside the window
+ * @param connects        connections opened (churn: cycles completed inside the window)
  * @param latency         the counted replies' latencies, microseconds
  * @param errors          errors by kind, warm-up included
  * @param firstError      the first error's detail, or null

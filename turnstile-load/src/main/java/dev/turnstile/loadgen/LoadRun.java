@@ -142,13 +142,14 @@ final class LoadRun {
         ErrorCounts errors = ErrorCounts.NONE;
         for (ClientLoop loop : loops) {
             latency.add(loop.window());
-            messages += loop.measuredMessages();
-            connects += options.workload() == Workload.CHURN ? loop.measuredConnects() : loop.established();
-            lastReply = Math.max(lastReply, loop.lastMeasuredReplyAt());
+            messages += loop.countedMessages();
+            connects += options.workload() == Workload.CHURN ? loop.countedConnects() : loop.established();
+            lastReply = Math.max(lastReply, loop.lastCountedReplyAt());
             finished = Math.max(finished, loop.finishedAt());
             errors = errors.plus(loop.tally.errors());
         }
-        long end = Math.max(lastReply, Math.min(window.windowEnd(), finished));
+        // The window as it ran: all of it, unless every connection reached its message bound first.
+        long end = finished < window.windowEnd() ? lastReply : window.windowEnd();
         double duration = Math.max(0, end - window.windowStart()) / 1e9;
         return new LoadResult(options.workload(), options.connections(), options.threads(), 1,
                 options.framing().cliName(), options.messageSet().spec(), options.rate(),

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  */
 final class TestServers {
 
-    static final int WORKERS = 64;
+    static final int WORKERS = 256;
 
     private TestServers() {
     }
