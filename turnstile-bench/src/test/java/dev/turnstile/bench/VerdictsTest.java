@@ -88,7 +88,7 @@ class VerdictsTest {
         h.recordValueWithCount(latencyMicros, 1_000);
         long messages = Math.round(perSecond * 10);
         return new LoadResult(Workload.PING_PONG, connections, 1, 1, "line", "notes", 0, 2, 10, messages, connections,
-                h, new ErrorCounts(0, 0, 0, 0, timeouts), timeouts > 0 ? "timeouts: no reply" : null);
+                h, new ErrorCounts(0, 0, 0, 0, timeouts), timeouts > 0 ? "timeouts: no reply" : null, 30.0);
     }
 
     private static ProcessUsage usage(double cores, long peakRss) {
