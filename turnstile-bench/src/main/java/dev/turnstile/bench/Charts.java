@@ -131,9 +131,10 @@ final class Charts {
             }
             XYSeries series = chart.addSeries(c.name(), mine.stream().mapToDouble(r -> r.cell().connections()).toArray(),
                     mine.stream().mapToDouble(y).toArray());
+            Color color = c.name().equals(Lineup.NETTY) ? Color.BLACK : PALETTE[colour % PALETTE.length];
             series.setMarker(SeriesMarkers.CIRCLE);
-            series.setLineColor(PALETTE[colour % PALETTE.length]);
-            series.setMarkerColor(PALETTE[colour % PALETTE.length]);
+            series.setLineColor(color);
+            series.setMarkerColor(color);
             series.setLineStyle(c.name().equals(Lineup.NETTY)
                     ? new BasicStroke(2.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10, new float[] {8, 6}, 0)
                     : new BasicStroke(2.5f));
@@ -182,10 +183,10 @@ final class Charts {
         return file;
     }
 
-    /** Distinct colours that survive greyscale printing reasonably (Tableau 10). */
+    /** Distinct colours for the models (Tableau 10, then two more); the peer is drawn black and dashed. */
     private static final Color[] PALETTE = {
         new Color(0x4E79A7), new Color(0xF28E2B), new Color(0xE15759), new Color(0x76B7B2), new Color(0x59A14F),
         new Color(0xEDC948), new Color(0xB07AA1), new Color(0xFF9DA7), new Color(0x9C755F), new Color(0xBAB0AC),
-        new Color(0x1F77B4), new Color(0x2CA02C),
+        new Color(0x17BECF), new Color(0xBCBD22),
     };
 }
