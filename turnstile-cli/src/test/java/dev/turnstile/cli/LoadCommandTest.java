@@ -47,7 +47,7 @@ class LoadCommandTest {
                     "--warmup", "0s", "--json", json.toString());
 
             assertThat(status).as(out() + err()).isZero();
-            assertThat(out()).contains("ping-pong: 5 connections, 1 thread, line framing, notes messages")
+            assertThat(out()).containsPattern("ping-pong: 5 connections, [12] threads?, line framing, notes messages")
                     .contains("200 messages in").contains("Errors: none");
             LoadResult r = LoadResult.fromJson(Files.readString(json));
             assertThat(r.messages()).isEqualTo(200);
