@@ -21,19 +21,23 @@ import java.util.TreeSet;
  * @param duration       per cell, the measured time after the warm-up
  * @param thinkMax       the think workload's longest pause before a message (pauses are uniform in [0, thinkMax])
  * @param backlog        every server's listen backlog (the kernel caps it at net.core.somaxconn)
+ * @param loadThreads    the load generator's selector threads: one, as the reference C client runs, so
+ *                       that the client takes at most one of the cores it shares with the server
  * @param serverJvmFlags the flags every server process gets, the same for all contenders
  * @param loadJvmFlags   the flags every load process gets
  * @param out            the folder for results.json, report.md, the charts and the logs
  */
 public record BenchPlan(List<Contender> contenders, List<Integer> connections, List<Workload> workloads,
-                        Duration warmup, Duration duration, Duration thinkMax, int backlog,
+                        Duration warmup, Duration duration, Duration thinkMax, int backlog, int loadThreads,
                         List<String> serverJvmFlags, List<String> loadJvmFlags, Path out) {
 
     /** A heap large enough that no contender spends the run in GC, small enough to be a real server's. */
     public static final List<String> SERVER_JVM_FLAGS = List.of("-Xms64m", "-Xmx1g", "-XX:+UseG1GC",
-            "-XX:-UsePerfData", "-Xshare:auto");
+            "-XX:-UsePerfData", "-Xshare:auto", "-XX:AutoBoxCacheMax=65536");
+    /** As the launcher runs {@code turnstile load}: the selector's boxed descriptor numbers stay cached. */
     public static final List<String> LOAD_JVM_FLAGS = List.of("-Xms256m", "-Xmx1g", "-XX:+UseParallelGC",
-            "-XX:-UsePerfData", "-Xshare:auto");
+            "-XX:-UsePerfData", "-Xshare:auto", "-XX:AutoBoxCacheMax=65536");
+    public static final int LOAD_THREADS = 1;
     /** The workloads a bench runs (the load generator's open-loop {@code rate} is not one of them). */
     public static final List<Workload> WORKLOADS = List.of(Workload.PING_PONG, Workload.THINK, Workload.CHURN);
     public static final List<Integer> FULL_CONNECTIONS = List.of(1, 10, 100, 1_000, 10_000);
@@ -79,48 +83,51 @@ public record BenchPlan(List<Contender> contenders, List<Integer> connections, L
         if (backlog < 1) {
             throw new IllegalArgumentException("backlog must be >= 1 (got " + backlog + ")");
         }
+        if (loadThreads < 1) {
+            throw new IllegalArgumentException("loadThreads must be >= 1 (got " + loadThreads + ")");
+        }
     }
 
     /** Every registered model and the peers, 1 to 10,000 connections, every workload, 2 s + 10 s a cell. */
     public static BenchPlan full(Path out) {
         return new BenchPlan(Lineup.all(), FULL_CONNECTIONS, BenchPlan.WORKLOADS, FULL_WARMUP, FULL_DURATION,
-                THINK_MAX, BACKLOG, SERVER_JVM_FLAGS, LOAD_JVM_FLAGS, out);
+                THINK_MAX, BACKLOG, LOAD_THREADS, SERVER_JVM_FLAGS, LOAD_JVM_FLAGS, out);
     }
 
     /** For CI: two contenders (a model and the peer), 1 and 100 connections, every workload, about a second a cell. */
     public static BenchPlan quick(Path out) {
         return new BenchPlan(Lineup.select(List.of("virtual-threads", Lineup.NETTY)), List.of(1, 100),
                 BenchPlan.WORKLOADS, Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(100), BACKLOG,
-                SERVER_JVM_FLAGS, LOAD_JVM_FLAGS, out);
+                LOAD_THREADS, SERVER_JVM_FLAGS, LOAD_JVM_FLAGS, out);
     }
 
     public BenchPlan withContenders(List<Contender> c) {
-        return new BenchPlan(c, connections, workloads, warmup, duration, thinkMax, backlog, serverJvmFlags,
+        return new BenchPlan(c, connections, workloads, warmup, duration, thinkMax, backlog, loadThreads, serverJvmFlags,
                 loadJvmFlags, out);
     }
 
     public BenchPlan withConnections(List<Integer> c) {
-        return new BenchPlan(contenders, c, workloads, warmup, duration, thinkMax, backlog, serverJvmFlags,
+        return new BenchPlan(contenders, c, workloads, warmup, duration, thinkMax, backlog, loadThreads, serverJvmFlags,
                 loadJvmFlags, out);
     }
 
     public BenchPlan withWorkloads(List<Workload> w) {
-        return new BenchPlan(contenders, connections, w, warmup, duration, thinkMax, backlog, serverJvmFlags,
+        return new BenchPlan(contenders, connections, w, warmup, duration, thinkMax, backlog, loadThreads, serverJvmFlags,
                 loadJvmFlags, out);
     }
 
     public BenchPlan withTiming(Duration newWarmup, Duration newDuration) {
-        return new BenchPlan(contenders, connections, workloads, newWarmup, newDuration, thinkMax, backlog,
+        return new BenchPlan(contenders, connections, workloads, newWarmup, newDuration, thinkMax, backlog, loadThreads,
                 serverJvmFlags, loadJvmFlags, out);
     }
 
     public BenchPlan withThinkMax(Duration newThinkMax) {
-        return new BenchPlan(contenders, connections, workloads, warmup, duration, newThinkMax, backlog,
+        return new BenchPlan(contenders, connections, workloads, warmup, duration, newThinkMax, backlog, loadThreads,
                 serverJvmFlags, loadJvmFlags, out);
     }
 
     public BenchPlan withOut(Path dir) {
-        return new BenchPlan(contenders, connections, workloads, warmup, duration, thinkMax, backlog,
+        return new BenchPlan(contenders, connections, workloads, warmup, duration, thinkMax, backlog, loadThreads,
                 serverJvmFlags, loadJvmFlags, dir);
     }
 

@@ -79,6 +79,7 @@ public record BenchResults(BenchPlan plan, MachineFacts machine, Instant started
         run.put("durationSeconds", plan.duration().toMillis() / 1000.0);
         run.put("thinkMaxSeconds", plan.thinkMax().toMillis() / 1000.0);
         run.put("backlog", plan.backlog());
+        run.put("loadThreads", plan.loadThreads());
         run.put("serverJvmFlags", plan.serverJvmFlags());
         run.put("loadJvmFlags", plan.loadJvmFlags());
         run.put("machine", machine.toJson());

@@ -81,6 +81,7 @@ final class CellRunner {
         JavaProcess command = new JavaProcess(plan.loadJvmFlags(), LoadProcess.class.getName(), List.of(
                 "--host", server.host(), "--port", String.valueOf(server.port()),
                 "--workload", cell.workload().cliName(), "--connections", String.valueOf(cell.connections()),
+                "--threads", String.valueOf(plan.loadThreads()),
                 "--warmup", seconds(plan.warmup()), "--duration", seconds(plan.duration()),
                 "--think-max", seconds(plan.thinkMax()), "--json", json.toString()));
         Files.writeString(log, "$ " + String.join(" ", command.command()) + "\n");

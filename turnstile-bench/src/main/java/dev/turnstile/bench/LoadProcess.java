@@ -20,14 +20,14 @@ import java.util.Map;
  * Exit status 0 if every reply was right, 1 if not, 2 if the run could not be made.
  *
  * <pre>
- * LoadProcess --host H --port P --workload ping-pong|think|churn --connections N
+ * LoadProcess --host H --port P --workload ping-pong|think|churn --connections N --threads T
  *             --warmup SECONDS --duration SECONDS --think-max SECONDS --json FILE
  * </pre>
  */
 public final class LoadProcess {
 
-    private static final List<String> KNOWN = List.of("host", "port", "workload", "connections", "warmup",
-            "duration", "think-max", "json");
+    private static final List<String> KNOWN = List.of("host", "port", "workload", "connections", "threads",
+            "warmup", "duration", "think-max", "json");
 
     private LoadProcess() {
     }
@@ -51,6 +51,8 @@ public final class LoadProcess {
                 .port(Integer.parseInt(required(flags, "port")))
                 .workload(Workload.parse(flags.getOrDefault("workload", "ping-pong")))
                 .connections(Integer.parseInt(flags.getOrDefault("connections", "1")))
+                .threads(Math.min(Integer.parseInt(flags.getOrDefault("threads", "1")),
+                        Integer.parseInt(flags.getOrDefault("connections", "1"))))
                 .warmup(seconds(flags.getOrDefault("warmup", "0")))
                 .duration(seconds(flags.getOrDefault("duration", "10")))
                 .thinkMax(seconds(flags.getOrDefault("think-max", "1")))

@@ -28,8 +28,9 @@ final class MarkdownReport {
         md.append("- Machine: ").append(results.machine().describe()).append(".\n");
         md.append("- Command: `").append(command(plan)).append("`\n");
         md.append("- Each cell: a fresh server process (JVM flags `").append(String.join(" ", plan.serverJvmFlags()))
-                .append("`, listen backlog ").append(plan.backlog()).append("), then the load as a process of its own (`")
-                .append(String.join(" ", plan.loadJvmFlags())).append("`): ").append(CellRunner.seconds(plan.warmup()))
+                .append("`, listen backlog ").append(plan.backlog()).append("), then the load as a process of its own (")
+                .append(plan.loadThreads()).append(plan.loadThreads() == 1 ? " selector thread" : " selector threads")
+                .append(", `").append(String.join(" ", plan.loadJvmFlags())).append("`): ").append(CellRunner.seconds(plan.warmup()))
                 .append(" s of warm-up that is not counted, then ").append(CellRunner.seconds(plan.duration()))
                 .append(" s measured.\n");
         md.append("- Workloads: ping-pong (closed loop, next message on the reply), think (a pause uniform in [0, ")
@@ -43,7 +44,7 @@ final class MarkdownReport {
                 + "CPU/msg = server CPU scaled to the measured time, per message (per connection for churn).\n");
         md.append("- Client and server share the machine's cores and the machine is shared: compare ratios within "
                 + "this run, not absolute figures across machines. Client cores is the load generator's own CPU "
-                + "per wall second; near 1.0 its one selector thread, not the server, set the pace. Other cores is "
+                + "per wall second; near its thread count, the client, not the server, set the pace. Other cores is "
                 + "the machine's busy CPU meanwhile less server and client: work that was not this benchmark's.\n");
         md.append(String.format(Locale.ROOT, "- Other work on the machine took %.2f cores on average over the "
                 + "measured cells (at most %.2f in one cell).%n%n", results.cells().stream().filter(r -> r.client() != null)

@@ -60,7 +60,7 @@ final class ResultsFile {
                 list(run, "connections").stream().map(n -> ((Number) n).intValue()).toList(),
                 strings(run, "workloads").stream().map(Workload::parse).toList(),
                 seconds(run, "warmupSeconds"), seconds(run, "durationSeconds"), seconds(run, "thinkMaxSeconds"),
-                (int) number(run, "backlog"), strings(run, "serverJvmFlags"), strings(run, "loadJvmFlags"), dir);
+                (int) number(run, "backlog"), (int) number(run, "loadThreads"), strings(run, "serverJvmFlags"), strings(run, "loadJvmFlags"), dir);
         Map<String, Object> machine = map(run.get("machine"), "machine");
         MachineFacts facts = new MachineFacts((int) number(machine, "cores"), (long) number(machine, "memoryBytes"),
                 string(machine, "cpu"), string(machine, "kernel"), string(machine, "os"), string(machine, "jdk"));

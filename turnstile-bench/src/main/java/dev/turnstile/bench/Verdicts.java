@@ -119,20 +119,21 @@ final class Verdicts {
                 most, cells.getFirst().cell().workload().cliName(), held));
     }
 
-    /** The share of a core above which the load generator's one thread counts as the bottleneck. */
+    /** The share of a core per selector thread above which the load generator counts as the bottleneck. */
     static final double CLIENT_BOUND_CORES = 0.9;
 
     /** Which clean cells had a load generator near a full core (and so may understate the server). */
     static Optional<String> clientBound(BenchResults results) {
         List<String> cells = results.cells().stream()
-                .filter(r -> r.clean() && r.client() != null && r.client().cores() >= CLIENT_BOUND_CORES)
+                .filter(r -> r.clean() && r.client() != null
+                        && r.client().cores() >= CLIENT_BOUND_CORES * results.plan().loadThreads())
                 .map(r -> r.cell().contender().name() + " " + r.cell().workload().cliName() + " "
                         + String.format(Locale.ROOT, "%,d", r.cell().connections()))
                 .toList();
         if (cells.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(String.format(Locale.ROOT, "The load generator used %.0f %% of a core or more in %d "
+        return Optional.of(String.format(Locale.ROOT, "The load generator used %.0f %% of a core per thread or more in %d "
                         + "cell%s (%s): there the client may have set the pace, and the server could do more.",
                 CLIENT_BOUND_CORES * 100, cells.size(), cells.size() == 1 ? "" : "s", String.join("; ", cells)));
     }

@@ -67,7 +67,7 @@ class VerdictsTest {
         String report = MarkdownReport.render(results(List.of(busyClient, failed)));
         assertThat(report).contains("| beta | ping-pong | 10 | failed | errors: 3 timeouts |")
                 .contains("**3 timeouts**")
-                .contains("The load generator used 90 % of a core or more in 1 cell (alpha ping-pong 10)")
+                .contains("The load generator used 90 % of a core per thread or more in 1 cell (alpha ping-pong 10)")
                 .contains("| alpha | 1,000 (100 µs) |").contains("| beta | **failed** |");
     }
 
