@@ -11,12 +11,12 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A blocking test client on loopback with a 5 s read timeout, so no test waits forever. Every
+ * A blocking test client on loopback with a 15 s read timeout, so no test waits forever. Every
  * method fails with an exception rather than returning a wrong value silently.
  */
 public final class LineClient implements AutoCloseable {
 
-    public static final int READ_TIMEOUT_MS = 5_000;
+    public static final int READ_TIMEOUT_MS = 15_000; // generous: a process-per-connection child may start slowly on a loaded machine
 
     private final Socket socket;
     private final InputStream in;

@@ -1,0 +1,133 @@
+package dev.turnstile.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A fresh server process for one cell: started from {@link ServerProcess}, ready once it printed
+ * {@code listening on HOST:PORT (model NAME)}, stopped with SIGTERM and, if it has not ended
+ * within the grace period, killed with its whole process tree. Its output goes to a log file.
+ *
+ * <p>Used by one thread (the cell's runner); the output copier is a thread of its own.
+ */
+final class ServerUnderTest implements AutoCloseable {
+
+    static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration STOP_GRACE = Duration.ofSeconds(15);
+    private static final Pattern LISTENING = Pattern.compile("listening on (\\S+):(\\d+) \\(model (.+)\\)");
+
+    private final Process process;
+    private final String host;
+    private final int port;
+
+    private ServerUnderTest(Process process, String host, int port) {
+        this.process = process;
+        this.host = host;
+        this.port = port;
+    }
+
+    /** Starts the server and waits until it listens; the log gets the command line and everything it prints. */
+    static ServerUnderTest start(JavaProcess command, Path log) throws IOException, InterruptedException {
+        Files.createDirectories(log.getParent());
+        Process process = new ProcessBuilder(command.command()).redirectErrorStream(true).start();
+        CompletableFuture<Matcher> listening = new CompletableFuture<>();
+        PrintWriter logWriter = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true);
+        logWriter.println("$ " + String.join(" ", command.command()));
+        Thread.ofPlatform().name("turnstile-bench-server-output").daemon().start(() -> {
+            try (logWriter; BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    logWriter.println(line);
+                    Matcher m = LISTENING.matcher(line);
+                    if (!listening.isDone() && m.find()) {
+                        listening.complete(m);
+                    }
+                }
+            } catch (IOException e) {
+                logWriter.println("(output lost: " + e.getMessage() + ")");
+            } finally {
+                listening.completeExceptionally(new IOException("server exited before listening (exit status "
+                        + exitStatus(process) + "); see " + log));
+            }
+        });
+        try {
+            Matcher m = listening.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return new ServerUnderTest(process, m.group(1), Integer.parseInt(m.group(2)));
+        } catch (ExecutionException e) {
+            kill(process);
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            kill(process);
+            throw new IOException("server did not print 'listening on' within " + START_TIMEOUT.toSeconds()
+                    + " s; see " + log);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    String host() {
+        return host;
+    }
+
+    int port() {
+        return port;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * SIGTERM, then up to {@link #STOP_GRACE} for the drain; after that SIGKILL to the process and
+     * every descendant. Returns a note on how it ended.
+     */
+    String stop() throws InterruptedException {
+        List<ProcessHandle> tree = new ArrayList<>();
+        process.descendants().forEach(tree::add);
+        process.destroy();
+        if (process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            tree.forEach(ProcessHandle::destroyForcibly); // leftovers of a tree whose root has ended
+            return "stopped on SIGTERM";
+        }
+        kill(process);
+        return "killed: did not stop within " + STOP_GRACE.toSeconds() + " s of SIGTERM";
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            stop();
+        }
+    }
+
+    private static void kill(Process process) throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static String exitStatus(Process process) {
+        try {
+            return process.waitFor(5, TimeUnit.SECONDS) ? String.valueOf(process.exitValue()) : "still running";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+}

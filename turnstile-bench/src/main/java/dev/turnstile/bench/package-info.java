@@ -1,0 +1,13 @@
+/**
+ * The benchmark harness: every server model, and a Netty peer, measured side by side under the
+ * same load.
+ *
+ * <p>A {@link dev.turnstile.bench.BenchPlan} is a matrix of contenders ({@link dev.turnstile.bench.Lineup})
+ * × workloads × connection counts; {@link dev.turnstile.bench.Feasibility} says which cells are run
+ * and why the others are not. {@link dev.turnstile.bench.Bench} runs the cells one at a time: for
+ * each, a fresh server process ({@link dev.turnstile.bench.ServerProcess}), sampled through
+ * {@code /proc} for CPU, memory, threads and processes, and the load generator as a process of its
+ * own ({@link dev.turnstile.bench.LoadProcess}). Results ({@link dev.turnstile.bench.BenchResults})
+ * are kept apart from the load's raw samples and from the report and charts made from them.
+ */
+package dev.turnstile.bench;

@@ -1,0 +1,86 @@
+package dev.turnstile.cli;
+
+import dev.turnstile.bench.Bench;
+import dev.turnstile.bench.BenchPlan;
+import dev.turnstile.bench.BenchResults;
+import dev.turnstile.bench.CellResult;
+import dev.turnstile.bench.Lineup;
+import dev.turnstile.loadgen.Workload;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code turnstile bench}: every model (and the Netty peer) in its own server process under the
+ * same load, cell by cell; writes results.json, report.md and PNG charts. Exit 1 if any cell
+ * failed (errors, a server that did not start or died).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure every model side by side: throughput, latency, CPU, memory, connection set-up. "
+                + "Writes results.json, report.md and charts.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--quick", description = "A few cells of about a second each (for CI): "
+            + "virtual-threads and netty, 1 and 100 connections, every workload.")
+    boolean quick;
+
+    @Option(names = "--models", split = ",", paramLabel = "NAME",
+            description = "Models to measure, by name (pool sizes as in report.md: thread-pool, thread-pool-3, ..., netty); "
+                    + "default: every registered model, each pool also with 3 workers, and netty.")
+    List<String> models;
+
+    @Option(names = "--connections", split = ",", paramLabel = "N",
+            description = "Connection counts; default: 1,10,100,1000,10000 (a pool also gets a cell at its size).")
+    List<Integer> connections;
+
+    @Option(names = "--workloads", split = ",", paramLabel = "NAME",
+            description = "ping-pong, think, churn; default: all three.")
+    List<String> workloads;
+
+    @Option(names = "--warmup", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Per cell, load before measuring; default: 2s (quick: 500ms).")
+    Duration warmup;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Per cell, measured time; default: 10s (quick: 1s).")
+    Duration duration;
+
+    @Option(names = "--think-max", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "The think workload's longest pause before a message; default: 1s (quick: 100ms).")
+    Duration thinkMax;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder; default: bench-results/full (quick: bench-results/quick).")
+    Path out;
+
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Measure nothing: make report.md and the charts again from DIR/results.json.")
+    Path report;
+
+    @Override
+    public Integer call() throws Exception {
+        BenchResults results = report != null ? Bench.render(report, System.out) : Bench.run(plan(), System.out);
+        return results.count(CellResult.Status.FAILED) == 0 ? 0 : 1;
+    }
+
+    BenchPlan plan() {
+        Path dir = out != null ? out : Path.of("bench-results", quick ? "quick" : "full");
+        BenchPlan plan = quick ? BenchPlan.quick(dir) : BenchPlan.full(dir);
+        if (models != null) {
+            plan = plan.withContenders(Lineup.select(models));
+        }
+        if (connections != null) {
+            plan = plan.withConnections(connections);
+        }
+        if (workloads != null) {
+            plan = plan.withWorkloads(workloads.stream().map(Workload::parse).toList());
+        }
+        if (thinkMax != null) {
+            plan = plan.withThinkMax(thinkMax);
+        }
+        return plan.withTiming(warmup != null ? warmup : plan.warmup(), duration != null ? duration : plan.duration());
+    }
+}

@@ -1,0 +1,55 @@
+package dev.turnstile.cli;
+
+import dev.turnstile.bench.BenchPlan;
+import dev.turnstile.bench.Contender;
+import dev.turnstile.loadgen.Workload;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code turnstile bench} options become the plan; bad ones are one-line errors. The run itself is tested in turnstile-bench. */
+@Timeout(30)
+class BenchCommandTest {
+
+    @Test
+    void optionsBecomeThePlan() {
+        BenchCommand command = new BenchCommand();
+        new CommandLine(command).parseArgs("--models", "netty,thread-pool-3", "--connections", "1,3,10000",
+                "--workloads", "churn", "--warmup", "500ms", "--duration", "3s", "--think-max", "2s", "--out", "x");
+        BenchPlan plan = command.plan();
+        assertThat(plan.contenders()).extracting(Contender::name).containsExactly("netty", "thread-pool-3");
+        assertThat(plan.connections()).containsExactly(1, 3, 10_000);
+        assertThat(plan.workloads()).containsExactly(Workload.CHURN);
+        assertThat(plan.warmup()).hasMillis(500);
+        assertThat(plan.duration()).hasSeconds(3);
+        assertThat(plan.thinkMax()).hasSeconds(2);
+        assertThat(plan.out()).isEqualTo(Path.of("x"));
+    }
+
+    @Test
+    void quickIsTheCiPlanAndFullIsTheDefault() {
+        BenchCommand quick = new BenchCommand();
+        new CommandLine(quick).parseArgs("--quick");
+        assertThat(quick.plan().cells()).hasSize(BenchPlan.quick(Path.of("q")).cells().size());
+        assertThat(quick.plan().out()).isEqualTo(Path.of("bench-results", "quick"));
+        BenchCommand full = new BenchCommand();
+        new CommandLine(full).parseArgs();
+        assertThat(full.plan().connections()).containsExactly(1, 10, 100, 1_000, 10_000);
+        assertThat(full.plan().workloads()).containsExactly(Workload.PING_PONG, Workload.THINK, Workload.CHURN);
+    }
+
+    @Test
+    void reportWithoutResultsIsAOneLineErrorWithExitOne() {
+        assertThat(Turnstile.run("bench", "--report", "target/no-such-run")).isEqualTo(1);
+    }
+
+    @Test
+    void unknownModelIsAOneLineErrorWithExitTwo() {
+        int status = Turnstile.run("bench", "--models", "nope", "--out", "target/never-written");
+        assertThat(status).isEqualTo(2);
+    }
+}
