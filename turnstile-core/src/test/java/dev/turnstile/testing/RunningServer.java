@@ -8,7 +8,6 @@ import dev.turnstile.core.Server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -62,16 +61,7 @@ public final class RunningServer implements AutoCloseable {
      * Returns the snapshot that satisfied it.
      */
     public StatsSnapshot await(String what, Duration timeout, Predicate<StatsSnapshot> condition) {
-        Instant deadline = Instant.now().plus(timeout);
-        StatsSnapshot s = stats();
-        while (!condition.test(s)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; stats: " + s);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L); // poll interval against a deadline
-            s = stats();
-        }
-        return s;
+        return Poll.until(what, timeout, this::stats, condition);
     }
 
     public ShutdownReport stop(Duration drain) {

@@ -1,11 +1,13 @@
 package dev.turnstile.model.prefork;
 
+import dev.turnstile.testing.Poll;
 import dev.turnstile.api.Framing;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.StatsSnapshot;
 import dev.turnstile.core.Server;
 import dev.turnstile.model.process.LineSocket;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -53,7 +55,7 @@ public final class BalanceBench {
                                     if (!reply.equals("MESSAGE " + m)) {
                                         throw new IllegalStateException("wrong reply " + reply);
                                     }
-                                    Thread.sleep(pauseMs);
+                                    java.util.concurrent.TimeUnit.MILLISECONDS.sleep(pauseMs); // think time: workload, not synchronisation
                                 }
                             }
                         }
@@ -65,11 +67,9 @@ public final class BalanceBench {
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
                 pool.shutdown();
+                long all = (long) clients * conversations;
+                Poll.within(Duration.ofSeconds(5), () -> server.snapshot().closed() >= all); // the feed reports closes within 50 ms
                 StatsSnapshot s = server.snapshot();
-                for (long deadline = System.nanoTime() + 5_000_000_000L; s.closed() < (long) clients * conversations
-                        && System.nanoTime() < deadline; s = server.snapshot()) {
-                    Thread.sleep(20); // the feed reports closes within 50 ms
-                }
                 List<Double> sorted = waits.stream().sorted().toList();
                 System.out.printf("%n%-9s took %.1f s; first reply p50 %.1f ms, p90 %.1f ms, max %.1f ms; waited > 100 ms: %d of %d%n",
                         balance, seconds, pct(sorted, 0.5), pct(sorted, 0.9), sorted.getLast(),

@@ -1,5 +1,6 @@
 package dev.turnstile.model.prefork;
 
+import dev.turnstile.testing.Poll;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.StatsSnapshot;
 import dev.turnstile.core.Server;
@@ -207,20 +208,15 @@ class PreforkPoolTest {
     }
 
     /** True once {@code pid} has exited (gone, or a zombie waiting for whoever adopted it). */
-    private static boolean gone(long pid, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
+    private static boolean gone(long pid, Duration limit) {
+        return Poll.within(limit, () -> {
             try {
                 String stat = Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"), StandardCharsets.UTF_8);
-                if (stat.substring(stat.lastIndexOf(')') + 2).charAt(0) == 'Z') {
-                    return true;
-                }
+                return stat.substring(stat.lastIndexOf(')') + 2).charAt(0) == 'Z';
             } catch (IOException e) {
                 return true;
             }
-            Thread.sleep(20); // polling /proc against a deadline
-        }
-        return false;
+        });
     }
 
     private static long pidWithClient(Scoreboard board, int clientPort) throws InterruptedException {
@@ -268,13 +264,9 @@ class PreforkPoolTest {
         return count(b, Scoreboard.State.STARTING) + count(b, Scoreboard.State.IDLE) + count(b, Scoreboard.State.BUSY);
     }
 
-    private static void awaitBoard(Scoreboard board, String what, Predicate<Scoreboard> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.test(board)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what + ":\n" + StatusPage.render(board, System.currentTimeMillis()));
-            }
-            Thread.sleep(20); // polling the scoreboard against a deadline
+    private static void awaitBoard(Scoreboard board, String what, Predicate<Scoreboard> condition) {
+        if (!Poll.within(Duration.ofSeconds(20), () -> condition.test(board))) {
+            throw new AssertionError("timed out waiting for " + what + ":\n" + StatusPage.render(board, System.currentTimeMillis()));
         }
     }
 }

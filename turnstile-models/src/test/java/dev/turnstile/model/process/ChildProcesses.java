@@ -1,5 +1,6 @@
 package dev.turnstile.model.process;
 
+import dev.turnstile.testing.Poll;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -62,20 +63,8 @@ public final class ChildProcesses {
 
     /** Waits until no child matching {@code filter} is left (zombies count as left); returns what is left at the deadline. */
     public static List<Child> awaitNone(Predicate<Child> filter, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (true) {
-            List<Child> left = ofThisJvm().stream().filter(filter).toList();
-            if (left.isEmpty() || System.nanoTime() > deadline) {
-                return left;
-            }
-            Thread.onSpinWait();
-            try {
-                Thread.sleep(20); // polling a condition against a deadline, not synchronisation
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return left;
-            }
-        }
+        Poll.within(limit, () -> ofThisJvm().stream().noneMatch(filter));
+        return ofThisJvm().stream().filter(filter).toList();
     }
 
     /** Children that turnstile started (workers or --exec programs); other children of the test JVM are ignored. */

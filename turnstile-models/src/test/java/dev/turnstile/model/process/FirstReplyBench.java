@@ -1,5 +1,6 @@
 package dev.turnstile.model.process;
 
+import dev.turnstile.testing.Poll;
 import dev.turnstile.api.Framing;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.core.Server;
@@ -74,12 +75,9 @@ public final class FirstReplyBench {
         ClassDataArchive archive = ClassDataArchive.of(kind.get(), jvm, ConnectionWorker.class)
                 .orElseThrow(() -> new IllegalStateException("the class path is not all jars: no archive possible"));
         try (Server ignored = Server.builder().model(v.model).options(v.options).service(new EchoUppercase()).port(0).start()) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (!ClassDataArchive.of(kind.get(), jvm, ConnectionWorker.class).orElseThrow().ready()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("archive not trained: " + archive.file());
-                }
-                Thread.sleep(100);
+            if (!Poll.within(Duration.ofSeconds(90),
+                    () -> ClassDataArchive.of(kind.get(), jvm, ConnectionWorker.class).orElseThrow().ready())) {
+                throw new IllegalStateException("archive not trained: " + archive.file());
             }
         }
         System.out.println("archive ready: " + archive.file());

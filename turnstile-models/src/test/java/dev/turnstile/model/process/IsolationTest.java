@@ -1,5 +1,6 @@
 package dev.turnstile.model.process;
 
+import dev.turnstile.testing.Poll;
 import dev.turnstile.api.Framing;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.core.Server;
@@ -96,41 +97,32 @@ class IsolationTest {
 
     /** The pid of the worker whose slot shows {@code clientPort} as its client. */
     static long pidServing(Scoreboard board, int clientPort) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < deadline) {
+        return Poll.until("a worker showing client port " + clientPort, Duration.ofSeconds(5), () -> {
             for (int i = 0; i < board.slots(); i++) {
                 Scoreboard.Slot s = board.slot(i);
                 if (s.state() != Scoreboard.State.FREE && s.peer() != null && s.peer().getPort() == clientPort) {
                     return s.pid();
                 }
             }
-            Thread.sleep(10); // polling the scoreboard against a deadline
-        }
-        throw new AssertionError("no worker shows client port " + clientPort);
+            return -1L;
+        }, pid -> pid > 0);
     }
 
     /** Waits until {@code n} workers other than {@code dead} are live; asserts it took at most {@code within} from {@code since}. */
     static void awaitLiveWorkers(Scoreboard board, int n, long dead, Duration within, long since) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (true) {
-            Set<Long> live = new HashSet<>();
+        Set<Long> live = Poll.until(n + " live workers besides " + dead, Duration.ofSeconds(15), () -> {
+            Set<Long> pids = new HashSet<>();
             for (int i = 0; i < board.slots(); i++) {
                 Scoreboard.Slot s = board.slot(i);
                 Scoreboard.State st = s.state();
                 if (s.pid() != dead && s.pid() > 0 && (st == Scoreboard.State.STARTING || st == Scoreboard.State.IDLE
                         || st == Scoreboard.State.BUSY)) {
-                    live.add(s.pid());
+                    pids.add(s.pid());
                 }
             }
-            if (live.size() >= n) {
-                assertThat(Duration.ofNanos(System.nanoTime() - since)).as("back to %d workers", n).isLessThan(within);
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("only " + live.size() + " live workers");
-            }
-            Thread.sleep(5); // polling the scoreboard against a deadline
-        }
+            return pids;
+        }, pids -> pids.size() >= n);
+        assertThat(Duration.ofNanos(System.nanoTime() - since)).as("back to %d workers (%s)", n, live).isLessThan(within);
     }
 
     /** True if the server ended the connection (end of stream or reset) within 15 s. */

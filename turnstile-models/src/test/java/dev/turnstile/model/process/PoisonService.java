@@ -39,7 +39,7 @@ public final class PoisonService implements FramedService {
     private static void killMyself() {
         try {
             new ProcessBuilder("kill", "-KILL", Long.toString(ProcessHandle.current().pid())).start().waitFor();
-            Thread.sleep(10_000); // the signal arrives meanwhile
+            new java.util.concurrent.CountDownLatch(1).await(10, java.util.concurrent.TimeUnit.SECONDS); // SIGKILL ends us meanwhile
         } catch (Exception e) {
             throw new IllegalStateException("could not kill myself", e);
         }

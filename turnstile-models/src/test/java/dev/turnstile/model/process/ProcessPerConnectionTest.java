@@ -1,5 +1,6 @@
 package dev.turnstile.model.process;
 
+import dev.turnstile.testing.Poll;
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.Framing;
 import dev.turnstile.api.ModelOptions;
@@ -135,13 +136,7 @@ class ProcessPerConnectionTest {
         }
     }
 
-    static void awaitTrue(BooleanSupplier condition, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + limit);
-            }
-            Thread.sleep(10); // polling a condition against a deadline
-        }
+    static void awaitTrue(BooleanSupplier condition, Duration limit) {
+        Poll.until("the condition", limit, condition);
     }
 }
