@@ -73,8 +73,13 @@ public final class Lineup {
     }
 
     private static Contender sized(String model, String name, String option, int size, String sizing) {
-        return new Contender(name, List.of("--model", model, "--" + option, String.valueOf(size)),
-                OptionalInt.of(size), sizing);
+        // ServerProcess has flags for the common pool knobs; a model's own knob goes as --option KEY=VALUE
+        List<String> knob = option.equals("workers") || option.equals("max")
+                ? List.of("--" + option, String.valueOf(size))
+                : List.of("--option", option + "=" + size);
+        List<String> args = new ArrayList<>(List.of("--model", model));
+        args.addAll(knob);
+        return new Contender(name, List.copyOf(args), OptionalInt.of(size), sizing);
     }
 
     /** Netty 4.2, NIO transport, one event loop that accepts and serves, line framing. */
