@@ -87,6 +87,10 @@ final class LoopConnection implements Outbound {
         return conversation.info();
     }
 
+    MessageHandler handler() {
+        return handler;
+    }
+
     /** The loop saw readiness for this connection. Sorts its own failures; never throws. */
     void onReady(int readyOps) {
         if ((state & LINGER) != 0) {
@@ -179,14 +183,9 @@ final class LoopConnection implements Outbound {
         }
     }
 
-    /** Handlers on the loop: decode and answer now, timing the call, then write. */
+    /** Handlers on the loop: decode and answer now, then write. The loop times the whole callback. */
     private void receiveHere(ByteBuffer buffer, boolean endOfInput) throws IOException {
-        long start = System.nanoTime();
-        try {
-            conversation.receive(buffer, endOfInput);
-        } finally {
-            loop.stalls().check(start, System.nanoTime(), handler, conversation.info());
-        }
+        conversation.receive(buffer, endOfInput);
         keepUnfinished(buffer);
         flushReplies();
         settle();

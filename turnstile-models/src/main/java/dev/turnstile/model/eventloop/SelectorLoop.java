@@ -78,7 +78,8 @@ final class SelectorLoop implements Runnable {
     private final int maxInboundBytes;
     private final boolean handlersOnLoop;
     private LoopAcceptor acceptor;    // set before start, then loop thread only
-    private long now;                 // loop thread only: the clock at the start of this round
+    private long now;                 // loop thread only: the clock after the last select or callback
+    private boolean timing;           // loop thread only: now was read in this round's first callback
     private long nextTick;            // loop thread only
     private long bytesIn;             // loop thread only: added to the server's stats once per round
     private long bytesOut;            // loop thread only
@@ -156,6 +157,7 @@ final class SelectorLoop implements Runnable {
     }
 
     private void select() throws IOException {
+        timing = false;
         selecting.set(true);
         try {
             if (!tasks.isEmpty() || !completions.isEmpty()) {
@@ -177,13 +179,28 @@ final class SelectorLoop implements Runnable {
         return Math.max(1, (deadline - System.nanoTime() + 999_999) / 1_000_000);
     }
 
+    /**
+     * One ready key. Callbacks run back to back inside select, so one clock reading after each
+     * times it (the first also gets one before): a callback that held the loop too long is
+     * noticed with one clock read per callback, and {@code now} stays fresh for the next.
+     */
     private void onReady(SelectionKey key) {
+        if (!timing) {
+            now = System.nanoTime();
+            timing = true;
+        }
         Object attachment = key.attachment();
         try {
             if (attachment instanceof LoopConnection c) {
                 c.onReady(key.readyOps());
+                long end = System.nanoTime();
+                if (handlersOnLoop) {
+                    stalls.check(now, end, c);
+                }
+                now = end;
             } else if (attachment instanceof LoopAcceptor a) {
                 a.onAcceptable();
+                now = System.nanoTime();
             }
         } catch (CancelledKeyException e) {
             // closed from another thread (a forced stop) after the selector saw it ready: nothing to serve

@@ -1,14 +1,14 @@
 package dev.turnstile.model.eventloop;
 
-import dev.turnstile.api.ConnectionInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 
 /**
- * Notices a handler call that held its loop too long: while it ran, every other connection of
- * the loop waited. Each such call is counted; a warning names the handler, the service and the
+ * Notices a connection callback (its read, the handler's work on what was read, its write) that
+ * held its loop too long: while it ran, every other connection of the loop waited. Only loops
+ * that run handlers themselves watch; with workers, a loop's callbacks are I/O alone. Each such call is counted; a warning names the handler, the service and the
  * connection, at most once a second per loop (the rest are counted in the next warning), so a
  * handler that blocks on every message cannot flood the log.
  *
@@ -33,8 +33,8 @@ final class StallWatch {
         this.thresholdNanos = threshold.toNanos();
     }
 
-    /** Called after every handler call on the loop, with when it started and ended. */
-    void check(long startNanos, long endNanos, Object handler, ConnectionInfo connection) {
+    /** Called after every connection callback on the loop, with when it started and ended. */
+    void check(long startNanos, long endNanos, LoopConnection connection) {
         long took = endNanos - startNanos;
         if (took < thresholdNanos) {
             return;
@@ -47,8 +47,8 @@ final class StallWatch {
         log.warn("{}: handler {} of service {} held the loop for {} ms on connection {} from {}; every other"
                         + " connection of this loop waited meanwhile ({} such calls since the last warning)."
                         + " Handlers must not block on an event loop: run blocking handlers with loop-with-workers",
-                loop, handler.getClass().getName(), service, took / 1_000_000, connection.id(), connection.peer(),
-                unreported);
+                loop, connection.handler().getClass().getName(), service, took / 1_000_000, connection.info().id(),
+                connection.info().peer(), unreported);
         warned = true;
         lastWarning = endNanos;
         unreported = 0;
