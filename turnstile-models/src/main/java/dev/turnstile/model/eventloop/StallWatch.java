@@ -8,9 +8,10 @@ import java.time.Duration;
 /**
  * Notices a connection callback (its read, the handler's work on what was read, its write) that
  * held its loop too long: while it ran, every other connection of the loop waited. Only loops
- * that run handlers themselves watch; with workers, a loop's callbacks are I/O alone. Each such call is counted; a warning names the handler, the service and the
- * connection, at most once a second per loop (the rest are counted in the next warning), so a
- * handler that blocks on every message cannot flood the log.
+ * that run handlers themselves watch; with workers, a loop's callbacks are I/O alone. Each such
+ * call is counted; a warning names the handler, the service and the connection, at most once a
+ * second per loop (the rest are counted in the next warning), so a handler that blocks on every
+ * message cannot flood the log.
  *
  * <p><b>Thread-safety.</b> Written by its loop thread only; {@link #stalls()} may be read by any.
  */

@@ -3,6 +3,7 @@ package dev.turnstile.model.eventloop;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.core.Server;
 import dev.turnstile.core.Sockets;
+import dev.turnstile.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,7 +31,7 @@ class AcceptBackoffTest {
              Peer before = new Peer(server.port())) {
             assertEquals("WARM", before.ask("warm"));
             // Load now every class used below: loading one later needs a descriptor too.
-            Poll.until(() -> failures(model) == 0, Duration.ofSeconds(5), "no failure yet");
+            Poll.until("no failure yet", Duration.ofSeconds(5), () -> failures(model) == 0);
             assertThat(Duration.ZERO).as("warm-up").isGreaterThanOrEqualTo(Duration.ZERO);
             List<FileChannel> hoard = new ArrayList<>();
             Peer late = null;
@@ -39,9 +40,9 @@ class AcceptBackoffTest {
                 Sockets.closeQuietly(hoard.removeLast()); // exactly one left: the client's socket takes it
                 late = new Peer(server.port());           // connected in the kernel; the server cannot accept it
 
-                Poll.until(() -> failures(model) >= 1, Duration.ofSeconds(10), "accept fails");
+                Poll.until("accept fails", Duration.ofSeconds(10), () -> failures(model) >= 1);
                 long firstFailure = System.nanoTime();
-                Poll.until(() -> failures(model) >= 4, Duration.ofSeconds(10), "accept is retried");
+                Poll.until("accept is retried", Duration.ofSeconds(10), () -> failures(model) >= 4);
                 assertThat(Duration.ofNanos(System.nanoTime() - firstFailure))
                         .as("three retries wait out pauses of 5, 10 and 20 ms (measured loosely), instead of spinning")
                         .isGreaterThanOrEqualTo(Duration.ofMillis(15));

@@ -8,6 +8,7 @@ import dev.turnstile.api.Session;
 import dev.turnstile.api.SessionService;
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.core.Server;
+import dev.turnstile.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,8 +44,8 @@ class EventLoopTest {
             victim.send("boom\n");
             assertNull(victim.readLine(), "the failing connection is closed");
             assertEquals("STILL HERE", other.ask("still here"));
-            Poll.until(() -> server.snapshot().closedFor(CloseReason.SERVER_ERROR) == 1, Duration.ofSeconds(5),
-                    "the close is counted as a server error");
+            Poll.until("the close is counted as a server error", Duration.ofSeconds(5),
+                    () -> server.snapshot().closedFor(CloseReason.SERVER_ERROR) == 1);
         }
     }
 
@@ -75,8 +76,8 @@ class EventLoopTest {
             assertEquals("TWO", peer.readLine());
             assertEquals("THREE WITHOUT NEWLINE", peer.readLine());
             assertNull(peer.readLine());
-            Poll.until(() -> server.snapshot().closedFor(CloseReason.PEER_CLOSED) == 1, Duration.ofSeconds(5),
-                    "the close is counted as the peer's");
+            Poll.until("the close is counted as the peer's", Duration.ofSeconds(5),
+                    () -> server.snapshot().closedFor(CloseReason.PEER_CLOSED) == 1);
         }
     }
 
@@ -88,8 +89,8 @@ class EventLoopTest {
             long quietSince = System.nanoTime();
             assertNull(peer.readLine(), "closed by the server");
             assertThat(Duration.ofNanos(System.nanoTime() - quietSince)).isGreaterThan(Duration.ofMillis(250));
-            Poll.until(() -> server.snapshot().closedFor(CloseReason.IDLE_TIMEOUT) == 1, Duration.ofSeconds(5),
-                    "the close is counted as an idle timeout");
+            Poll.until("the close is counted as an idle timeout", Duration.ofSeconds(5),
+                    () -> server.snapshot().closedFor(CloseReason.IDLE_TIMEOUT) == 1);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.core.Server;
+import dev.turnstile.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -77,8 +78,8 @@ class LoopWithWorkersTest {
             victim.send("boom\n");
             assertNull(victim.readLine());
             assertEquals("STILL HERE", other.ask("still here"));
-            Poll.until(() -> server.snapshot().closedFor(CloseReason.SERVER_ERROR) == 1, Duration.ofSeconds(5),
-                    "the close is counted as a server error");
+            Poll.until("the close is counted as a server error", Duration.ofSeconds(5),
+                    () -> server.snapshot().closedFor(CloseReason.SERVER_ERROR) == 1);
         }
     }
 

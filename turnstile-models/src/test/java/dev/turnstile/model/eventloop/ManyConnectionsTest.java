@@ -3,6 +3,7 @@ package dev.turnstile.model.eventloop;
 import dev.turnstile.api.Framing;
 import dev.turnstile.core.Server;
 import dev.turnstile.core.Sockets;
+import dev.turnstile.testing.Poll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,7 +45,7 @@ class ManyConnectionsTest {
             assertThat(server.snapshot().peakActive()).isEqualTo(CONNECTIONS);
             assertThat(server.snapshot().messages()).isEqualTo(CONNECTIONS);
             clients.forEach(Sockets::closeQuietly); // before the server's drain, which would wait for them
-            Poll.until(() -> server.snapshot().active() == 0, Duration.ofSeconds(30), "every close is seen");
+            Poll.until("every close is seen", Duration.ofSeconds(30), () -> server.snapshot().active() == 0);
         } finally {
             clients.forEach(Sockets::closeQuietly);
         }

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,7 +32,8 @@ class MultiLoopTest {
 
     @Test
     void roundRobinGivesEachLoopItsTurn() throws Exception {
-        try (Server server = EventLoopTest.start(multiLoop(2, AcceptMode.ROUND_ROBIN), new GatedEcho(), Duration.ofMinutes(1))) {
+        LoopModel model = multiLoop(2, AcceptMode.ROUND_ROBIN);
+        try (Server server = EventLoopTest.start(model, new GatedEcho(), Duration.ofMinutes(1))) {
             List<Peer> peers = new ArrayList<>();
             try {
                 for (int i = 0; i < 6; i++) {
@@ -39,8 +41,9 @@ class MultiLoopTest {
                     peers.add(peer);
                     assertEquals("PEER " + i, peer.ask("peer " + i));
                 }
-                assertThat(server.snapshot().workers()).extracting(StatsSnapshot.Worker::name, StatsSnapshot.Worker::connections)
-                        .containsExactly(org.assertj.core.groups.Tuple.tuple("loop-1", 3L), org.assertj.core.groups.Tuple.tuple("loop-2", 3L));
+                assertThat(server.snapshot().workers())
+                        .extracting(StatsSnapshot.Worker::name, StatsSnapshot.Worker::connections)
+                        .containsExactly(tuple("loop-1", 3L), tuple("loop-2", 3L));
             } finally {
                 for (Peer peer : peers) {
                     peer.close();
@@ -51,7 +54,8 @@ class MultiLoopTest {
 
     @Test
     void reusePortSpreadsConnectionsOverEveryLoop() throws Exception {
-        try (Server server = EventLoopTest.start(multiLoop(2, AcceptMode.REUSE_PORT), new GatedEcho(), Duration.ofMinutes(1))) {
+        LoopModel model = multiLoop(2, AcceptMode.REUSE_PORT);
+        try (Server server = EventLoopTest.start(model, new GatedEcho(), Duration.ofMinutes(1))) {
             List<Peer> peers = new ArrayList<>();
             try {
                 for (int i = 0; i < 32; i++) {
@@ -72,7 +76,8 @@ class MultiLoopTest {
     @Test
     void reusePortRefusesAPortSomeoneElseHolds() throws IOException {
         try (ServerSocket other = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            assertThatThrownBy(() -> Server.builder().model(multiLoop(2, AcceptMode.REUSE_PORT)).port(other.getLocalPort()).start())
+            LoopModel model = multiLoop(2, AcceptMode.REUSE_PORT);
+            assertThatThrownBy(() -> Server.builder().model(model).port(other.getLocalPort()).start())
                     .isInstanceOf(BindException.class).hasMessageContaining("already in use");
         }
     }

@@ -4,6 +4,7 @@ import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.core.Server;
 import dev.turnstile.echo.EchoUppercase;
+import dev.turnstile.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -70,8 +71,8 @@ class SlowReaderTest {
         try (SlowClient slow = new SlowClient(server.port(), 0)) {
             slow.sendUntilNotRead(model);
             CompletableFuture<ShutdownReport> stop = onNewThread(() -> server.stop(Duration.ofMillis(100)));
-            Poll.until(() -> model.group().probe(Duration.ofSeconds(5)).getFirst().stopping() == 1, Duration.ofSeconds(10),
-                    "the grace ends and the busy connection is asked to close after its replies");
+            Poll.until("the grace to end and the busy connection to be asked to close after its replies",
+                    Duration.ofSeconds(10), () -> model.group().probe(Duration.ofSeconds(5)).getFirst().stopping() == 1);
             CompletableFuture<Long> replies = slow.readRepliesToEnd(); // within the second the replies in hand get
 
             ShutdownReport report = stop.get(15, TimeUnit.SECONDS);
@@ -101,7 +102,8 @@ class SlowReaderTest {
     private static final class SlowClient implements AutoCloseable {
 
         private final SocketChannel channel;
-        private final ByteBuffer line = ByteBuffer.wrap(("x".repeat(LINE - 1) + "\n").getBytes(StandardCharsets.US_ASCII));
+        private final ByteBuffer line =
+                ByteBuffer.wrap(("x".repeat(LINE - 1) + "\n").getBytes(StandardCharsets.US_ASCII));
         private long sent; // whole lines written
 
         /** @param receiveBuffer SO_RCVBUF to ask for, or 0 for the system's */
