@@ -42,6 +42,8 @@ public final class BlockingDriver {
 
     private static final Logger log = LoggerFactory.getLogger(BlockingDriver.class);
     private static final int INITIAL_READ_BUFFER = 4096;
+    /** The longest a closing connection waits for its peer to finish sending; see {@link #lingerBeforeClose}. */
+    static final java.time.Duration LINGER = java.time.Duration.ofSeconds(2);
 
     private final ServerContext context;
     private final OpenConnections connections;
@@ -138,17 +140,47 @@ public final class BlockingDriver {
                     out.release();
                 }
                 if (conversation.isClosing()) {
+                    if (!endOfInput) {
+                        lingerBeforeClose(channel, in);
+                    }
                     return conversation.closeReason();
                 }
                 if (buffer.position() == 0 && buffer.capacity() > INITIAL_READ_BUFFER) {
                     buffer = ByteBuffer.allocate(INITIAL_READ_BUFFER);
                 }
                 if (!entry.endWork()) {
+                    lingerBeforeClose(channel, in);
                     return CloseReason.SHUTDOWN; // shutdown asked to close after the replies in hand
                 }
             }
         } finally {
             conversation.closed();
+        }
+    }
+
+    /**
+     * Closing a socket with unread input makes the kernel reset the connection, which can destroy
+     * replies still on their way (the over-long message's error line, say). So before such a close:
+     * shut our output (the peer sees the end after every reply), then read and discard what the peer
+     * still sends until it closes or {@link #LINGER} passes.
+     */
+    private static void lingerBeforeClose(SocketChannel channel, InputStream in) {
+        long deadline = System.nanoTime() + LINGER.toNanos();
+        byte[] discard = new byte[4096];
+        try {
+            channel.shutdownOutput();
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                channel.socket().setSoTimeout((int) Math.max(1, left / 1_000_000));
+                if (in.read(discard) < 0) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // timed out, reset or closed by shutdown: the close that follows is all that is left to do
         }
     }
 

@@ -131,7 +131,7 @@ class ModelContractTest {
              LineClient other = server.connect(); LineClient flooder = server.connect()) {
             assertThat(other.ask("before")).isEqualTo("BEFORE");
             assertThat(flooder.ask("lines from here")).isEqualTo("LINES FROM HERE"); // auto framing: now lines
-            flooder.send("x".repeat(4000));
+            flooder.send("x".repeat(100_000)); // far past the limit: the error line must survive the unread rest
             assertThat(flooder.readLine()).startsWith("ERROR message too long");
             assertThat(flooder.closedByServer()).isTrue();
             assertThat(other.ask("after")).isEqualTo("AFTER");
