@@ -15,9 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What every in-process thread model shares: binding, the lifecycle, the connections it runs,
@@ -40,8 +38,7 @@ public abstract class BlockingModel implements ServerModel {
     static final Duration WORKER_STOP_GRACE = Duration.ofSeconds(2);
 
     protected final Lifecycle lifecycle = new Lifecycle();
-    private final AtomicBoolean shutdownStarted = new AtomicBoolean();
-    private final CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
+    private final StopOnce stopOnce = new StopOnce();
     private final List<Thread> acceptors = new CopyOnWriteArrayList<>();
     private volatile ServerContext context;
     private volatile BlockingDriver driver;
@@ -134,15 +131,7 @@ public abstract class BlockingModel implements ServerModel {
 
     @Override
     public final ShutdownReport shutdown(Duration grace) {
-        if (shutdownStarted.compareAndSet(false, true)) {
-            try {
-                report.complete(stop(grace));
-            } catch (RuntimeException | Error e) {
-                lifecycle.advanceTo(Lifecycle.State.STOPPED);
-                report.completeExceptionally(e);
-            }
-        }
-        return report.join();
+        return stopOnce.run(lifecycle, () -> stop(grace));
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.turnstile.core.Lifecycle;
 import dev.turnstile.core.ListeningSocket;
 import dev.turnstile.core.Models;
 import dev.turnstile.core.Sockets;
+import dev.turnstile.core.StopOnce;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The event-loop models behind the {@link ServerModel} interface: binds the listener (or one
@@ -45,8 +44,7 @@ public final class LoopModel implements ServerModel {
 
     private final LoopSettings settings;
     private final Lifecycle lifecycle = new Lifecycle();
-    private final AtomicBoolean shutdownStarted = new AtomicBoolean();
-    private final CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
+    private final StopOnce stopOnce = new StopOnce();
     private volatile List<ServerSocketChannel> listeners = List.of();
     private volatile SelectorGroup group;
     private volatile HandlerPool handlers;
@@ -148,15 +146,7 @@ public final class LoopModel implements ServerModel {
 
     @Override
     public ShutdownReport shutdown(Duration grace) {
-        if (shutdownStarted.compareAndSet(false, true)) {
-            try {
-                report.complete(stop(grace));
-            } catch (RuntimeException | Error e) {
-                lifecycle.advanceTo(Lifecycle.State.STOPPED);
-                report.completeExceptionally(e);
-            }
-        }
-        return report.join();
+        return stopOnce.run(lifecycle, () -> stop(grace));
     }
 
     @Override
