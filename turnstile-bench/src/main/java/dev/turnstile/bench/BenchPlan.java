@@ -25,11 +25,14 @@ import java.util.TreeSet;
  *                       that the client takes at most one of the cores it shares with the server
  * @param serverJvmFlags the flags every server process gets, the same for all contenders
  * @param loadJvmFlags   the flags every load process gets
+ * @param rounds         how many times every cell is measured; with more than one, the cells of one
+ *                       case (workload and connections) run back to back, contenders in a different
+ *                       order each round, so that a comparison is made of neighbouring measurements
  * @param out            the folder for results.json, report.md, the charts and the logs
  */
 public record BenchPlan(List<Contender> contenders, List<Integer> connections, List<Workload> workloads,
                         Duration warmup, Duration duration, Duration thinkMax, int backlog, int loadThreads,
-                        List<String> serverJvmFlags, List<String> loadJvmFlags, Path out) {
+                        List<String> serverJvmFlags, List<String> loadJvmFlags, int rounds, Path out) {
 
     /** A heap large enough that no contender spends the run in GC, small enough to be a real server's. */
     public static final List<String> SERVER_JVM_FLAGS = List.of("-Xms64m", "-Xmx1g", "-XX:+UseG1GC",
@@ -83,6 +86,9 @@ public record BenchPlan(List<Contender> contenders, List<Integer> connections, L
         if (backlog < 1) {
             throw new IllegalArgumentException("backlog must be >= 1 (got " + backlog + ")");
         }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be >= 1 (got " + rounds + ")");
+        }
         if (loadThreads < 1) {
             throw new IllegalArgumentException("loadThreads must be >= 1 (got " + loadThreads + ")");
         }
@@ -91,44 +97,49 @@ public record BenchPlan(List<Contender> contenders, List<Integer> connections, L
     /** Every registered model and the peers, 1 to 10,000 connections, every workload, 2 s + 10 s a cell. */
     public static BenchPlan full(Path out) {
         return new BenchPlan(Lineup.all(), FULL_CONNECTIONS, BenchPlan.WORKLOADS, FULL_WARMUP, FULL_DURATION,
-                THINK_MAX, BACKLOG, LOAD_THREADS, SERVER_JVM_FLAGS, LOAD_JVM_FLAGS, out);
+                THINK_MAX, BACKLOG, LOAD_THREADS, SERVER_JVM_FLAGS, LOAD_JVM_FLAGS, 1, out);
     }
 
     /** For CI: two contenders (a model and the peer), 1 and 100 connections, every workload, about a second a cell. */
     public static BenchPlan quick(Path out) {
         return new BenchPlan(Lineup.select(List.of("virtual-threads", Lineup.NETTY)), List.of(1, 100),
                 BenchPlan.WORKLOADS, Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(100), BACKLOG,
-                LOAD_THREADS, SERVER_JVM_FLAGS, LOAD_JVM_FLAGS, out);
+                LOAD_THREADS, SERVER_JVM_FLAGS, LOAD_JVM_FLAGS, 1, out);
     }
 
     public BenchPlan withContenders(List<Contender> c) {
         return new BenchPlan(c, connections, workloads, warmup, duration, thinkMax, backlog, loadThreads, serverJvmFlags,
-                loadJvmFlags, out);
+                loadJvmFlags, rounds, out);
     }
 
     public BenchPlan withConnections(List<Integer> c) {
         return new BenchPlan(contenders, c, workloads, warmup, duration, thinkMax, backlog, loadThreads, serverJvmFlags,
-                loadJvmFlags, out);
+                loadJvmFlags, rounds, out);
     }
 
     public BenchPlan withWorkloads(List<Workload> w) {
         return new BenchPlan(contenders, connections, w, warmup, duration, thinkMax, backlog, loadThreads, serverJvmFlags,
-                loadJvmFlags, out);
+                loadJvmFlags, rounds, out);
     }
 
     public BenchPlan withTiming(Duration newWarmup, Duration newDuration) {
         return new BenchPlan(contenders, connections, workloads, newWarmup, newDuration, thinkMax, backlog, loadThreads,
-                serverJvmFlags, loadJvmFlags, out);
+                serverJvmFlags, loadJvmFlags, rounds, out);
     }
 
     public BenchPlan withThinkMax(Duration newThinkMax) {
         return new BenchPlan(contenders, connections, workloads, warmup, duration, newThinkMax, backlog, loadThreads,
-                serverJvmFlags, loadJvmFlags, out);
+                serverJvmFlags, loadJvmFlags, rounds, out);
+    }
+
+    public BenchPlan withRounds(int n) {
+        return new BenchPlan(contenders, connections, workloads, warmup, duration, thinkMax, backlog, loadThreads,
+                serverJvmFlags, loadJvmFlags, n, out);
     }
 
     public BenchPlan withOut(Path dir) {
         return new BenchPlan(contenders, connections, workloads, warmup, duration, thinkMax, backlog, loadThreads,
-                serverJvmFlags, loadJvmFlags, dir);
+                serverJvmFlags, loadJvmFlags, rounds, dir);
     }
 
     /**
@@ -145,13 +156,35 @@ public record BenchPlan(List<Contender> contenders, List<Integer> connections, L
         return List.copyOf(counts);
     }
 
-    /** Every cell, contender by contender, workload by workload, in increasing connections. */
+    /**
+     * Every cell. With one round: contender by contender, workload by workload, in increasing
+     * connections. With more: round by round, and within a round case by case (workload, then
+     * connections), every contender that runs the case back to back, starting one further along
+     * the list each round (the first-measured is not always the same one).
+     */
     public List<Cell> cells() {
         List<Cell> cells = new ArrayList<>();
-        for (Contender contender : contenders) {
+        if (rounds == 1) {
+            for (Contender contender : contenders) {
+                for (Workload workload : workloads) {
+                    for (int n : connectionsFor(contender)) {
+                        cells.add(new Cell(contender, workload, n));
+                    }
+                }
+            }
+            return List.copyOf(cells);
+        }
+        TreeSet<Integer> counts = new TreeSet<>();
+        contenders.forEach(c -> counts.addAll(connectionsFor(c)));
+        for (int round = 1; round <= rounds; round++) {
             for (Workload workload : workloads) {
-                for (int n : connectionsFor(contender)) {
-                    cells.add(new Cell(contender, workload, n));
+                for (int n : counts) {
+                    for (int i = 0; i < contenders.size(); i++) {
+                        Contender contender = contenders.get((i + round - 1) % contenders.size());
+                        if (connectionsFor(contender).contains(n)) {
+                            cells.add(new Cell(contender, workload, n, round));
+                        }
+                    }
                 }
             }
         }

@@ -4,6 +4,8 @@ import dev.turnstile.loadgen.Workload;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,14 +26,37 @@ public record BenchResults(BenchPlan plan, MachineFacts machine, Instant started
         cells = List.copyOf(cells);
     }
 
-    /** The result of the cell for this contender, workload and connection count, if it was planned. */
+    /**
+     * The result that stands for this contender, workload and connection count, if it was planned:
+     * its only one, or with several rounds the clean round of median throughput (the lower middle
+     * of an even number), else the first round's.
+     */
     public Optional<CellResult> find(String contender, Workload workload, int connections) {
-        return cells.stream().filter(r -> r.cell().contender().name().equals(contender)
-                && r.cell().workload() == workload && r.cell().connections() == connections).findFirst();
+        List<CellResult> all = rounds(contender, workload, connections);
+        List<CellResult> clean = all.stream().filter(CellResult::clean)
+                .sorted(Comparator.comparingDouble(Verdicts::throughput)).toList();
+        return clean.isEmpty() ? all.stream().findFirst() : Optional.of(clean.get((clean.size() - 1) / 2));
     }
 
+    /** Every round's result for this contender, workload and connection count, in round order. */
+    public List<CellResult> rounds(String contender, Workload workload, int connections) {
+        return cells.stream().filter(r -> r.cell().contender().name().equals(contender)
+                        && r.cell().workload() == workload && r.cell().connections() == connections)
+                .sorted(Comparator.comparingInt(r -> r.cell().round())).toList();
+    }
+
+    /** The clean results that stand for each contender and connection count of a workload (see {@link #find}). */
     public List<CellResult> measured(Workload workload) {
-        return cells.stream().filter(r -> r.cell().workload() == workload && r.clean()).toList();
+        List<Cell> seen = new ArrayList<>();
+        List<CellResult> standing = new ArrayList<>();
+        for (CellResult r : cells) {
+            if (r.cell().workload() == workload && seen.stream().noneMatch(c -> c.sameCase(r.cell()))) {
+                seen.add(r.cell());
+                find(r.cell().contender().name(), workload, r.cell().connections()).filter(CellResult::clean)
+                        .ifPresent(standing::add);
+            }
+        }
+        return List.copyOf(standing);
     }
 
     /**
@@ -46,10 +71,9 @@ public record BenchResults(BenchPlan plan, MachineFacts machine, Instant started
         if (!r.clean() || !Feasibility.holdsConnections(r.cell().workload())) {
             return OptionalDouble.empty();
         }
-        Optional<CellResult> base = cells.stream().filter(o -> o.clean()
-                        && o.cell().contender().equals(r.cell().contender()) && o.cell().workload() == r.cell().workload()
-                        && o.cell().connections() < r.cell().connections())
-                .min(java.util.Comparator.comparingInt(o -> o.cell().connections()));
+        Optional<CellResult> base = measured(r.cell().workload()).stream()
+                .filter(o -> o.cell().contender().equals(r.cell().contender()) && o.cell().connections() < r.cell().connections())
+                .min(Comparator.comparingInt(o -> o.cell().connections()));
         return base.filter(b -> r.cell().connections() - b.cell().connections() >= MIN_ADDED_CONNECTIONS)
                 .map(b -> OptionalDouble.of(Math.max(0, r.server().peakRssBytes() - b.server().peakRssBytes())
                         / (double) (r.cell().connections() - b.cell().connections())))
@@ -80,6 +104,7 @@ public record BenchResults(BenchPlan plan, MachineFacts machine, Instant started
         run.put("thinkMaxSeconds", plan.thinkMax().toMillis() / 1000.0);
         run.put("backlog", plan.backlog());
         run.put("loadThreads", plan.loadThreads());
+        run.put("rounds", plan.rounds());
         run.put("serverJvmFlags", plan.serverJvmFlags());
         run.put("loadJvmFlags", plan.loadJvmFlags());
         run.put("machine", machine.toJson());

@@ -64,6 +64,7 @@ public record CellResult(Cell cell, Status status, String note, LoadResult load,
         m.put("model", cell.contender().name());
         m.put("workload", cell.workload().cliName());
         m.put("connections", cell.connections());
+        m.put("round", cell.round());
         m.put("status", status.word());
         m.put("note", note);
         if (server != null) {

@@ -27,6 +27,11 @@ public record Contender(String name, List<String> serverArgs, OptionalInt capaci
         }
     }
 
+    /** True for a peer (another framework serving the same protocol), which is compared with, not ranked. */
+    public boolean isPeer() {
+        return serverArgs.contains("--peer");
+    }
+
     /** True if it can serve {@code connections} connections at the same time. */
     public boolean holds(int connections) {
         return capacity.isEmpty() || connections <= capacity.getAsInt();

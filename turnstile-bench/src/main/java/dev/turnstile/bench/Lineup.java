@@ -5,6 +5,8 @@ import dev.turnstile.core.Models;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,20 +27,39 @@ public final class Lineup {
     /** The notes' pool examples (process pool and hand-off pool) use 3 workers. */
     static final int NOTES_POOL_SIZE = 3;
     static final String NETTY = "netty";
+    /** Selector threads of {@code multi-loop} by default, and so of the Netty peer it is compared with. */
+    static final int PROCESSORS = Runtime.getRuntime().availableProcessors();
+
+    /**
+     * Like-for-like pairs, turnstile model to Netty peer with the same number of event loops: the
+     * single-loop model against Netty with one loop, the multi-loop model (one loop per processor
+     * by default) against Netty with as many.
+     */
+    private static final Map<String, String> PEERS = PROCESSORS > 1
+            ? Map.of("event-loop", NETTY, "multi-loop", NETTY + "-" + PROCESSORS)
+            : Map.of("event-loop", NETTY, "multi-loop", NETTY);
 
     private static final Pattern BOUND = Pattern.compile("--(workers|max|max-children) N \\(default (\\d+)\\)");
 
     private Lineup() {
     }
 
-    /** Every registered model, the pool-of-3 variants, then the Netty peer. */
+    /** Every registered model, the pool-of-3 variants, then the Netty peer with one loop and with one per processor. */
     public static List<Contender> all() {
         List<Contender> contenders = new ArrayList<>();
         for (ModelProvider provider : Models.all()) {
             contenders.addAll(of(provider));
         }
-        contenders.add(netty());
+        contenders.add(netty(1));
+        if (PROCESSORS > 1) {
+            contenders.add(netty(PROCESSORS));
+        }
         return List.copyOf(contenders);
+    }
+
+    /** The peer a turnstile model is compared with like for like, if it has one. */
+    static Optional<String> peerOf(String contender) {
+        return Optional.ofNullable(PEERS.get(contender));
     }
 
     /** The contenders named, in the order given; an unknown name is an error listing the known ones. */
@@ -82,9 +103,13 @@ public final class Lineup {
         return new Contender(name, List.copyOf(args), OptionalInt.of(size), sizing);
     }
 
-    /** Netty 4.2, NIO transport, one event loop that accepts and serves, line framing. */
-    static Contender netty() {
-        return new Contender(NETTY, List.of("--peer", NETTY, "--loops", "1"), OptionalInt.empty(),
-                "Netty 4.2 NIO, 1 event loop, line framing (peer)");
+    /**
+     * Netty 4.2, NIO transport, line framing, {@code loops} event loops in one group that accepts and
+     * serves: {@code netty} with one loop, {@code netty-N} with N.
+     */
+    static Contender netty(int loops) {
+        return new Contender(loops == 1 ? NETTY : NETTY + "-" + loops,
+                List.of("--peer", NETTY, "--loops", String.valueOf(loops)), OptionalInt.empty(),
+                "Netty 4.2 NIO, " + loops + (loops == 1 ? " event loop" : " event loops") + ", line framing (peer)");
     }
 }

@@ -33,6 +33,11 @@ final class MarkdownReport {
                 .append(", `").append(String.join(" ", plan.loadJvmFlags())).append("`): ").append(CellRunner.seconds(plan.warmup()))
                 .append(" s of warm-up that is not counted, then ").append(CellRunner.seconds(plan.duration()))
                 .append(" s measured.\n");
+        if (plan.rounds() > 1) {
+            md.append("- Rounds: every cell was measured ").append(plan.rounds()).append(" times, the contenders of a case "
+                    + "back to back in a different order each round; tables and charts show the round of median throughput, "
+                    + "the per-workload tables every round (#N).\n");
+        }
         md.append("- Workloads: ping-pong (closed loop, next message on the reply), think (a pause uniform in [0, ")
                 .append(CellRunner.seconds(plan.thinkMax()))
                 .append(" s] before each message), churn (connect, one message, close; latency is the whole round).\n");
@@ -67,6 +72,7 @@ final class MarkdownReport {
                     names(row.leastCpu())));
         }
         md.append('\n');
+        md.append(PeerComparison.markdown(results));
 
         for (Workload w : plan.workloads()) {
             md.append("## ").append(w.cliName()).append("\n\n");
@@ -87,7 +93,7 @@ final class MarkdownReport {
         if (!notMeasured.isEmpty()) {
             md.append("## Cells not measured\n\n| model | workload | connections | status | why |\n|---|---|---:|---|---|\n");
             for (CellResult r : notMeasured) {
-                md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %s |%n", r.cell().contender().name(),
+                md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %s |%n", name(results, r),
                         r.cell().workload().cliName(), r.cell().connections(), r.status().word(),
                         r.note().replace("|", "\\|")));
             }
@@ -113,7 +119,7 @@ final class MarkdownReport {
         boolean churn = r.cell().workload() == Workload.CHURN;
         String replies = r.clean() ? "all right" : "**" + load.errors().describe() + "**";
         String common = String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %.2f | %.2f | %s | %s |",
-                r.cell().contender().name(), r.cell().connections(),
+                name(results, r), r.cell().connections(),
                 Figures.rate(churn ? load.connectsPerSecond() : load.messagesPerSecond()),
                 Figures.micros(lat.p50()), Figures.micros(lat.p99()), Figures.micros(lat.p999()),
                 Figures.micros(lat.max()), s.cpuSeconds(), s.cores(),
@@ -125,6 +131,11 @@ final class MarkdownReport {
                 r.otherCores());
         return common + perConnection + String.format(Locale.ROOT, " %,d | %d | %s | %s |", s.peakThreads(),
                 s.peakProcesses(), client, replies);
+    }
+
+    /** The contender's name, with the round when the run had several. */
+    private static String name(BenchResults results, CellResult r) {
+        return r.cell().contender().name() + (results.plan().rounds() > 1 ? " #" + r.cell().round() : "");
     }
 
     /**
@@ -168,6 +179,7 @@ final class MarkdownReport {
                 + " --workloads " + String.join(",", plan.workloads().stream().map(Workload::cliName).toList())
                 + " --warmup " + plan.warmup().toMillis() + "ms --duration " + plan.duration().toMillis() + "ms"
                 + " --think-max " + plan.thinkMax().toMillis() + "ms"
+                + (plan.rounds() > 1 ? " --rounds " + plan.rounds() : "")
                 + " --out " + plan.out();
     }
 

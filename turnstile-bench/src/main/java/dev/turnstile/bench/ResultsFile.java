@@ -60,7 +60,8 @@ final class ResultsFile {
                 list(run, "connections").stream().map(n -> ((Number) n).intValue()).toList(),
                 strings(run, "workloads").stream().map(Workload::parse).toList(),
                 seconds(run, "warmupSeconds"), seconds(run, "durationSeconds"), seconds(run, "thinkMaxSeconds"),
-                (int) number(run, "backlog"), (int) number(run, "loadThreads"), strings(run, "serverJvmFlags"), strings(run, "loadJvmFlags"), dir);
+                (int) number(run, "backlog"), (int) number(run, "loadThreads"), strings(run, "serverJvmFlags"), strings(run, "loadJvmFlags"),
+                run.get("rounds") instanceof Number n ? n.intValue() : 1, dir);
         Map<String, Object> machine = map(run.get("machine"), "machine");
         MachineFacts facts = new MachineFacts((int) number(machine, "cores"), (long) number(machine, "memoryBytes"),
                 string(machine, "cpu"), string(machine, "kernel"), string(machine, "os"), string(machine, "jdk"));
@@ -76,7 +77,8 @@ final class ResultsFile {
         String name = string(m, "model");
         Contender contender = contenders.stream().filter(c -> c.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("cell of unknown model '" + name + "'"));
-        Cell cell = new Cell(contender, Workload.parse(string(m, "workload")), (int) number(m, "connections"));
+        Cell cell = new Cell(contender, Workload.parse(string(m, "workload")), (int) number(m, "connections"),
+                m.get("round") instanceof Number n ? n.intValue() : 1); // runs before rounds existed had one
         ProcessUsage server = m.get("server") == null ? null : usage(map(m.get("server"), "server"));
         ProcessUsage client = m.get("client") == null ? null : usage(map(m.get("client"), "client"));
         LoadResult load = m.get("load") == null ? null : LoadResult.fromJson(Json.write(m.get("load")));

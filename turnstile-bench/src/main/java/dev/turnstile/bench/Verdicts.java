@@ -97,7 +97,7 @@ final class Verdicts {
     }
 
     private static boolean isPeer(CellResult r) {
-        return r.cell().contender().name().equals(Lineup.NETTY);
+        return r.cell().contender().isPeer();
     }
 
     /** For workloads that hold connections: who held the most, at the least memory each. */

@@ -28,6 +28,14 @@ class PlanTest {
         List<String> names = Lineup.all().stream().map(Contender::name).toList();
         assertThat(names).contains("thread-per-connection", "virtual-threads", "thread-pool", "thread-pool-3",
                 "thread-pool-handoff", "thread-pool-handoff-3", "elastic-pool", "netty");
+        if (Lineup.PROCESSORS > 1) { // the peer for multi-loop, which runs a loop per processor by default
+            Contender nettyN = Lineup.select(List.of("netty-" + Lineup.PROCESSORS)).getFirst();
+            assertThat(nettyN.serverArgs()).containsSequence("--loops", String.valueOf(Lineup.PROCESSORS));
+            assertThat(nettyN.isPeer()).isTrue();
+            assertThat(Lineup.peerOf("multi-loop")).hasValue(nettyN.name());
+        }
+        assertThat(Lineup.peerOf("event-loop")).hasValue("netty");
+        assertThat(Lineup.peerOf("thread-pool")).isEmpty();
         Contender pool = Lineup.select(List.of("thread-pool")).getFirst();
         assertThat(pool.capacity()).hasValue(40);
         assertThat(pool.serverArgs()).containsSequence("--workers", "40");
@@ -81,6 +89,20 @@ class PlanTest {
         assertThat(plan.connectionsFor(POOL_3)).containsExactly(1, 3, 10, 100, 1_000, 10_000);
         assertThat(plan.connectionsFor(UNBOUNDED)).containsExactly(1, 10, 100, 1_000, 10_000);
         assertThat(plan.cells()).hasSize(3 * 6 + 3 * 5);
+    }
+
+    @Test
+    void roundsRunEachCaseBackToBackStartingWithAnotherContenderEachRound() {
+        BenchPlan plan = BenchPlan.full(Path.of("out")).withContenders(List.of(POOL_3, UNBOUNDED))
+                .withWorkloads(List.of(Workload.PING_PONG)).withConnections(List.of(1, 10)).withRounds(3);
+        List<String> order = plan.cells().stream()
+                .map(c -> c.round() + ":" + c.contender().name() + "@" + c.connections()).toList();
+        assertThat(order).containsExactly(
+                "1:pool-3@1", "1:per-conn@1", "1:pool-3@3", "1:pool-3@10", "1:per-conn@10",
+                "2:per-conn@1", "2:pool-3@1", "2:pool-3@3", "2:per-conn@10", "2:pool-3@10",
+                "3:pool-3@1", "3:per-conn@1", "3:pool-3@3", "3:pool-3@10", "3:per-conn@10");
+        assertThat(plan.cells().stream().map(Cell::label).distinct()).hasSize(15); // log files do not collide
+        assertThatThrownBy(() -> plan.withRounds(0)).hasMessageContaining("rounds must be >= 1");
     }
 
     @Test

@@ -30,7 +30,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--models", split = ",", paramLabel = "NAME",
             description = "Models to measure, by name (pool sizes as in report.md: thread-pool, thread-pool-3, ..., netty); "
-                    + "default: every registered model, each pool also with 3 workers, and netty.")
+                    + "default: every registered model, each pool also with 3 workers, netty (one loop) and netty-N (a loop per processor).")
     List<String> models;
 
     @Option(names = "--connections", split = ",", paramLabel = "N",
@@ -52,6 +52,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--think-max", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "The think workload's longest pause before a message; default: 1s (quick: 100ms).")
     Duration thinkMax;
+
+    @Option(names = "--rounds", paramLabel = "N",
+            description = "Measure every cell N times, the contenders of a case back to back in a different order "
+                    + "each round; the report gives medians and, for the event-loop models, per-round ratios to Netty; default: 1.")
+    Integer rounds;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder; default: bench-results/full (quick: bench-results/quick).")
     Path out;
@@ -80,6 +85,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (thinkMax != null) {
             plan = plan.withThinkMax(thinkMax);
+        }
+        if (rounds != null) {
+            plan = plan.withRounds(rounds);
         }
         return plan.withTiming(warmup != null ? warmup : plan.warmup(), duration != null ? duration : plan.duration());
     }
