@@ -162,7 +162,7 @@ public abstract class BlockingModel implements ServerModel {
             }
         }
         Instant workersDeadline = Instant.now().plus(WORKER_STOP_GRACE);
-        stragglers.addAll(joinAll(acceptors, workersDeadline));
+        stragglers.addAll(Stragglers.joinAll(acceptors, workersDeadline));
         stragglers.addAll(stopWorkers(workersDeadline));
         lifecycle.advanceTo(Lifecycle.State.STOPPED);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -171,31 +171,6 @@ public abstract class BlockingModel implements ServerModel {
             log.warn("{} shutdown: {}", name(), s);
         }
         return r;
-    }
-
-    /** Waits for {@code t} to end, until {@code deadline} at most; keeps the interrupt status. */
-    protected static void joinUntil(Thread t, Instant deadline) {
-        long ms = Duration.between(Instant.now(), deadline).toMillis();
-        if (ms <= 0) {
-            return;
-        }
-        try {
-            t.join(Duration.ofMillis(ms));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Joins each thread until {@code deadline}; returns "NAME did not stop" for each still alive. */
-    protected static List<String> joinAll(List<Thread> threads, Instant deadline) {
-        List<String> stuck = new ArrayList<>();
-        for (Thread t : threads) {
-            joinUntil(t, deadline);
-            if (t.isAlive()) {
-                stuck.add(t.getName() + " did not stop");
-            }
-        }
-        return stuck;
     }
 
     private void failed(Throwable cause) {

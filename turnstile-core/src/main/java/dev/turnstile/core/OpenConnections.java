@@ -1,13 +1,11 @@
 package dev.turnstile.core;
 
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -77,21 +75,7 @@ public final class OpenConnections {
 
     /** Waits until no connection is open or the deadline passes; true if none is open. */
     public boolean awaitEmpty(Instant deadline) {
-        synchronized (this) {
-            while (!entries.isEmpty()) {
-                long ms = Duration.between(Instant.now(), deadline).toMillis();
-                if (ms <= 0) {
-                    return false;
-                }
-                try {
-                    TimeUnit.MILLISECONDS.timedWait(this, Math.min(ms, 100));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return entries.isEmpty();
-                }
-            }
-            return true;
-        }
+        return Stragglers.awaitUntil(this, entries::isEmpty, deadline);
     }
 
     /**
@@ -119,12 +103,8 @@ public final class OpenConnections {
         List<String> forced = new ArrayList<>();
         for (Entry e : entries) {
             e.state.set(FORCED);
-            StringBuilder sb = new StringBuilder(e.name).append(" on ").append(e.thread.getName())
-                    .append(" did not finish; interrupted and closed at:");
-            for (StackTraceElement frame : e.thread.getStackTrace()) {
-                sb.append("\n\tat ").append(frame);
-            }
-            forced.add(sb.toString());
+            forced.add(Stragglers.describe(e.name + " on " + e.thread.getName() + " did not finish; interrupted and closed",
+                    e.thread));
             e.thread.interrupt();
             Sockets.closeQuietly(e.channel);
         }

@@ -6,6 +6,7 @@ import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.api.StatsSnapshot;
 import dev.turnstile.core.Models;
 import dev.turnstile.testing.LineClient;
+import dev.turnstile.testing.ManyClients;
 import dev.turnstile.testing.RunningServer;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,29 +96,7 @@ class ModelContractTest {
     void servesMoreClientsThanWorkers(String model) throws Exception {
         int clients = 12;
         try (RunningServer server = start(model)) {
-            ExecutorService pool = Executors.newFixedThreadPool(clients);
-            try {
-                List<Future<Integer>> results = new ArrayList<>();
-                for (int c = 0; c < clients; c++) {
-                    int id = c;
-                    results.add(pool.submit(() -> {
-                        int verified = 0;
-                        try (LineClient client = server.connect()) {
-                            for (int m = 0; m < 5; m++) {
-                                if (client.ask("client " + id + " message " + m).equals("CLIENT " + id + " MESSAGE " + m)) {
-                                    verified++;
-                                }
-                            }
-                        }
-                        return verified;
-                    }));
-                }
-                for (Future<Integer> r : results) {
-                    assertThat(r.get(60, TimeUnit.SECONDS)).isEqualTo(5);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            ManyClients.converse(server, clients, 5, Duration.ofSeconds(60));
             StatsSnapshot s = server.await("all 12 connections closed", Duration.ofSeconds(10), st -> st.closed() >= clients);
             assertThat(s.accepted()).isEqualTo(clients);
             assertThat(s.messages()).isEqualTo(clients * 5L);

@@ -1,5 +1,6 @@
 package dev.turnstile.model.eventloop;
 
+import dev.turnstile.core.Stragglers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

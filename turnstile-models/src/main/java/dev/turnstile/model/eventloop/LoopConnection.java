@@ -9,6 +9,7 @@ import dev.turnstile.api.WorkerStats;
 import dev.turnstile.core.Conversation;
 import dev.turnstile.core.OutboundBuffer;
 import dev.turnstile.core.Sockets;
+import dev.turnstile.core.Stragglers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,6 +2,7 @@ package dev.turnstile.model.eventloop;
 
 import dev.turnstile.api.ServerContext;
 import dev.turnstile.core.Sockets;
+import dev.turnstile.core.Stragglers;
 
 import java.io.IOException;
 import java.nio.channels.ClosedSelectorException;
@@ -38,6 +39,7 @@ final class SelectorGroup {
     private final AtomicLong ids = new AtomicLong();
     private final Object quiet = new Object(); // notified when open reaches 0
     private final Consumer<Throwable> onFatal;
+    private final LoopWatchdog watchdog; // null: handlers run on workers, the loops only do I/O
     private int turn; // accepting loop only
 
     SelectorGroup(LoopSettings settings, ServerContext context, HandlerPool handlers, Consumer<Throwable> onFatal)
@@ -52,10 +54,14 @@ final class SelectorGroup {
             discard();
             throw e;
         }
+        this.watchdog = settings.handlersOnLoops() ? new LoopWatchdog(List.of(loops), settings.slowCallback()) : null;
     }
 
     /** Releases the selectors of loops that were never started (start-up failed). */
     void discard() {
+        if (watchdog != null) {
+            watchdog.stop();
+        }
         for (SelectorLoop loop : loops) {
             if (loop != null && !loop.thread().isAlive()) {
                 Sockets.closeQuietly(loop.selector());
@@ -66,6 +72,9 @@ final class SelectorGroup {
     void start() {
         for (SelectorLoop loop : loops) {
             loop.start();
+        }
+        if (watchdog != null) {
+            watchdog.start();
         }
     }
 
@@ -106,21 +115,7 @@ final class SelectorGroup {
 
     /** Waits until no connection is open or the deadline passes; true if none is open. */
     boolean awaitEmpty(Instant deadline) {
-        synchronized (quiet) {
-            while (open.get() > 0) {
-                long ms = Duration.between(Instant.now(), deadline).toMillis();
-                if (ms <= 0) {
-                    return false;
-                }
-                try {
-                    TimeUnit.MILLISECONDS.timedWait(quiet, Math.min(ms, 100));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return open.get() == 0;
-                }
-            }
-            return true;
-        }
+        return Stragglers.awaitUntil(quiet, () -> open.get() == 0, deadline);
     }
 
     /**
@@ -168,6 +163,9 @@ final class SelectorGroup {
 
     /** Ends every loop; returns a description of each that did not end by {@code deadline}. */
     List<String> stop(Instant deadline) {
+        if (watchdog != null) {
+            watchdog.stop(); // from here on a held loop is shutdown's to report, with its stack
+        }
         for (SelectorLoop loop : loops) {
             loop.execute(loop::exit);
         }
@@ -193,6 +191,11 @@ final class SelectorGroup {
             n += loop.stalls().stalls();
         }
         return n;
+    }
+
+    /** Warnings about a loop held by a callback that had not returned yet, over all loops. */
+    long heldWarnings() {
+        return watchdog == null ? 0 : watchdog.warnings();
     }
 
     /** What each loop holds now, asked of the loops themselves. */

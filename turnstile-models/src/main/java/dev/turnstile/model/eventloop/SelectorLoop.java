@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
@@ -37,8 +39,9 @@ import java.util.function.Supplier;
  *
  * <p><b>Ownership.</b> Everything here is touched by the loop thread only, except the task and
  * completion queues and the wake flag, through which other threads talk to the loop
- * ({@link #execute}, {@link #adopt}, {@link #jobDone}), and the few volatile counters that
- * others read.
+ * ({@link #execute}, {@link #adopt}, {@link #jobDone}), the few volatile counters that
+ * others read, and what the running callback is ({@link #heldSince}, {@link #heldBy}), which the
+ * loop publishes with release stores (plain stores on x86) for the {@link LoopWatchdog}.
  * <p><b>Shared buffers.</b> One read buffer and one reply staging buffer per loop, both direct,
  * used by one connection at a time during its callback; a connection copies out only what must
  * outlive the callback (an unfinished message, replies the socket did not take).
@@ -51,6 +54,21 @@ import java.util.function.Supplier;
 final class SelectorLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(SelectorLoop.class);
+    /** {@link #heldSince} when no connection callback is running. */
+    static final long NOT_HELD = Long.MIN_VALUE;
+    private static final VarHandle HELD_SINCE;
+    private static final VarHandle HELD_BY;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            HELD_SINCE = lookup.findVarHandle(SelectorLoop.class, "heldSince", long.class);
+            HELD_BY = lookup.findVarHandle(SelectorLoop.class, "heldBy", LoopConnection.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     static final int READ_BUFFER_BYTES = 64 * 1024;
     static final int REPLY_BUFFER_BYTES = 64 * 1024;
     private static final long MIN_TICK_NANOS = 10_000_000L;
@@ -84,6 +102,10 @@ final class SelectorLoop implements Runnable {
     private long bytesIn;             // loop thread only: added to the server's stats once per round
     private long bytesOut;            // loop thread only
     private boolean exiting;          // loop thread only
+    @SuppressWarnings("unused") // through HELD_SINCE: written by the loop (release), read by the watchdog (acquire)
+    private long heldSince = NOT_HELD; // when the running connection callback started, or NOT_HELD
+    @SuppressWarnings("unused") // through HELD_BY, likewise; set before heldSince
+    private LoopConnection heldBy;    // the connection whose callback is running, or the last one's
     private volatile int open;        // written by the loop thread only: connections in the table
     private volatile boolean ended;   // the loop thread has finished (or never will run tasks again)
 
@@ -192,7 +214,17 @@ final class SelectorLoop implements Runnable {
         Object attachment = key.attachment();
         try {
             if (attachment instanceof LoopConnection c) {
-                c.onReady(key.readyOps());
+                if (handlersOnLoop) {
+                    HELD_BY.setRelease(this, c);
+                    HELD_SINCE.setRelease(this, now);
+                }
+                try {
+                    c.onReady(key.readyOps());
+                } finally {
+                    if (handlersOnLoop) {
+                        HELD_SINCE.setRelease(this, NOT_HELD);
+                    }
+                }
                 long end = System.nanoTime();
                 if (handlersOnLoop) {
                     stalls.check(now, end, c);
@@ -459,6 +491,16 @@ final class SelectorLoop implements Runnable {
 
     void countWritten(int n) {
         bytesOut += n;
+    }
+
+    /** When the connection callback running now started ({@link System#nanoTime}), or {@link #NOT_HELD}; any thread. */
+    long heldSince() {
+        return (long) HELD_SINCE.getAcquire(this);
+    }
+
+    /** The connection of the running callback (meaningful while {@link #heldSince} is not NOT_HELD); any thread. */
+    LoopConnection heldBy() {
+        return (LoopConnection) HELD_BY.getAcquire(this);
     }
 
     /** Connections this loop runs now; any thread. */

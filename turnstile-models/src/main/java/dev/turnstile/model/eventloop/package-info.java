@@ -11,7 +11,8 @@
  *     backoff pause instead of spinning.</li>
  * <li><b>Who runs a connection:</b> the loop, {@code turnstile-loop-1}, for the connection's whole
  *     life; handlers run on it and must not block (a call that holds it past
- *     {@code --slow-callback} is logged with the handler's name).</li>
+ *     {@code --slow-callback} is logged with the handler's name; one still holding it is logged
+ *     while it does, with the loop's stack, by a {@link dev.turnstile.model.eventloop.LoopWatchdog}).</li>
  * <li><b>What bounds concurrency:</b> descriptors and memory only. Per connection, memory is
  *     bounded: reading stops while unsent replies exceed {@code --high-water} and resumes at
  *     {@code --low-water}, an unfinished message is at most the maximum message length, and idle

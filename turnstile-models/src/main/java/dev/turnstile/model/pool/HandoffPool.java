@@ -2,6 +2,7 @@ package dev.turnstile.model.pool;
 
 import dev.turnstile.core.Admission;
 import dev.turnstile.core.BlockingModel;
+import dev.turnstile.core.Stragglers;
 
 import java.nio.channels.ServerSocketChannel;
 import java.time.Instant;
@@ -45,6 +46,6 @@ public final class HandoffPool extends BlockingModel {
     @Override
     protected List<String> stopWorkers(Instant deadline) {
         pool.stop();
-        return joinAll(threads, deadline);
+        return Stragglers.joinAll(threads, deadline);
     }
 }

@@ -2,6 +2,7 @@ package dev.turnstile.model.pool;
 
 import dev.turnstile.core.Admission;
 import dev.turnstile.core.BlockingModel;
+import dev.turnstile.core.Stragglers;
 
 import java.nio.channels.ServerSocketChannel;
 import java.time.Instant;
@@ -40,6 +41,6 @@ public final class SharedAcceptPool extends BlockingModel {
 
     @Override
     protected List<String> stopWorkers(Instant deadline) {
-        return joinAll(threads, deadline);
+        return Stragglers.joinAll(threads, deadline);
     }
 }

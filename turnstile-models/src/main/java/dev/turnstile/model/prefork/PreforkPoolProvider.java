@@ -30,7 +30,7 @@ public final class PreforkPoolProvider implements ModelProvider {
     @Override
     public List<String> options() {
         List<String> options = new ArrayList<>(List.of("--workers N (workers at start; alone, a fixed pool of N)",
-                "--min N, --max N (default " + DEFAULT_MIN + " and " + DEFAULT_MAX + ")",
+                "--min N (default " + DEFAULT_MIN + ")", "--max N (default " + DEFAULT_MAX + ")",
                 "--min-spare N, --max-spare N (idle workers kept; default 1 and 3)",
                 "--threads-per-worker T (default 1)",
                 "--max-connections-per-worker N (recycle a worker after N connections, plus up to 25 %; default never)",

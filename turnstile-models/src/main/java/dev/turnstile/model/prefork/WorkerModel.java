@@ -5,6 +5,7 @@ import dev.turnstile.core.Admission;
 import dev.turnstile.core.BlockingModel;
 import dev.turnstile.core.Dispatcher;
 import dev.turnstile.core.Sockets;
+import dev.turnstile.core.Stragglers;
 
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
@@ -85,13 +86,6 @@ final class WorkerModel extends BlockingModel {
 
     @Override
     protected List<String> stopWorkers(Instant deadline) {
-        List<String> stuck = new ArrayList<>();
-        for (Thread t : workers) {
-            joinUntil(t, deadline);
-            if (t.isAlive()) {
-                stuck.add(t.getName() + " did not stop");
-            }
-        }
-        return stuck;
+        return Stragglers.joinAll(workers, deadline);
     }
 }

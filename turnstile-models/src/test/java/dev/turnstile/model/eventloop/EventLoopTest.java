@@ -67,6 +67,24 @@ class EventLoopTest {
     }
 
     @Test
+    void aLoopHeldByABlockedHandlerIsReportedWhileItIsStillHeld() throws Exception {
+        LoopModel model = eventLoop(ModelOptions.none().with("slow-callback-ms", "50"));
+        GatedEcho service = new GatedEcho();
+        try (Server server = start(model, service, Duration.ofMinutes(1));
+             Peer blocker = new Peer(server.port()); Peer other = new Peer(server.port())) {
+            assertEquals("WARM", other.ask("warm"));
+            blocker.send("block\n");
+            assertTrue(service.entered.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            Poll.until("a warning while the handler is still blocked", Duration.ofSeconds(5),
+                    () -> model.group().heldWarnings() > 0);
+            service.release.countDown();
+            assertEquals("BLOCK", blocker.readLine());
+            assertEquals("AFTER", other.ask("after"));
+            assertThat(model.group().stalls()).as("and counted once it returned").isPositive();
+        }
+    }
+
+    @Test
     void halfClosedPeerStillGetsEveryReply() throws Exception {
         try (Server server = start(eventLoop(ModelOptions.none()), new GatedEcho(), Duration.ofMinutes(1));
              Peer peer = new Peer(server.port())) {

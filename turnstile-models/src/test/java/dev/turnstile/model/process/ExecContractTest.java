@@ -3,6 +3,7 @@ package dev.turnstile.model.process;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.testing.LineClient;
+import dev.turnstile.testing.ManyClients;
 import dev.turnstile.testing.RunningServer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -10,12 +11,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,29 +49,7 @@ class ExecContractTest {
     void servesMoreClientsThanChildrenAtOnce() throws Exception {
         int clients = 12;
         try (RunningServer server = start(EXEC.with("max-children", "4"))) {
-            ExecutorService pool = Executors.newFixedThreadPool(clients);
-            try {
-                List<Future<Integer>> results = new ArrayList<>();
-                for (int c = 0; c < clients; c++) {
-                    int id = c;
-                    results.add(pool.submit(() -> {
-                        int verified = 0;
-                        try (LineClient client = server.connect()) {
-                            for (int m = 0; m < 5; m++) {
-                                if (client.ask("client " + id + " message " + m).equals("CLIENT " + id + " MESSAGE " + m)) {
-                                    verified++;
-                                }
-                            }
-                        }
-                        return verified;
-                    }));
-                }
-                for (Future<Integer> r : results) {
-                    assertThat(r.get(30, TimeUnit.SECONDS)).isEqualTo(5);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            ManyClients.converse(server, clients, 5, Duration.ofSeconds(30));
             assertThat(server.await("all closed", Duration.ofSeconds(10), s -> s.closed() == clients).peakActive())
                     .isBetween(1, 4);
         }
