@@ -120,25 +120,31 @@ final class Charts {
         } else if (!logY) {
             chart.getStyler().setYAxisMin(0.0);
         }
-        int colour = 0;
+        int colour = 0; // counted over every model, drawn or not, so a model has the same colour in every chart
+        int peers = 0;
         for (Contender c : results.plan().contenders()) {
+            boolean peer = c.isPeer();
+            Color color = peer ? PEER_COLOURS[peers % PEER_COLOURS.length] : PALETTE[colour % PALETTE.length];
+            float[] dashes = PEER_DASHES[peers % PEER_DASHES.length];
+            if (peer) {
+                peers++;
+            } else {
+                colour++;
+            }
             List<CellResult> mine = cells.stream().filter(r -> r.cell().contender().equals(c))
                     .filter(r -> !Double.isNaN(y.applyAsDouble(r)))
                     .sorted(Comparator.comparingInt(r -> r.cell().connections())).toList();
             if (mine.isEmpty()) {
-                colour++;
                 continue;
             }
             XYSeries series = chart.addSeries(c.name(), mine.stream().mapToDouble(r -> r.cell().connections()).toArray(),
                     mine.stream().mapToDouble(y).toArray());
-            Color color = c.name().equals(Lineup.NETTY) ? Color.BLACK : PALETTE[colour % PALETTE.length];
             series.setMarker(SeriesMarkers.CIRCLE);
             series.setLineColor(color);
             series.setMarkerColor(color);
-            series.setLineStyle(c.name().equals(Lineup.NETTY)
-                    ? new BasicStroke(2.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10, new float[] {8, 6}, 0)
+            series.setLineStyle(peer
+                    ? new BasicStroke(2.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10, dashes, 0)
                     : new BasicStroke(2.5f));
-            colour++;
         }
         return chart;
     }
@@ -183,7 +189,11 @@ final class Charts {
         return file;
     }
 
-    /** Distinct colours for the models (Tableau 10, then two more); the peer is drawn black and dashed. */
+    /** The peers are drawn dashed, in black and greys, each with its own dash. */
+    private static final Color[] PEER_COLOURS = {Color.BLACK, new Color(0x6B6B6B), new Color(0xA0A0A0)};
+    private static final float[][] PEER_DASHES = {{8, 6}, {3, 4}, {12, 4, 3, 4}};
+
+    /** Distinct colours for the models (Tableau 10, then two more). */
     private static final Color[] PALETTE = {
         new Color(0x4E79A7), new Color(0xF28E2B), new Color(0xE15759), new Color(0x76B7B2), new Color(0x59A14F),
         new Color(0xEDC948), new Color(0xB07AA1), new Color(0xFF9DA7), new Color(0x9C755F), new Color(0xBAB0AC),

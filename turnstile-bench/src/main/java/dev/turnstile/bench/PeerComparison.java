@@ -82,7 +82,10 @@ final class PeerComparison {
         }
         StringBuilder md = new StringBuilder("## Against Netty, like for like\n\n");
         md.append("Each turnstile event-loop model against the Netty peer with the same number of event loops, "
-                + "ratios taken within a round (the two cells ran back to back), so above 1 means turnstile did more. "
+                + (results.plan().rounds() > 1
+                        ? "ratios taken within a round (the two cells ran back to back)"
+                        : "one measurement each, taken minutes apart in this run (`--rounds N` measures pairs back to back)")
+                + ", so above 1 means turnstile did more. "
                 + "Throughput is messages/s (connections/s for churn); work per CPU-second is the inverse ratio of "
                 + "server CPU per message, which the client's own share of the cores does not blur.\n\n");
         md.append("| model | peer | workload | connections | rounds | throughput ratio, median | each round "
