@@ -4,7 +4,6 @@ import dev.turnstile.loadgen.Workload;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,16 +46,10 @@ public record BenchResults(BenchPlan plan, MachineFacts machine, Instant started
 
     /** The clean results that stand for each contender and connection count of a workload (see {@link #find}). */
     public List<CellResult> measured(Workload workload) {
-        List<Cell> seen = new ArrayList<>();
-        List<CellResult> standing = new ArrayList<>();
-        for (CellResult r : cells) {
-            if (r.cell().workload() == workload && seen.stream().noneMatch(c -> c.sameCase(r.cell()))) {
-                seen.add(r.cell());
-                find(r.cell().contender().name(), workload, r.cell().connections()).filter(CellResult::clean)
-                        .ifPresent(standing::add);
-            }
-        }
-        return List.copyOf(standing);
+        // every case is planned in round 1 (BenchPlan.cells runs round 1 first), so its round-1 cell names it once
+        return cells.stream().filter(r -> r.cell().workload() == workload && r.cell().round() == 1)
+                .flatMap(r -> find(r.cell().contender().name(), workload, r.cell().connections()).stream())
+                .filter(CellResult::clean).toList();
     }
 
     /**

@@ -25,11 +25,6 @@ public record Cell(Contender contender, Workload workload, int connections, int 
         }
     }
 
-    /** True for the same contender, workload and connections, whatever the round. */
-    public boolean sameCase(Cell other) {
-        return contender.equals(other.contender) && workload == other.workload && connections == other.connections;
-    }
-
     /** A name safe for files: {@code thread-pool-3.ping-pong.100}, with {@code .round-2} from the second round on. */
     public String label() {
         return contender.name() + "." + workload.cliName() + "." + connections + (round > 1 ? ".round-" + round : "");

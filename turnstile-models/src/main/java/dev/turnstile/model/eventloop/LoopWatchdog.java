@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
@@ -41,7 +42,7 @@ final class LoopWatchdog implements Runnable {
         this.periodNanos = Math.clamp(thresholdNanos / 2, 10_000_000L, 1_000_000_000L);
         this.warnedSince = new long[loops.size()];
         this.warnedAt = new long[loops.size()];
-        java.util.Arrays.fill(warnedSince, SelectorLoop.NOT_HELD);
+        Arrays.fill(warnedSince, SelectorLoop.NOT_HELD);
         this.thread = Thread.ofPlatform().daemon().name("turnstile-loop-watchdog").unstarted(this);
     }
 
