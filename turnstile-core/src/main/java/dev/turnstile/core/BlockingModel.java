@@ -137,7 +137,7 @@ public abstract class BlockingModel implements ServerModel {
     }
 
     /** What this model runs, as its {@link StopSequence} sees it. */
-    private final class Serving implements StopSequence.Steps {
+    private final class Serving implements StopSequence.Drainable {
 
         @Override
         public void stopAccepting() {

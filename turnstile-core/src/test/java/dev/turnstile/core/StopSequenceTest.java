@@ -4,8 +4,12 @@ import dev.turnstile.api.ShutdownReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,7 +30,7 @@ class StopSequenceTest {
     private static final Duration GRACE = Duration.ofSeconds(30);
 
     /** Records every step with the lifecycle state it saw; awaitEmpty answers from a script. */
-    private static class FakeModel implements StopSequence.Steps {
+    private static class FakeModel implements StopSequence.Drainable {
         final Lifecycle lifecycle;
         final List<String> calls = Collections.synchronizedList(new ArrayList<>());
         final List<Instant> deadlines = Collections.synchronizedList(new ArrayList<>());
@@ -214,5 +218,73 @@ class StopSequenceTest {
         assertThat(lifecycle.state()).isEqualTo(Lifecycle.State.STOPPED);
         assertThatThrownBy(() -> sequence.stop(GRACE, model)).hasRootCauseMessage("boom");
         assertThat(model.calls).containsOnlyOnce("forceAll@FORCING");
+    }
+
+    /** A clock that moves only when told. */
+    private static final class HandClock extends Clock {
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
+    void aLoopDrivesTheSameStepsByDeadlineOnItsOwnClock() {
+        Lifecycle lifecycle = running();
+        HandClock clock = new HandClock();
+        Duration kill = Duration.ofSeconds(2);
+        StopSequence sequence = new StopSequence(lifecycle, () -> "master", clock,
+                new StopSequence.Timings(kill, ChronoUnit.FOREVER.getDuration(), Duration.ZERO));
+        FakeModel model = new FakeModel(lifecycle);
+        model.forcedDescriptions = List.of("pid 7 killed");
+        Instant began = clock.instant();
+
+        sequence.begin(Duration.ofSeconds(5), model);
+        assertThat(sequence.deadline()).isEqualTo(began.plusSeconds(5));
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(sequence.forceNext()).isTrue();
+        assertThat(sequence.deadline()).isEqualTo(began.plusSeconds(7));
+        clock.advance(kill);
+        assertThat(sequence.forceNext()).isTrue();
+        assertThat(sequence.deadline()).as("the last wait never runs out").isEqualTo(Instant.MAX);
+        assertThat(sequence.forceNext()).isFalse();
+        clock.advance(Duration.ofSeconds(1));
+        ShutdownReport report = sequence.finish();
+
+        assertThat(model.calls).containsExactly("stopAccepting@DRAINING", "openConnections@DRAINING",
+                "closeIdleAndFlagBusy@FORCING", "forceAll@FORCING", "stopWorkers@FORCING");
+        assertThat(report).isEqualTo(new ShutdownReport(Duration.ofSeconds(8), 1, 2, List.of("pid 7 killed")));
+        assertThat(lifecycle.state()).isEqualTo(Lifecycle.State.STOPPED);
+    }
+
+    @Test
+    void aStopDrivenByItsLoopIsBegunOnceAndFinishedOnce() {
+        Lifecycle lifecycle = running();
+        StopSequence sequence = new StopSequence(lifecycle, () -> "master", new HandClock(),
+                StopSequence.Timings.IN_PROCESS);
+        FakeModel model = new FakeModel(lifecycle);
+        assertThatThrownBy(sequence::finish).isInstanceOf(IllegalStateException.class);
+
+        sequence.begin(Duration.ZERO, model);
+        assertThatThrownBy(() -> sequence.begin(Duration.ZERO, model)).isInstanceOf(IllegalStateException.class);
+        assertThat(sequence.finish().drained()).isEqualTo(3);
+        assertThatThrownBy(sequence::finish).isInstanceOf(IllegalStateException.class);
+        assertThat(model.calls).containsOnlyOnce("stopAccepting@DRAINING");
     }
 }

@@ -153,7 +153,7 @@ public final class LoopModel implements ServerModel {
 
     /** What the model runs once started, as its {@link StopSequence} sees it. */
     private record Running(List<ServerSocketChannel> listeners, SelectorGroup group, HandlerPool handlers)
-            implements StopSequence.Steps {
+            implements StopSequence.Drainable {
 
         @Override
         public void stopAccepting() {
