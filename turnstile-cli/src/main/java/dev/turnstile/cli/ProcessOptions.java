@@ -29,7 +29,7 @@ final class ProcessOptions {
     Integer threadsPerWorker;
 
     @Option(names = "--max-connections-per-worker", paramLabel = "N",
-            description = "process-pool: recycle a worker after N connections (plus up to 25%); default: never.")
+            description = "process-pool: recycle a worker after N connections (plus up to 25%%); default: never.")
     Integer maxConnectionsPerWorker;
 
     @Option(names = "--balance", paramLabel = "shared|reuseport",

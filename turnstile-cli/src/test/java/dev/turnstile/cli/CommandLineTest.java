@@ -132,4 +132,18 @@ class CommandLineTest {
         assertThat(out()).contains("thread-per-connection", "virtual-threads", "thread-pool", "thread-pool-handoff",
                 "elastic-pool", "--workers N", "--keep-alive");
     }
+
+    @Test
+    void everyCommandsHelpPrintsWithoutAPicocliWarning() {
+        for (String command : new picocli.CommandLine(new Turnstile()).getSubcommands().keySet()) {
+            if (command.equals("help")) {
+                continue;
+            }
+            out.reset();
+            err.reset();
+            assertThat(Turnstile.run(command, "--help")).as(command).isZero();
+            assertThat(out()).as(command).contains("Usage: turnstile " + command);
+            assertThat(err()).as(command + " --help wrote to stderr").doesNotContain("WARN").isEmpty();
+        }
+    }
 }
