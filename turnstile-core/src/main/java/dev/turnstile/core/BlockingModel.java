@@ -40,6 +40,7 @@ public abstract class BlockingModel implements ServerModel {
     protected final Lifecycle lifecycle = new Lifecycle();
     private final StopOnce stopOnce = new StopOnce();
     private final List<Thread> acceptors = new CopyOnWriteArrayList<>();
+    private final ConnectionTimers timers = new ConnectionTimers();
     private volatile ServerContext context;
     private volatile BlockingDriver driver;
     private volatile OpenConnections connections;
@@ -51,7 +52,7 @@ public abstract class BlockingModel implements ServerModel {
         lifecycle.start();
         this.context = context;
         this.connections = new OpenConnections();
-        this.driver = new BlockingDriver(context, connections);
+        this.driver = new BlockingDriver(context, connections, timers);
         try {
             this.listener = openListener(context.config());
             this.localAddress = Sockets.local(listener);
@@ -164,6 +165,7 @@ public abstract class BlockingModel implements ServerModel {
         Instant workersDeadline = Instant.now().plus(WORKER_STOP_GRACE);
         stragglers.addAll(Stragglers.joinAll(acceptors, workersDeadline));
         stragglers.addAll(stopWorkers(workersDeadline));
+        timers.stop();
         lifecycle.advanceTo(Lifecycle.State.STOPPED);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         ShutdownReport r = new ShutdownReport(took, Math.max(0, open - forced), forced, stragglers);

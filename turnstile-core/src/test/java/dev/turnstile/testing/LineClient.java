@@ -80,6 +80,24 @@ public final class LineClient implements AutoCloseable {
         }
     }
 
+    /** Reads exactly {@code n} bytes; fails on end of input before them. */
+    public byte[] readBytes(int n) {
+        try {
+            byte[] bytes = in.readNBytes(n);
+            if (bytes.length < n) {
+                throw new IOException("end of input after " + bytes.length + " of " + n + " bytes");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** This client's own port, as the server sees it in the peer's address. */
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
     /** Reads exactly {@code n} bytes as UTF-8 text. */
     public String readExactly(int n) {
         try {
