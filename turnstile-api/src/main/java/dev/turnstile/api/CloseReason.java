@@ -10,6 +10,11 @@ public enum CloseReason {
     IDLE_TIMEOUT,
     /** The peer broke the protocol, such as a message over the maximum length. */
     PROTOCOL_ERROR,
+    /**
+     * The peer took our bytes too slowly: more than the server's {@code maxPendingBytes} waited
+     * for it, so it was closed at once rather than let hold memory or delay anyone else.
+     */
+    SLOW_CONSUMER,
     /** The peer reset the connection or the pipe broke. */
     RESET,
     /** The server's stop closed it. */

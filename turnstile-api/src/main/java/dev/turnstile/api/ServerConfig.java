@@ -14,16 +14,21 @@ import java.util.Objects;
  * @param acceptBacklog   the listen backlog, set explicitly (the JDK's default of 50 is too small)
  * @param idleTimeout     a connection that sends nothing for this long is closed
  * @param maxMessageBytes the longest message; a longer one gets an error reply and a close
- * @param framing         how the byte stream is cut into messages
+ * @param framing         how the byte stream is cut into messages, for services that do not
+ *                        bring a framing of their own ({@link FramedService#framing()})
+ * @param maxPendingBytes the most bytes one connection may have sent to it and not yet taken by
+ *                        the peer; a send past it closes the connection as a slow consumer. At
+ *                        least {@code maxMessageBytes}, so one full reply always fits
  */
 public record ServerConfig(String host, int port, int acceptBacklog, Duration idleTimeout,
-                           int maxMessageBytes, Framing framing) {
+                           int maxMessageBytes, Framing framing, int maxPendingBytes) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 20446;
     public static final int DEFAULT_BACKLOG = 1024;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(2);
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+    public static final int DEFAULT_MAX_PENDING_BYTES = 1024 * 1024;
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -44,35 +49,52 @@ public record ServerConfig(String host, int port, int acceptBacklog, Duration id
         if (maxMessageBytes < 16) {
             throw new IllegalArgumentException("maxMessageBytes must be >= 16 (got " + maxMessageBytes + ")");
         }
+        if (maxPendingBytes < maxMessageBytes) {
+            throw new IllegalArgumentException("maxPendingBytes must be >= maxMessageBytes (got " + maxPendingBytes
+                    + " < " + maxMessageBytes + ")");
+        }
     }
 
-    /** The defaults: 127.0.0.1:20446, backlog 1024, idle timeout 2 minutes, 64 KiB messages, auto framing. */
+    /** As the canonical constructor, with the default {@code maxPendingBytes} (at least {@code maxMessageBytes}). */
+    public ServerConfig(String host, int port, int acceptBacklog, Duration idleTimeout, int maxMessageBytes,
+                        Framing framing) {
+        this(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing,
+                Math.max(DEFAULT_MAX_PENDING_BYTES, maxMessageBytes));
+    }
+
+    /** The defaults: 127.0.0.1:20446, backlog 1024, idle timeout 2 minutes, 64 KiB messages, auto framing, 1 MiB pending. */
     public static ServerConfig defaults() {
         return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_BACKLOG, DEFAULT_IDLE_TIMEOUT,
                 DEFAULT_MAX_MESSAGE_BYTES, Framing.AUTO);
     }
 
     public ServerConfig withHost(String host) {
-        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing);
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes);
     }
 
     public ServerConfig withPort(int port) {
-        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing);
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes);
     }
 
     public ServerConfig withAcceptBacklog(int acceptBacklog) {
-        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing);
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes);
     }
 
     public ServerConfig withIdleTimeout(Duration idleTimeout) {
-        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing);
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes);
     }
 
+    /** Also raises {@code maxPendingBytes} to {@code maxMessageBytes} if it was below. */
     public ServerConfig withMaxMessageBytes(int maxMessageBytes) {
-        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing);
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing,
+                Math.max(maxPendingBytes, maxMessageBytes));
     }
 
     public ServerConfig withFraming(Framing framing) {
-        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing);
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes);
+    }
+
+    public ServerConfig withMaxPendingBytes(int maxPendingBytes) {
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes);
     }
 }

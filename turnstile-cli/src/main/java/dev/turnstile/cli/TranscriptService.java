@@ -1,13 +1,18 @@
 package dev.turnstile.cli;
 
+import dev.turnstile.api.CloseReason;
+import dev.turnstile.api.Connection;
 import dev.turnstile.api.ConnectionInfo;
 import dev.turnstile.api.FramedService;
+import dev.turnstile.api.FramerFactory;
 import dev.turnstile.api.MessageHandler;
+import dev.turnstile.api.ProtocolException;
 import dev.turnstile.api.Replies;
 
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * Wraps a service so that each request is printed as the notes' server prints it
@@ -29,6 +34,11 @@ final class TranscriptService implements FramedService {
     }
 
     @Override
+    public Optional<FramerFactory> framing() {
+        return inner.framing();
+    }
+
+    @Override
     public MessageHandler newHandler(ConnectionInfo connection) {
         MessageHandler handler = inner.newHandler(connection);
         return new MessageHandler() {
@@ -39,8 +49,18 @@ final class TranscriptService implements FramedService {
             }
 
             @Override
-            public void onClose() {
-                handler.onClose();
+            public void onOpen(Connection connection) {
+                handler.onOpen(connection);
+            }
+
+            @Override
+            public void onProtocolError(ProtocolException error, Replies replies) {
+                handler.onProtocolError(error, replies);
+            }
+
+            @Override
+            public void onClose(CloseReason reason) {
+                handler.onClose(reason);
             }
         };
     }

@@ -3,6 +3,7 @@ package dev.turnstile.core;
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
 import dev.turnstile.api.FramedService;
+import dev.turnstile.api.FramerFactory;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
 import dev.turnstile.api.Session;
@@ -27,7 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Runs one connection to its end on the calling thread: reads with the idle timeout, feeds a
  * {@link Conversation} (framed services) or hands the streams to a {@link SessionService}, writes
- * replies, and always closes the socket and reports the close, whatever happened.
+ * replies, and always closes the socket and reports the close, whatever happened. What other
+ * threads send through a framed connection's handle is written by a {@link BlockingConnection}
+ * writer while this thread waits in {@code read()}.
  *
  * <p><b>Errors.</b> Each connection sorts its own: peer gone (reset, broken pipe) → debug; idle
  * timeout → debug; protocol broken → info (by {@link Conversation}); our bug → warn with stack.
@@ -47,11 +50,19 @@ public final class BlockingDriver {
 
     private final ServerContext context;
     private final OpenConnections connections;
+    private final ConnectionTimers timers;
+    private final FramerFactory framers; // null for a session service
     private final AtomicLong ids = new AtomicLong();
 
-    public BlockingDriver(ServerContext context, OpenConnections connections) {
+    /**
+     * @param timers the clock for the connections' {@code schedule}; the model stops it when it stops
+     */
+    public BlockingDriver(ServerContext context, OpenConnections connections, ConnectionTimers timers) {
         this.context = context;
         this.connections = connections;
+        this.timers = timers;
+        this.framers = context.service() instanceof FramedService framed
+                ? Framers.forService(framed, context.config()) : null;
     }
 
     /**
@@ -70,6 +81,8 @@ public final class BlockingDriver {
         boolean framed = context.service() instanceof FramedService;
         OpenConnections.Entry entry = connections.register(channel, "connection " + info.id() + " from " + info.peer(), framed);
         context.stats().connectionOpened(info);
+        BlockingConnection connection = framed ? new BlockingConnection(channel, context.stats(),
+                new ConnectionHandle(info, context.config().maxPendingBytes(), timers)) : null;
         CloseReason reason = CloseReason.SERVER_ERROR;
         try {
             channel.configureBlocking(true);
@@ -77,15 +90,19 @@ public final class BlockingDriver {
             Socket socket = channel.socket();
             socket.setSoTimeout(Math.toIntExact(Math.min(Integer.MAX_VALUE, context.config().idleTimeout().toMillis())));
             reason = switch (context.service()) {
-                case FramedService service -> serveFramed(channel, socket.getInputStream(), service, info, entry);
+                case FramedService service -> serveFramed(channel, socket.getInputStream(), service, info, entry, connection);
                 case SessionService service -> serveSession(socket, service, info);
             };
         } catch (SocketTimeoutException e) {
             reason = CloseReason.IDLE_TIMEOUT;
             log.debug("{} {}: idle for {}; closing", worker, info.peer(), context.config().idleTimeout());
         } catch (IOException e) {
+            CloseReason asked = connection == null ? null : connection.handle().abortReason();
             if (entry.closedByShutdown()) {
                 reason = CloseReason.SHUTDOWN;
+            } else if (asked != null) {
+                reason = asked; // closed at once from another thread: slow consumer, the service's close()
+                log.debug("{} {}: closed: {}", worker, info.peer(), asked);
             } else if (Sockets.isPeerGone(e)) {
                 reason = CloseReason.RESET;
                 log.debug("{} {}: peer gone: {}", worker, info.peer(), e.toString());
@@ -104,57 +121,58 @@ public final class BlockingDriver {
         } finally {
             connections.remove(entry);
             Sockets.closeQuietly(channel);
+            if (connection != null && connection.attached()) {
+                connection.closed(reason);
+            }
             context.stats().connectionClosed(info, reason);
             release.run();
         }
     }
 
     private CloseReason serveFramed(SocketChannel channel, InputStream in, FramedService service,
-                                    ConnectionInfo info, OpenConnections.Entry entry) throws IOException {
+                                    ConnectionInfo info, OpenConnections.Entry entry,
+                                    BlockingConnection connection) throws IOException {
         ServerConfig config = context.config();
         WorkerStats worker = context.stats().worker(info.worker());
-        OutboundBuffer out = new OutboundBuffer(1024);
-        Conversation conversation = new Conversation(info, Framers.create(config.framing(), config.maxMessageBytes()),
-                service.newHandler(info), out, worker);
+        Conversation conversation = new Conversation(connection.handle(), framers.newFramer(config.maxMessageBytes()),
+                service.newHandler(info), connection.outbound(), worker);
+        connection.attach(conversation);
         int maxBuffer = config.maxMessageBytes() + 2; // an unfinished message never exceeds the maximum
         ByteBuffer buffer = ByteBuffer.allocate(Math.min(INITIAL_READ_BUFFER, maxBuffer)); // write mode
-        try {
-            while (true) {
-                if (!buffer.hasRemaining()) {
-                    buffer = grow(buffer, maxBuffer);
-                }
-                int n = in.read(buffer.array(), buffer.position(), buffer.remaining());
-                boolean endOfInput = n < 0;
-                if (n > 0) {
-                    buffer.position(buffer.position() + n);
-                    context.stats().bytesIn(n);
-                }
-                if (!entry.beginWork()) {
-                    return CloseReason.SHUTDOWN; // shutdown closed this idle connection as input arrived
-                }
-                buffer.flip();
-                conversation.receive(buffer, endOfInput);
-                buffer.compact();
-                if (out.pending() > 0) {
-                    context.stats().bytesOut(out.writeAll(channel));
-                    out.release();
-                }
-                if (conversation.isClosing()) {
-                    if (!endOfInput) {
-                        lingerBeforeClose(channel, in);
-                    }
-                    return conversation.closeReason();
-                }
-                if (buffer.position() == 0 && buffer.capacity() > INITIAL_READ_BUFFER) {
-                    buffer = ByteBuffer.allocate(INITIAL_READ_BUFFER);
-                }
-                if (!entry.endWork()) {
-                    lingerBeforeClose(channel, in);
-                    return CloseReason.SHUTDOWN; // shutdown asked to close after the replies in hand
-                }
+        connection.open();
+        if (conversation.isClosing()) {
+            lingerBeforeClose(channel, in);
+            return conversation.closeReason();
+        }
+        while (true) {
+            if (!buffer.hasRemaining()) {
+                buffer = grow(buffer, maxBuffer);
             }
-        } finally {
-            conversation.closed();
+            int n = in.read(buffer.array(), buffer.position(), buffer.remaining());
+            boolean endOfInput = n < 0;
+            if (n > 0) {
+                buffer.position(buffer.position() + n);
+                context.stats().bytesIn(n);
+            }
+            if (!entry.beginWork()) {
+                return CloseReason.SHUTDOWN; // shutdown closed this idle connection as input arrived
+            }
+            buffer.flip();
+            connection.receive(buffer, endOfInput);
+            buffer.compact();
+            if (conversation.isClosing()) {
+                if (!endOfInput) {
+                    lingerBeforeClose(channel, in);
+                }
+                return conversation.closeReason();
+            }
+            if (buffer.position() == 0 && buffer.capacity() > INITIAL_READ_BUFFER) {
+                buffer = ByteBuffer.allocate(INITIAL_READ_BUFFER);
+            }
+            if (!entry.endWork()) {
+                lingerBeforeClose(channel, in);
+                return CloseReason.SHUTDOWN; // shutdown asked to close after the replies in hand
+            }
         }
     }
 

@@ -37,6 +37,7 @@ public abstract class BlockingModel implements ServerModel {
     protected final Lifecycle lifecycle = new Lifecycle();
     private final StopSequence stopping = new StopSequence(lifecycle, this::name);
     private final List<Thread> acceptors = new CopyOnWriteArrayList<>();
+    private final ConnectionTimers timers = new ConnectionTimers();
     private volatile ServerContext context;
     private volatile BlockingDriver driver;
     private volatile OpenConnections connections;
@@ -48,7 +49,7 @@ public abstract class BlockingModel implements ServerModel {
         lifecycle.start();
         this.context = context;
         this.connections = new OpenConnections();
-        this.driver = new BlockingDriver(context, connections);
+        this.driver = new BlockingDriver(context, connections, timers);
         try {
             this.listener = openListener(context.config());
             this.localAddress = Sockets.local(listener);
@@ -171,6 +172,7 @@ public abstract class BlockingModel implements ServerModel {
         public List<String> stopWorkers(Instant deadline) {
             List<String> stuck = new ArrayList<>(Stragglers.joinAll(acceptors, deadline));
             stuck.addAll(BlockingModel.this.stopWorkers(deadline));
+            timers.stop();
             return stuck;
         }
     }

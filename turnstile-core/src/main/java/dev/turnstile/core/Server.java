@@ -172,6 +172,12 @@ public final class Server implements AutoCloseable {
             return this;
         }
 
+        /** The most bytes one connection may have waiting for its peer; past it, it is closed as a slow consumer. */
+        public Builder maxPendingBytes(int max) {
+            config = config.withMaxPendingBytes(max);
+            return this;
+        }
+
         public Builder framing(Framing framing) {
             config = config.withFraming(framing);
             return this;

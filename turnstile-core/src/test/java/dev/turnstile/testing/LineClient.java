@@ -96,6 +96,19 @@ public final class LineClient implements AutoCloseable {
         }
     }
 
+    /** Reads exactly {@code n} bytes; fails on end of input before them. */
+    public byte[] readBytes(int n) {
+        try {
+            byte[] bytes = in.readNBytes(n);
+            if (bytes.length < n) {
+                throw new IOException("end of input after " + bytes.length + " of " + n + " bytes");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * {@link #readLine()}, waiting up to {@code limit} instead of the read timeout. On timeout it
      * fails with a {@link SocketTimeoutException} as cause.

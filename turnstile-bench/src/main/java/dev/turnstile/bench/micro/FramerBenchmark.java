@@ -1,6 +1,7 @@
 package dev.turnstile.bench.micro;
 
 import dev.turnstile.api.MessageTooLongException;
+import dev.turnstile.api.ProtocolException;
 import dev.turnstile.core.framing.AutoFramer;
 import dev.turnstile.core.framing.LineFramer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -45,7 +46,7 @@ public class FramerBenchmark extends HotPath {
 
     /** After its first newline the auto framer is a line framer plus one scan for a newline per read. */
     @Benchmark
-    public ByteBuffer autoFramerDecode() throws MessageTooLongException {
+    public ByteBuffer autoFramerDecode() throws ProtocolException {
         ByteBuffer buffer = Lines.refill(in, bytes);
         autoFramer.decode(buffer, false, sink);
         return buffer;

@@ -1,7 +1,7 @@
 package dev.turnstile.core.framing;
 
 import dev.turnstile.api.Framer;
-import dev.turnstile.api.MessageTooLongException;
+import dev.turnstile.api.ProtocolException;
 import dev.turnstile.api.Outbound;
 
 import java.nio.ByteBuffer;
@@ -25,7 +25,7 @@ public final class AutoFramer implements Framer {
     }
 
     @Override
-    public void decode(ByteBuffer in, boolean endOfInput, Consumer<ByteBuffer> sink) throws MessageTooLongException {
+    public void decode(ByteBuffer in, boolean endOfInput, Consumer<ByteBuffer> sink) throws ProtocolException {
         if (current == raw && containsNewline(in)) {
             current = lines;
         }

@@ -6,6 +6,7 @@ import dev.turnstile.api.Framer;
 import dev.turnstile.api.MessageHandler;
 import dev.turnstile.api.Outbound;
 import dev.turnstile.api.WorkerStats;
+import dev.turnstile.core.ConnectionHandle;
 import dev.turnstile.core.Conversation;
 import dev.turnstile.core.OutboundBuffer;
 import dev.turnstile.core.Sockets;
@@ -79,7 +80,17 @@ final class LoopConnection implements Outbound {
         this.channel = channel;
         this.key = key;
         this.handler = handler;
-        this.conversation = new Conversation(info, framer, handler, this, worker);
+        ConnectionHandle handle = new ConnectionHandle(info, loop.maxPendingBytes(), loop.timers());
+        handle.ownedBy(new ConnectionHandle.Owner() { // placeholder until the loop drives the handle
+            @Override
+            public void wake() {
+            }
+
+            @Override
+            public void abort() {
+            }
+        });
+        this.conversation = new Conversation(handle, framer, handler, this, worker);
         this.interest = key.interestOps();
         this.lastActive = loop.now();
     }
@@ -363,7 +374,7 @@ final class LoopConnection implements Outbound {
         Throwable failure = batch.takeFailure();
         if (closed()) {
             inbound = null;
-            conversation.closed(); // deferred by close() while the worker held the handler
+            conversation.closed(CloseReason.SHUTDOWN); // deferred by close() while the worker held the handler
             return;
         }
         if (failure != null) {
@@ -524,7 +535,7 @@ final class LoopConnection implements Outbound {
         loop.reportClosed(this, reason);
         if ((state & JOB) == 0) {
             inbound = null;
-            conversation.closed();
+            conversation.closed(reason);
         }
     }
 

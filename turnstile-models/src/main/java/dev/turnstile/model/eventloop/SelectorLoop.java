@@ -7,6 +7,7 @@ import dev.turnstile.api.MessageHandler;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
 import dev.turnstile.api.WorkerStats;
+import dev.turnstile.core.ConnectionTimers;
 import dev.turnstile.core.Sockets;
 import dev.turnstile.core.framing.Framers;
 import org.slf4j.Logger;
@@ -85,6 +86,7 @@ final class SelectorLoop implements Runnable {
     private final StallWatch stalls;
     private final Thread thread;
     private final ConnectionTable connections = new ConnectionTable();
+    private final ConnectionTimers timers = new ConnectionTimers();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Queue<LoopConnection> completions = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean selecting = new AtomicBoolean(); // true: may be blocked in select, needs a wakeup
@@ -479,6 +481,14 @@ final class SelectorLoop implements Runnable {
 
     int lowWaterBytes() {
         return settings.lowWaterBytes();
+    }
+
+    int maxPendingBytes() {
+        return context.config().maxPendingBytes();
+    }
+
+    ConnectionTimers timers() {
+        return timers;
     }
 
     int maxInboundBytes() {

@@ -7,6 +7,7 @@ import dev.turnstile.api.ServerListener;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.Service;
 import dev.turnstile.core.BlockingDriver;
+import dev.turnstile.core.ConnectionTimers;
 import dev.turnstile.core.OpenConnections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,8 +113,10 @@ public final class ConnectionWorker {
                 }
             }
         }));
-        new BlockingDriver(new ServerContext(spec.config(), service, stats), open)
+        ConnectionTimers timers = new ConnectionTimers(); // its daemon thread ends with this process
+        new BlockingDriver(new ServerContext(spec.config(), service, stats), open, timers)
                 .run(channel, "process-" + ProcessHandle.current().pid(), () -> { });
+        timers.stop();
         return reason.get();
     }
 

@@ -66,7 +66,7 @@ public final class Scoreboard {
     static final int SLOT_BYTES = 4096;
     public static final int RING_EVENTS = 64;
     static final int EVENT_BYTES = 48;
-    private static final int NOTE_BYTES = 800;
+    private static final int NOTE_BYTES = 736; // S_NOTE + NOTE_BYTES <= S_RING
     private static final int MODEL_BYTES = 32;
 
     // header offsets
@@ -76,10 +76,17 @@ public final class Scoreboard {
     private static final int S_PID = 0, S_STATE = 8, S_SPAWNED = 16, S_HEARTBEAT = 24, S_ACTIVITY = 32,
             S_CONNECTIONS = 40, S_ACTIVE = 48, S_MESSAGES = 56, S_BYTES_IN = 64, S_BYTES_OUT = 72, S_STOP_BY = 80,
             S_DRAINED = 88, S_FORCED = 96, S_GENERATION = 104, S_EVENT_HEAD = 112, S_CLOSED_BY = 120,
-            S_PEER_PORT = 184, S_PEER_IP_HI = 192, S_PEER_IP_LO = 200, S_NOTE_LENGTH = 208, S_NOTE = 216,
+            S_PEER_PORT = 248, S_PEER_IP_HI = 256, S_PEER_IP_LO = 264, S_NOTE_LENGTH = 272, S_NOTE = 280,
             S_RING = 1024; // 64 events of 48 bytes fill the slot's 4 KiB
-    /** Close reasons counted per slot; {@link dev.turnstile.api.CloseReason} has 8. */
-    public static final int CLOSE_REASONS = 8;
+    /** Close reasons counted per slot: room for every {@link dev.turnstile.api.CloseReason} (9 today) and more. */
+    public static final int CLOSE_REASONS = 16;
+
+    static {
+        if (dev.turnstile.api.CloseReason.values().length > CLOSE_REASONS) {
+            throw new ExceptionInInitializerError("the scoreboard counts " + CLOSE_REASONS + " close reasons, but there are "
+                    + dev.turnstile.api.CloseReason.values().length + ": raise CLOSE_REASONS and move the fields after it");
+        }
+    }
 
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 

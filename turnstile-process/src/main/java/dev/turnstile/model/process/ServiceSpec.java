@@ -27,7 +27,7 @@ public record ServiceSpec(String serviceClass, ServerConfig config) {
 
     /** The argument names {@link #toArguments()} writes. */
     public static final Set<String> ARGUMENTS = Set.of("service", "host", "port", "backlog", "idle-timeout-ms",
-            "max-message-bytes", "framing");
+            "max-message-bytes", "framing", "max-pending-bytes");
 
     public ServiceSpec {
         Objects.requireNonNull(serviceClass, "serviceClass");
@@ -76,6 +76,7 @@ public record ServiceSpec(String serviceClass, ServerConfig config) {
         WorkerArguments.add(args, "idle-timeout-ms", config.idleTimeout().toMillis());
         WorkerArguments.add(args, "max-message-bytes", config.maxMessageBytes());
         WorkerArguments.add(args, "framing", config.framing().cliName());
+        WorkerArguments.add(args, "max-pending-bytes", config.maxPendingBytes());
         return args;
     }
 
@@ -90,7 +91,8 @@ public record ServiceSpec(String serviceClass, ServerConfig config) {
         }
         ServerConfig config = new ServerConfig(args.text("host"), Math.toIntExact(args.number("port")),
                 Math.toIntExact(args.number("backlog")), Duration.ofMillis(args.number("idle-timeout-ms")),
-                Math.toIntExact(args.number("max-message-bytes")), framing);
+                Math.toIntExact(args.number("max-message-bytes")), framing,
+                Math.toIntExact(args.number("max-pending-bytes")));
         return new ServiceSpec(args.text("service"), config);
     }
 
