@@ -3,6 +3,7 @@ package dev.turnstile.model.eventloop;
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
 import dev.turnstile.api.FramedService;
+import dev.turnstile.api.Framer;
 import dev.turnstile.api.MessageHandler;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
@@ -79,7 +80,6 @@ final class SelectorLoop implements Runnable {
     private final SelectorGroup group;
     private final ServerContext context;
     private final FramedService service;
-    private final LoopSettings settings;
     private final HandlerPool handlers;               // null: handlers run on this loop
     private final Selector selector;
     private final WorkerStats worker;
@@ -88,7 +88,7 @@ final class SelectorLoop implements Runnable {
     private final ConnectionTable connections = new ConnectionTable();
     private final ConnectionTimers timers = new ConnectionTimers();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final Queue<LoopConnection> completions = new ConcurrentLinkedQueue<>();
+    private final Queue<OnWorkerConnection> completions = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean selecting = new AtomicBoolean(); // true: may be blocked in select, needs a wakeup
     private final Consumer<SelectionKey> onReady = this::onReady;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);   // loop thread only
@@ -96,6 +96,8 @@ final class SelectorLoop implements Runnable {
     private final long idleNanos;
     private final long tickNanos;
     private final int maxInboundBytes;
+    private final int highWaterBytes; // with workers 0, as is lowWaterBytes: see OnWorkerConnection
+    private final int lowWaterBytes;
     private final boolean handlersOnLoop;
     private LoopAcceptor acceptor;    // set before start, then loop thread only
     private long now;                 // loop thread only: the clock after the last select or callback
@@ -117,9 +119,10 @@ final class SelectorLoop implements Runnable {
         this.group = group;
         this.context = context;
         this.service = (FramedService) context.service();
-        this.settings = settings;
         this.handlers = handlers;
         this.handlersOnLoop = handlers == null;
+        this.highWaterBytes = handlersOnLoop ? settings.highWaterBytes() : 0;
+        this.lowWaterBytes = handlersOnLoop ? settings.lowWaterBytes() : 0;
         this.selector = Selector.open();
         this.worker = context.stats().worker(name); // listed from the start, before its first connection
         this.stalls = new StallWatch(name, service.name(), settings.slowCallback());
@@ -255,7 +258,7 @@ final class SelectorLoop implements Runnable {
                 log.warn("{}: task failed", name, e);
             }
         }
-        LoopConnection done;
+        OnWorkerConnection done;
         while ((done = completions.poll()) != null) {
             done.jobDone();
         }
@@ -301,7 +304,7 @@ final class SelectorLoop implements Runnable {
     }
 
     /** A worker finished a connection's batch; the loop writes the replies. Any thread. */
-    void jobDone(LoopConnection c) {
+    void jobDone(OnWorkerConnection c) {
         completions.add(c);
         if (ended && completions.remove(c)) {
             c.jobDone(); // the loop thread is gone: nobody else touches the connection now
@@ -353,8 +356,10 @@ final class SelectorLoop implements Runnable {
             group.closed();
             return;
         }
-        LoopConnection c = new LoopConnection(this, socket, key, info,
-                Framers.create(config.framing(), config.maxMessageBytes()), handler, worker);
+        Framer framer = Framers.create(config.framing(), config.maxMessageBytes());
+        LoopConnection c = handlersOnLoop
+                ? new OnLoopConnection(this, socket, key, info, framer, handler, worker)
+                : new OnWorkerConnection(this, socket, key, info, framer, handler, worker);
         key.attach(c);
         connections.add(c);
         open = connections.size();
@@ -459,10 +464,6 @@ final class SelectorLoop implements Runnable {
         return replyBuffer;
     }
 
-    boolean handlersOnLoop() {
-        return handlersOnLoop;
-    }
-
     HandlerPool handlers() {
         return handlers;
     }
@@ -475,12 +476,14 @@ final class SelectorLoop implements Runnable {
         return service.name();
     }
 
+    /** Unsent reply bytes above which a connection is not read; with workers 0: any. */
     int highWaterBytes() {
-        return settings.highWaterBytes();
+        return highWaterBytes;
     }
 
+    /** Unsent reply bytes at or below which a paused connection is read again; with workers 0: none. */
     int lowWaterBytes() {
-        return settings.lowWaterBytes();
+        return lowWaterBytes;
     }
 
     int maxPendingBytes() {

@@ -16,14 +16,14 @@ final class WorkerBatch implements Runnable {
 
     private static final int INITIAL_REPLY_BYTES = 1024;
 
-    private final LoopConnection connection;
+    private final OnWorkerConnection connection;
     private final SelectorLoop loop;
     private boolean endOfInput;         // set by the loop before submit
     private OutboundBuffer replies;     // filled by the worker; taken by the loop
     private Throwable failure;          // set by the worker; taken by the loop
     private volatile Thread thread;     // the worker while it runs this batch
 
-    WorkerBatch(LoopConnection connection, SelectorLoop loop) {
+    WorkerBatch(OnWorkerConnection connection, SelectorLoop loop) {
         this.connection = connection;
         this.loop = loop;
     }
