@@ -51,7 +51,7 @@ import java.nio.channels.SocketChannel;
  * <p><b>Thread-safety.</b> Loop thread only, except what an {@link OnWorkerConnection} lends its
  * worker during a job (see there).
  */
-abstract class LoopConnection implements Outbound {
+abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
 
     private static final Logger log = LoggerFactory.getLogger(LoopConnection.class);
 
@@ -65,6 +65,10 @@ abstract class LoopConnection implements Outbound {
     private final SelectionKey key;
     private final MessageHandler handler;       // named in slow-callback warnings
     final Conversation conversation;
+    final ConnectionHandle handle;              // the service's side: any thread
+    private final Runnable abortTask = this::abortNow; // posted to the loop by abort()
+    private long published;                     // loop thread only: unwritten bytes last told to the handle
+    CloseReason closedWith;                     // loop thread only: the reported reason, kept for a handler still on a worker
     ByteBuffer inbound;                         // loop thread (worker during a job); write mode; null: no unfinished message
     OutboundBuffer outbound;                    // loop thread only; null: every reply sent
     int state;                                  // loop thread only
@@ -78,16 +82,8 @@ abstract class LoopConnection implements Outbound {
         this.channel = channel;
         this.key = key;
         this.handler = handler;
-        ConnectionHandle handle = new ConnectionHandle(info, loop.maxPendingBytes(), loop.timers());
-        handle.ownedBy(new ConnectionHandle.Owner() { // placeholder until the loop drives the handle
-            @Override
-            public void wake() {
-            }
-
-            @Override
-            public void abort() {
-            }
-        });
+        this.handle = new ConnectionHandle(info, loop.maxPendingBytes(), loop.timers());
+        handle.ownedBy(this);
         this.conversation = new Conversation(handle, framer, handler, this, worker);
         this.interest = key.interestOps();
         this.lastActive = loop.now();
@@ -99,6 +95,41 @@ abstract class LoopConnection implements Outbound {
 
     final MessageHandler handler() {
         return handler;
+    }
+
+    /**
+     * Loop thread, right after registration: the handler's {@code onOpen} runs (on the loop, or
+     * on a worker as the first job), and its greeting is written.
+     */
+    abstract void opened();
+
+    // ---- ConnectionHandle.Owner: any thread --------------------------------------------------
+
+    /**
+     * Something was queued on the handle: post this connection's drain task to the loop. The
+     * handle calls this at most once until the next drain starts, so the loop's task queue holds
+     * at most one drain per connection.
+     */
+    @Override
+    public final void wake() {
+        loop.execute(drainTask()); // false: the loop has ended, and closed this connection on its way out
+    }
+
+    /** A close-now was asked (slow consumer, the service's close()): the loop closes, dropping what is unwritten. */
+    @Override
+    public final void abort() {
+        loop.execute(abortTask);
+    }
+
+    /** The task {@link #wake} posts: made once per connection, so a wake allocates only the queue's node. */
+    abstract Runnable drainTask();
+
+    /** Loop thread: the close-now asked through the handle. */
+    private void abortNow() {
+        if (!closed()) {
+            log.debug("{} {}: closed from the service's side: {}", loop.name(), info().peer(), handle.abortReason());
+            close(handle.abortReason());
+        }
     }
 
     /** The loop saw readiness for this connection. Sorts its own failures; never throws. */
@@ -195,6 +226,7 @@ abstract class LoopConnection implements Outbound {
         }
     }
 
+    /** Writes what {@code outbound} holds, as far as the socket takes it now; a write is activity. */
     final void writePending() throws IOException {
         int n = outbound.writeOnce(channel);
         if (n > 0) {
@@ -215,6 +247,16 @@ abstract class LoopConnection implements Outbound {
         int pending = outbound == null ? 0 : outbound.pending();
         if (pending == 0) {
             outbound = null;
+        }
+        if (pending != published) { // only when it changed: nothing on the fast path, where nothing stays unsent
+            published = pending;
+            handle.unwritten(pending);
+        }
+        if (pending > 0 && handle.overBound(pending)) {
+            log.info("{} {}: more than {} bytes waiting for a slow reader; closing it", loop.name(), info().peer(),
+                    loop.maxPendingBytes());
+            close(CloseReason.SLOW_CONSUMER);
+            return;
         }
         boolean job = (state & JOB) != 0;
         boolean closing = conversation.isClosing() || (state & (EOF | STOPPING)) != 0;
@@ -388,6 +430,7 @@ abstract class LoopConnection implements Outbound {
     /** The conversation is over: count the close and tell the handler (after its worker, if one holds it). */
     private void report(CloseReason reason) {
         state |= CLOSED;
+        closedWith = reason;
         outbound = null;
         loop.reportClosed(this, reason);
         if ((state & JOB) == 0) {

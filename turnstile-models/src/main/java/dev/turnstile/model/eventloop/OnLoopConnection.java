@@ -29,9 +29,56 @@ import java.nio.channels.SocketChannel;
  */
 final class OnLoopConnection extends LoopConnection {
 
+    private final Runnable drainNow = this::drainNow;                     // made once: a wake allocates no task
+    private final Runnable drainTask = () -> loop.runHeld(this, drainNow);
+
     OnLoopConnection(SelectorLoop loop, SocketChannel channel, SelectionKey key, ConnectionInfo info, Framer framer,
                      MessageHandler handler, WorkerStats worker) {
         super(loop, channel, key, info, framer, handler, worker);
+    }
+
+    /** The handler greets now, on the loop, and the greeting is written as a read callback's replies are. */
+    @Override
+    void opened() {
+        loop.runHeld(this, this::openNow);
+    }
+
+    private void openNow() {
+        try {
+            conversation.open();
+            flushReplies();
+            settle();
+        } catch (IOException e) {
+            peerGone(e);
+        } catch (RuntimeException | Error e) {
+            failed(e);
+        }
+    }
+
+    @Override
+    Runnable drainTask() {
+        return drainTask;
+    }
+
+    /**
+     * Loop thread, posted by a wake: what other threads queued on the handle is framed into the
+     * staging buffer (or after what {@code outbound} holds, paused or not: the bound, not the
+     * water marks, limits pushed bytes) and written as a read callback's replies are. A
+     * connection that is closed or stopping starts nothing new.
+     */
+    private void drainNow() {
+        if ((state & (CLOSED | STOPPING)) != 0) {
+            return;
+        }
+        try {
+            conversation.drain();
+            flushReplies();
+            settle();
+        } catch (IOException e) {
+            peerGone(e);
+        } catch (RuntimeException | Error e) {
+            failed(e);
+        }
     }
 
     /** Decode and answer now, then write. The loop times the whole callback. */
@@ -50,7 +97,10 @@ final class OnLoopConnection extends LoopConnection {
             staged.flip();
             try {
                 int n = channel.write(staged);
-                loop.countWritten(n);
+                if (n > 0) {
+                    loop.countWritten(n);
+                    lastActive = loop.now(); // pushed bytes too: a connection only listening is not idle
+                }
                 if (staged.hasRemaining()) {
                     outbound = new OutboundBuffer(Math.max(MIN_BUFFER, staged.remaining() + staged.remaining() / 2));
                     outbound.put(staged);

@@ -32,19 +32,22 @@ import java.util.concurrent.RejectedExecutionException;
 final class OnWorkerConnection extends LoopConnection {
 
     private WorkerBatch batch;                  // made on the first job, then reused
+    private final Runnable drainTask = this::drainQueued; // made once: a wake allocates no task
+    private boolean drainAsked;                 // loop thread only: a wake came while a job ran
 
     OnWorkerConnection(SelectorLoop loop, SocketChannel channel, SelectionKey key, ConnectionInfo info, Framer framer,
                        MessageHandler handler, WorkerStats worker) {
         super(loop, channel, key, info, framer, handler, worker);
     }
 
+    /** The handler's onOpen may block: it runs on a worker as the connection's first job. */
     @Override
-    void received(ByteBuffer buffer, boolean endOfInput) {
-        submit(buffer, endOfInput);
+    void opened() {
+        submit(WorkerBatch.OPEN, false);
     }
 
-    /** Hands the bytes read (read mode) to a worker; the connection is not read until it returns. */
-    private void submit(ByteBuffer buffer, boolean endOfInput) {
+    @Override
+    void received(ByteBuffer buffer, boolean endOfInput) {
         if (buffer != inbound) {
             int n = buffer.remaining();
             if (inbound == null || inbound.capacity() < n) {
@@ -55,12 +58,48 @@ final class OnWorkerConnection extends LoopConnection {
         } else {
             inbound.compact(); // back to write mode, as the worker expects
         }
+        submit(WorkerBatch.INPUT, endOfInput);
+    }
+
+    @Override
+    Runnable drainTask() {
+        return drainTask;
+    }
+
+    /**
+     * Loop thread, posted by a wake: a worker drains what other threads queued, as a job of its
+     * own. While a job runs it is only remembered, and {@link #jobDone} starts the drain job: a
+     * wake must always end in a {@link dev.turnstile.core.Conversation#drain} call, which re-arms
+     * the handle's wake (even if the running job took the queued work already, the handle will not
+     * wake us again until a drain starts). A connection that is closed, stopping or closing starts
+     * nothing new.
+     */
+    private void drainQueued() {
+        if ((state & JOB) != 0) {
+            drainAsked = true;
+            return;
+        }
+        drainAsked = false;
+        if ((state & (CLOSED | STOPPING)) != 0 || conversation.isClosing()) {
+            return;
+        }
+        submit(WorkerBatch.DRAIN, false);
+    }
+
+    /** Hands the connection to a worker for one job; the connection is not read until it returns. */
+    private void submit(int kind, boolean endOfInput) {
         if (batch == null) {
             batch = new WorkerBatch(this, loop);
         }
-        batch.prepare(endOfInput);
+        batch.prepare(kind, endOfInput);
         state |= JOB;
         settle();
+        if (closed()) { // settle found it past the bound: the handler hears of it now, no job runs
+            state &= ~JOB;
+            inbound = null;
+            conversation.closed(closedWith);
+            return;
+        }
         try {
             loop.handlers().execute(batch);
         } catch (RejectedExecutionException e) { // the pool is stopping: so is the server
@@ -69,25 +108,41 @@ final class OnWorkerConnection extends LoopConnection {
         }
     }
 
-    /** On the worker running this connection's batch: decode and answer what was read. */
-    void receiveOnWorker(boolean endOfInput) {
-        ByteBuffer in = inbound.flip();
-        conversation.receive(in, endOfInput);
-        if (in.hasRemaining()) {
-            in.compact();
-        } else {
-            inbound = null;
+    /**
+     * On the worker running this connection's job: open, or decode and answer what was read, and
+     * in any case carry out what other threads queued meanwhile. Replies go into the batch.
+     */
+    void runOnWorker(int kind, boolean endOfInput) {
+        switch (kind) {
+            case WorkerBatch.OPEN -> conversation.open();
+            case WorkerBatch.INPUT -> {
+                ByteBuffer in = inbound.flip();
+                conversation.receive(in, endOfInput);
+                if (in.hasRemaining()) {
+                    in.compact();
+                } else {
+                    inbound = null;
+                }
+            }
+            default -> { } // DRAIN: only what follows
+        }
+        if (kind == WorkerBatch.DRAIN || conversation.hasQueued()) {
+            conversation.drain(); // a DRAIN job drains even if nothing is left: that re-arms the wake
         }
     }
 
-    /** On the loop, once the worker is done: write its replies and read again. */
+    /**
+     * On the loop, once the worker is done: write its replies (after any still unsent), read
+     * again, and start a drain job if more was queued meanwhile. A close that came during the
+     * job is told to the handler now, with its reason.
+     */
     void jobDone() {
         state &= ~JOB;
         OutboundBuffer replies = batch.takeReplies();
         Throwable failure = batch.takeFailure();
         if (closed()) {
             inbound = null;
-            conversation.closed(CloseReason.SHUTDOWN); // deferred by close() while the worker held the handler
+            conversation.closed(closedWith); // deferred by close() while the worker held the handler
             return;
         }
         if (failure != null) {
@@ -96,10 +151,17 @@ final class OnWorkerConnection extends LoopConnection {
         }
         try {
             if (replies != null && replies.pending() > 0) {
-                outbound = replies; // nothing else was pending: a connection with unsent replies is not read
+                if (outbound == null) {
+                    outbound = replies;
+                } else {
+                    replies.transferTo(outbound); // a drain job ran while earlier replies were unsent
+                }
                 writePending();
             }
             settle();
+            if (drainAsked || conversation.hasQueued()) {
+                drainQueued();
+            }
         } catch (IOException e) {
             peerGone(e);
         } catch (RuntimeException | Error e) {

@@ -4,6 +4,7 @@ import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
 import dev.turnstile.api.FramedService;
 import dev.turnstile.api.Framer;
+import dev.turnstile.api.FramerFactory;
 import dev.turnstile.api.MessageHandler;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
@@ -86,7 +87,7 @@ final class SelectorLoop implements Runnable {
     private final StallWatch stalls;
     private final Thread thread;
     private final ConnectionTable connections = new ConnectionTable();
-    private final ConnectionTimers timers = new ConnectionTimers();
+    private final FramerFactory framers;              // the service's framing, else the server's
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Queue<OnWorkerConnection> completions = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean selecting = new AtomicBoolean(); // true: may be blocked in select, needs a wakeup
@@ -127,6 +128,7 @@ final class SelectorLoop implements Runnable {
         this.worker = context.stats().worker(name); // listed from the start, before its first connection
         this.stalls = new StallWatch(name, service.name(), settings.slowCallback());
         ServerConfig config = context.config();
+        this.framers = Framers.forService(service, config);
         this.idleNanos = config.idleTimeout().toNanos();
         this.tickNanos = Math.clamp(idleNanos / 4, MIN_TICK_NANOS, MAX_TICK_NANOS);
         this.maxInboundBytes = config.maxMessageBytes() + 2; // an unfinished message never exceeds the maximum
@@ -356,13 +358,33 @@ final class SelectorLoop implements Runnable {
             group.closed();
             return;
         }
-        Framer framer = Framers.create(config.framing(), config.maxMessageBytes());
+        Framer framer = framers.newFramer(config.maxMessageBytes());
         LoopConnection c = handlersOnLoop
                 ? new OnLoopConnection(this, socket, key, info, framer, handler, worker)
                 : new OnWorkerConnection(this, socket, key, info, framer, handler, worker);
         key.attach(c);
         connections.add(c);
         open = connections.size();
+        c.opened();
+    }
+
+    /**
+     * Runs handler work of {@code c} that was not a readiness callback (its open, what other
+     * threads queued on its handle) as one is run: held, for the watchdog, and timed, for slow
+     * callbacks. Loop thread; handlers on the loop only.
+     */
+    void runHeld(LoopConnection c, Runnable work) {
+        now = System.nanoTime();
+        HELD_BY.setRelease(this, c);
+        HELD_SINCE.setRelease(this, now);
+        try {
+            work.run();
+        } finally {
+            HELD_SINCE.setRelease(this, NOT_HELD);
+        }
+        long end = System.nanoTime();
+        stalls.check(now, end, c);
+        now = end;
     }
 
     private void refuse(SocketChannel socket, String why) {
@@ -491,7 +513,7 @@ final class SelectorLoop implements Runnable {
     }
 
     ConnectionTimers timers() {
-        return timers;
+        return group.timers();
     }
 
     int maxInboundBytes() {
