@@ -48,8 +48,15 @@ import java.nio.channels.SocketChannel;
  * unfinished, {@code outbound} while a write was partial. Reads go into the loop's shared read
  * buffer whenever the unfinished message fits comfortably in it.
  *
- * <p><b>Thread-safety.</b> Loop thread only, except what an {@link OnWorkerConnection} lends its
- * worker during a job (see there).
+ * <p><b>The handle.</b> Each connection owns its {@link ConnectionHandle} ({@link ConnectionHandle.Owner}):
+ * {@link #wake} posts the subclass's preallocated drain task to the loop, {@link #abort} posts a
+ * close with the handle's reason. {@link #settle} publishes the unsent byte count to the handle
+ * when it changes, and closes as a slow consumer when it passes the bound. The reason a close was
+ * reported with is kept ({@code closedWith}) for a handler that hears of it after its worker job.
+ *
+ * <p><b>Thread-safety.</b> Loop thread only, except {@link #wake} and {@link #abort} (any thread:
+ * they only post to the loop) and what an {@link OnWorkerConnection} lends its worker during a
+ * job (see there).
  */
 abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
 

@@ -25,7 +25,11 @@ import java.nio.channels.SocketChannel;
  * replies writes them or moves them to {@code outbound} before it returns, and a failed one
  * drops them. While {@code outbound} holds bytes, new replies go after them there, never into
  * the staging buffer, so they keep their order.
- * <p><b>Thread-safety.</b> Loop thread only.
+ * <p><b>The handle.</b> The open and what other threads queue run on the loop too, held and
+ * timed as a readiness callback is ({@link SelectorLoop#runHeld}): the greeting or the drained
+ * sends are staged and written exactly as a read callback's replies, so they use the staging
+ * buffer while it is valid. A wake posts the same preallocated task each time.
+ * <p><b>Thread-safety.</b> Loop thread only (the base's {@code wake} and {@code abort} excepted).
  */
 final class OnLoopConnection extends LoopConnection {
 

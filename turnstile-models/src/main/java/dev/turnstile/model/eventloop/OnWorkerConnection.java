@@ -21,8 +21,14 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p><b>Invariants.</b> At most one job at a time, and the connection is not read while it runs
  * (JOB) nor while any reply is unsent (the loop's water marks are 0 in this mode), so the handler
- * is never called concurrently, its replies keep their order, and a job's replies become
- * {@code outbound} only when nothing else is pending. A job is never timed out.
+ * is never called concurrently and its replies keep their order: an input job's replies become
+ * {@code outbound} only when nothing else is pending; a drain job, which may run while replies
+ * are unsent, appends its replies after them. A job is never timed out.
+ * <p><b>Jobs.</b> A job is the open (the handler's onOpen may block, so it runs on a worker), a
+ * batch of input, or only a drain of what other threads queued on the handle (a wake with no job
+ * running). Every job drains the handle when anything is queued; after every job the loop starts
+ * a drain job if a wake came during the job or work is still queued, so a wake is never lost.
+ * Replies of a drain job go after replies still unsent.
  * <p><b>Memory.</b> Besides the base's buffers, the {@link WorkerBatch} (made on the first job,
  * then reused) holds the replies while a worker answers.
  * <p><b>Thread-safety.</b> Loop thread only, except during a job: from {@link #submit} until the

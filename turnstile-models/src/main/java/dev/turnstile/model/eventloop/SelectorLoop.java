@@ -51,6 +51,10 @@ import java.util.function.Supplier;
  * <p><b>Time.</b> The loop reads the clock once per round; a connection's last activity is that
  * reading, so idle timeouts cost one field write per read and a sweep over the connections per
  * tick (a quarter of the idle timeout, between 10 ms and 1 s), never a timer per connection.
+ * <p><b>Connections' handles.</b> A connection's drain and close-now requests from other threads
+ * arrive as tasks ({@link #execute}); handler work that is not a readiness callback (the open,
+ * drained sends and tasks) runs through {@link #runHeld}, held and timed like one. Framers come
+ * from the service's factory (its own framing, else the server's), chosen once per loop.
  * <p><b>Stopping.</b> An interrupt makes the loop exit (shutdown's last resort for a loop stuck
  * in a handler); on exit, whatever connections remain are closed and reported.
  */
