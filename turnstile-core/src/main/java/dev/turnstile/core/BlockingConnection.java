@@ -35,7 +35,6 @@ final class BlockingConnection implements ConnectionHandle.Owner {
     private final ServerStats stats;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean writerRunning = new AtomicBoolean();
-    private volatile boolean wakeAsked;                           // a wake came; cleared by the writer before it drains
     private final OutboundBuffer out = new OutboundBuffer(1024); // guarded by lock
     private final ConnectionHandle handle;
     private Conversation conversation;                            // set once, before the first call
@@ -115,7 +114,6 @@ final class BlockingConnection implements ConnectionHandle.Owner {
 
     @Override
     public void wake() {
-        wakeAsked = true; // a running writer drains once more: the handle wakes again only after a drain starts
         if (writerRunning.compareAndSet(false, true)) {
             Thread.ofVirtual().name("turnstile-writer-" + handle.info().id()).start(this::drainOnWriter);
         }
@@ -127,14 +125,9 @@ final class BlockingConnection implements ConnectionHandle.Owner {
         Sockets.closeQuietly(channel);
     }
 
-    /**
-     * On the writer: drain and write until nothing is queued and no wake came meanwhile, then
-     * end. A wake that came while it ran always gets a drain of its own, even if the item that
-     * caused it was taken already: only a drain re-arms the handle's wake.
-     */
+    /** On the writer: drain and write until nothing is queued, then end. */
     private void drainOnWriter() {
         do {
-            wakeAsked = false;
             lock.lock();
             try {
                 if (!ended) {
@@ -150,7 +143,7 @@ final class BlockingConnection implements ConnectionHandle.Owner {
                 lock.unlock();
             }
             writerRunning.set(false);
-        } while ((wakeAsked || handle.hasQueued()) && writerRunning.compareAndSet(false, true));
+        } while (handle.hasQueued() && writerRunning.compareAndSet(false, true));
     }
 
     /** The peer gets every reply, then the end; the connection thread's read returns end of input. */
