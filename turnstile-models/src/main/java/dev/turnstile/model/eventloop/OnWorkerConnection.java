@@ -74,11 +74,11 @@ final class OnWorkerConnection extends LoopConnection {
 
     /**
      * Loop thread, posted by a wake: a worker drains what other threads queued, as a job of its
-     * own. While a job runs it is only remembered, and {@link #jobDone} starts the drain job: a
-     * wake must always end in a {@link dev.turnstile.core.Conversation#drain} call, which re-arms
-     * the handle's wake (even if the running job took the queued work already, the handle will not
-     * wake us again until a drain starts). A connection that is closed, stopping or closing starts
-     * nothing new.
+     * own. While a job runs it is only remembered, and {@link #jobDone} starts the drain job: every
+     * wake ends in a {@link dev.turnstile.core.Conversation#drain} call, the only thing that re-arms
+     * the handle's wake, even when the running job took the queued work already (then the drain
+     * job finds nothing, at the cost of one empty job). A connection that is closed, stopping or
+     * closing starts nothing new.
      */
     private void drainQueued() {
         if ((state & JOB) != 0) {
