@@ -63,6 +63,16 @@ public final class OutboundBuffer implements Outbound {
         return total;
     }
 
+    /** Moves every pending byte to the end of {@code out}, in order; this buffer is left empty. */
+    public void transferTo(Outbound out) {
+        buffer.flip();
+        try {
+            out.put(buffer);
+        } finally {
+            buffer.clear();
+        }
+    }
+
     /** Shrinks back to the initial capacity when empty and grown. */
     public void release() {
         if (buffer.position() == 0 && buffer.capacity() > initialCapacity) {

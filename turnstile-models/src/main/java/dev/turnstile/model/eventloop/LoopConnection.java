@@ -10,7 +10,6 @@ import dev.turnstile.core.ConnectionHandle;
 import dev.turnstile.core.Conversation;
 import dev.turnstile.core.OutboundBuffer;
 import dev.turnstile.core.Sockets;
-import dev.turnstile.core.Stragglers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,19 +17,21 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One connection on a {@link SelectorLoop}, from registration to close: reads when the loop says
- * it is readable, feeds the bytes to the connection's {@link Conversation} (on the loop, or on a
- * {@link HandlerPool} worker), writes the replies, and closes.
+ * it is readable, hands the bytes to the connection's {@link Conversation}, writes the replies,
+ * and closes. Where the handler runs is the subclass's part: {@link OnLoopConnection} answers on
+ * the loop thread, {@link OnWorkerConnection} on a {@link HandlerPool} worker; the loop makes one
+ * or the other for every connection, by its model.
  *
  * <p><b>States</b> (bits of {@code state}; only move forward except PAUSED):
  * <ul>
  * <li>EOF: the peer shut its output; never read again; replies still go out, then close.</li>
  * <li>PAUSED: unsent replies passed the high-water mark; not read until they drop to the
  *     low-water mark (with workers: until they are all sent).</li>
- * <li>JOB: a batch of input is with a worker; not read and never timed out until it returns.</li>
+ * <li>JOB: a batch of input is with a worker ({@link OnWorkerConnection} only); not read and
+ *     never timed out until it returns.</li>
  * <li>STOPPING: shutdown asked to close once the replies in hand are written.</li>
  * <li>CLOSED: the conversation is over and the close is reported; nothing more is read for it.</li>
  * <li>LINGER: closed, but the peer may still be sending, so our output is shut (the kernel sends
@@ -44,33 +45,41 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p><b>Memory.</b> An idle connection holds this object, its conversation and framer, and the
  * JDK's channel and key. Bytes are held only while needed: {@code inbound} while a message is
- * unfinished, {@code outbound} while a write was partial, a {@link WorkerBatch}'s replies while a
- * worker answers. On the loop, reads go into the loop's shared read buffer and replies into its shared
- * staging buffer; in the steady state of whole messages answered at once nothing is allocated.
+ * unfinished, {@code outbound} while a write was partial. Reads go into the loop's shared read
+ * buffer whenever the unfinished message fits comfortably in it.
  *
- * <p><b>Thread-safety.</b> Loop thread only, except during a job: from {@link #submit} until the
- * loop takes the completion ({@link #jobDone}), the worker owns {@code inbound}, the conversation
- * and the batch; the executor's hand-off and the loop's completion queue order the two.
+ * <p><b>The handle.</b> Each connection owns its {@link ConnectionHandle} ({@link ConnectionHandle.Owner}):
+ * {@link #wake} posts the subclass's preallocated drain task to the loop, {@link #abort} posts a
+ * close with the handle's reason. {@link #settle} publishes the unsent byte count to the handle
+ * when it changes, and closes as a slow consumer when it passes the bound. The reason a close was
+ * reported with is kept ({@code closedWith}) for a handler that hears of it after its worker job.
+ *
+ * <p><b>Thread-safety.</b> Loop thread only, except {@link #wake} and {@link #abort} (any thread:
+ * they only post to the loop) and what an {@link OnWorkerConnection} lends its worker during a
+ * job (see there).
  */
-final class LoopConnection implements Outbound {
+abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
 
     private static final Logger log = LoggerFactory.getLogger(LoopConnection.class);
 
-    private static final int EOF = 1, PAUSED = 2, JOB = 4, STOPPING = 8, CLOSED = 16, LINGER = 32, RELEASED = 64;
-    private static final int MIN_BUFFER = 1024;
+    static final int EOF = 1, PAUSED = 2, JOB = 4, STOPPING = 8, CLOSED = 16, LINGER = 32, RELEASED = 64;
+    static final int MIN_BUFFER = 1024;
     /** The longest a closed connection lingers to let its replies out (never longer than the idle timeout). */
     private static final long LINGER_NANOS = 2_000_000_000L;
 
-    private final SelectorLoop loop;
-    private final SocketChannel channel;
+    final SelectorLoop loop;
+    final SocketChannel channel;
     private final SelectionKey key;
     private final MessageHandler handler;       // named in slow-callback warnings
-    private final Conversation conversation;
-    private ByteBuffer inbound;                 // loop thread (worker during a job); write mode; null: no unfinished message
-    private OutboundBuffer outbound;            // loop thread only; null: every reply sent
-    private WorkerBatch batch;                  // loop-with-workers: made on the first batch, then reused
-    private int state;                          // loop thread only
-    private int interest;                       // loop thread only: what key.interestOps() was last set to
+    final Conversation conversation;
+    final ConnectionHandle handle;              // the service's side: any thread
+    private final Runnable abortTask = this::abortNow; // posted to the loop by abort()
+    private long published;                     // loop thread only: unwritten bytes last told to the handle
+    CloseReason closedWith;                     // loop thread only: the reported reason, kept for a handler still on a worker
+    ByteBuffer inbound;                         // loop thread (worker during a job); write mode; null: no unfinished message
+    OutboundBuffer outbound;                    // loop thread only; null: every reply sent
+    int state;                                  // loop thread only
+    int interest;                               // loop thread only: what key.interestOps() was last set to
     long lastActive;                            // loop thread only: the loop's clock at the last progress
     int slot = -1;                              // loop thread only: index in the loop's ConnectionTable
 
@@ -80,31 +89,58 @@ final class LoopConnection implements Outbound {
         this.channel = channel;
         this.key = key;
         this.handler = handler;
-        ConnectionHandle handle = new ConnectionHandle(info, loop.maxPendingBytes(), loop.timers());
-        handle.ownedBy(new ConnectionHandle.Owner() { // placeholder until the loop drives the handle
-            @Override
-            public void wake() {
-            }
-
-            @Override
-            public void abort() {
-            }
-        });
+        this.handle = new ConnectionHandle(info, loop.maxPendingBytes(), loop.timers());
+        handle.ownedBy(this);
         this.conversation = new Conversation(handle, framer, handler, this, worker);
         this.interest = key.interestOps();
         this.lastActive = loop.now();
     }
 
-    ConnectionInfo info() {
+    final ConnectionInfo info() {
         return conversation.info();
     }
 
-    MessageHandler handler() {
+    final MessageHandler handler() {
         return handler;
     }
 
+    /**
+     * Loop thread, right after registration: the handler's {@code onOpen} runs (on the loop, or
+     * on a worker as the first job), and its greeting is written.
+     */
+    abstract void opened();
+
+    // ---- ConnectionHandle.Owner: any thread --------------------------------------------------
+
+    /**
+     * Something was queued on the handle: post this connection's drain task to the loop. The
+     * handle calls this at most once until the next drain starts, so the loop's task queue holds
+     * at most one drain per connection.
+     */
+    @Override
+    public final void wake() {
+        loop.execute(drainTask()); // false: the loop has ended, and closed this connection on its way out
+    }
+
+    /** A close-now was asked (slow consumer, the service's close()): the loop closes, dropping what is unwritten. */
+    @Override
+    public final void abort() {
+        loop.execute(abortTask);
+    }
+
+    /** The task {@link #wake} posts: made once per connection, so a wake allocates only the queue's node. */
+    abstract Runnable drainTask();
+
+    /** Loop thread: the close-now asked through the handle. */
+    private void abortNow() {
+        if (!closed()) {
+            log.debug("{} {}: closed from the service's side: {}", loop.name(), info().peer(), handle.abortReason());
+            close(handle.abortReason());
+        }
+    }
+
     /** The loop saw readiness for this connection. Sorts its own failures; never throws. */
-    void onReady(int readyOps) {
+    final void onReady(int readyOps) {
         if ((state & LINGER) != 0) {
             discardInput();
             return;
@@ -138,13 +174,15 @@ final class LoopConnection implements Outbound {
             loop.countRead(n);
             lastActive = loop.now();
         }
-        buffer.flip();
-        if (loop.handlersOnLoop()) {
-            receiveHere(buffer, endOfInput);
-        } else {
-            submit(buffer, endOfInput);
-        }
+        received(buffer.flip(), endOfInput);
     }
+
+    /**
+     * Bytes were read: {@code buffer} (read mode) is the loop's shared read buffer or
+     * {@code inbound}, holding the unfinished message first. The subclass has the handler answer
+     * them, where it runs, and settles.
+     */
+    abstract void received(ByteBuffer buffer, boolean endOfInput) throws IOException;
 
     /**
      * Where the next read goes, in write mode, already holding the unfinished message if any: the
@@ -176,7 +214,7 @@ final class LoopConnection implements Outbound {
     }
 
     /** Keeps the bytes left in {@code buffer} (read mode) as the unfinished message, or drops the buffer. */
-    private void keepUnfinished(ByteBuffer buffer) {
+    final void keepUnfinished(ByteBuffer buffer) {
         int left = buffer.remaining();
         if (buffer == inbound) {
             if (left > 0) {
@@ -195,35 +233,8 @@ final class LoopConnection implements Outbound {
         }
     }
 
-    /** Handlers on the loop: decode and answer now, then write. The loop times the whole callback. */
-    private void receiveHere(ByteBuffer buffer, boolean endOfInput) throws IOException {
-        conversation.receive(buffer, endOfInput);
-        keepUnfinished(buffer);
-        flushReplies();
-        settle();
-    }
-
-    /** Writes the replies of this callback: from the loop's staging buffer, or what spilled into our own. */
-    private void flushReplies() throws IOException {
-        ByteBuffer staged = loop.replyBuffer();
-        if (staged.position() > 0) {
-            staged.flip();
-            try {
-                int n = channel.write(staged);
-                loop.countWritten(n);
-                if (staged.hasRemaining()) {
-                    outbound = new OutboundBuffer(Math.max(MIN_BUFFER, staged.remaining() + staged.remaining() / 2));
-                    outbound.put(staged);
-                }
-            } finally {
-                staged.clear();
-            }
-        } else if (outbound != null && (interest & SelectionKey.OP_WRITE) == 0) {
-            writePending(); // spilled during this callback; not yet waiting for writability
-        }
-    }
-
-    private void writePending() throws IOException {
+    /** Writes what {@code outbound} holds, as far as the socket takes it now; a write is activity. */
+    final void writePending() throws IOException {
         int n = outbound.writeOnce(channel);
         if (n > 0) {
             loop.countWritten(n);
@@ -233,9 +244,10 @@ final class LoopConnection implements Outbound {
 
     /**
      * Brings the interest set and the state in line with what is pending; closes once the
-     * conversation is over and every reply is written.
+     * conversation is over and every reply is written. The loop's water marks are the mode's:
+     * with workers both are 0, so that a connection with unsent replies is not read.
      */
-    private void settle() {
+    final void settle() {
         if (closed()) {
             return;
         }
@@ -243,13 +255,23 @@ final class LoopConnection implements Outbound {
         if (pending == 0) {
             outbound = null;
         }
+        if (pending != published) { // only when it changed: nothing on the fast path, where nothing stays unsent
+            published = pending;
+            handle.unwritten(pending);
+        }
+        if (pending > 0 && handle.overBound(pending)) {
+            log.info("{} {}: more than {} bytes waiting for a slow reader; closing it", loop.name(), info().peer(),
+                    loop.maxPendingBytes());
+            close(CloseReason.SLOW_CONSUMER);
+            return;
+        }
         boolean job = (state & JOB) != 0;
         boolean closing = conversation.isClosing() || (state & (EOF | STOPPING)) != 0;
         if (closing && !job && pending == 0) {
             finish(closeReason());
             return;
         }
-        if (pending > loop.highWaterBytes() || (pending > 0 && !loop.handlersOnLoop())) {
+        if (pending > loop.highWaterBytes()) {
             state |= PAUSED;
         } else if (pending <= loop.lowWaterBytes()) {
             state &= ~PAUSED;
@@ -276,131 +298,13 @@ final class LoopConnection implements Outbound {
         return (state & STOPPING) != 0 ? CloseReason.SHUTDOWN : CloseReason.PEER_CLOSED;
     }
 
-    // ---- Outbound: where the conversation puts framed replies -------------------------------
-
-    @Override
-    public void put(ByteBuffer bytes) {
-        if (!loop.handlersOnLoop()) {
-            batch.replies().put(bytes);
-            return;
-        }
-        if (outbound == null) {
-            ByteBuffer staged = loop.replyBuffer();
-            if (bytes.remaining() <= staged.remaining()) {
-                staged.put(bytes);
-                return;
-            }
-            spill(staged, bytes.remaining());
-        }
-        outbound.put(bytes);
-    }
-
-    @Override
-    public void put(byte b) {
-        if (!loop.handlersOnLoop()) {
-            batch.replies().put(b);
-            return;
-        }
-        if (outbound == null) {
-            ByteBuffer staged = loop.replyBuffer();
-            if (staged.hasRemaining()) {
-                staged.put(b);
-                return;
-            }
-            spill(staged, 1);
-        }
-        outbound.put(b);
-    }
-
-    @Override
-    public int pending() {
-        if (!loop.handlersOnLoop()) {
-            return batch.pendingReplies();
-        }
-        return outbound != null ? outbound.pending() : loop.replyBuffer().position();
-    }
-
-    /** This callback's replies outgrew the staging buffer: move them into a buffer of our own. */
-    private void spill(ByteBuffer staged, int more) {
-        outbound = new OutboundBuffer(Math.max(MIN_BUFFER, 2 * (staged.position() + more)));
-        staged.flip();
-        outbound.put(staged);
-        staged.clear();
-    }
-
-    // ---- Handlers on workers -----------------------------------------------------------------
-
-    /** Hands the bytes read (read mode) to a worker; the connection is not read until it returns. */
-    private void submit(ByteBuffer buffer, boolean endOfInput) {
-        if (buffer != inbound) {
-            int n = buffer.remaining();
-            if (inbound == null || inbound.capacity() < n) {
-                inbound = ByteBuffer.allocate(Math.max(n, MIN_BUFFER / 4));
-            }
-            inbound.clear();
-            inbound.put(buffer);
-        } else {
-            inbound.compact(); // back to write mode, as the worker expects
-        }
-        if (batch == null) {
-            batch = new WorkerBatch(this, loop);
-        }
-        batch.prepare(endOfInput);
-        state |= JOB;
-        settle();
-        try {
-            loop.handlers().execute(batch);
-        } catch (RejectedExecutionException e) { // the pool is stopping: so is the server
-            state &= ~JOB;
-            close(CloseReason.SHUTDOWN);
-        }
-    }
-
-    /** On the worker running this connection's batch: decode and answer what was read. */
-    void receiveOnWorker(boolean endOfInput) {
-        ByteBuffer in = inbound.flip();
-        conversation.receive(in, endOfInput);
-        if (in.hasRemaining()) {
-            in.compact();
-        } else {
-            inbound = null;
-        }
-    }
-
-    /** On the loop, once the worker is done: write its replies and read again. */
-    void jobDone() {
-        state &= ~JOB;
-        OutboundBuffer replies = batch.takeReplies();
-        Throwable failure = batch.takeFailure();
-        if (closed()) {
-            inbound = null;
-            conversation.closed(CloseReason.SHUTDOWN); // deferred by close() while the worker held the handler
-            return;
-        }
-        if (failure != null) {
-            failed(failure);
-            return;
-        }
-        try {
-            if (replies != null && replies.pending() > 0) {
-                outbound = replies; // nothing else was pending: a connection with unsent replies is not read
-                writePending();
-            }
-            settle();
-        } catch (IOException e) {
-            peerGone(e);
-        } catch (RuntimeException | Error e) {
-            failed(e);
-        }
-    }
-
     // ---- Ends --------------------------------------------------------------------------------
 
     /**
      * Closes if nothing has happened on this connection for {@code idleNanos} (a worker's batch
      * counts as activity); lets a lingering one go after the linger time.
      */
-    void expireIfIdle(long now, long idleNanos) {
+    final void expireIfIdle(long now, long idleNanos) {
         if ((state & LINGER) != 0) {
             if (now - lastActive >= Math.min(LINGER_NANOS, idleNanos)) {
                 release();
@@ -412,50 +316,52 @@ final class LoopConnection implements Outbound {
     }
 
     /** Busy: replies in hand not yet written, or a worker answering. */
-    boolean busy() {
+    final boolean busy() {
         return outbound != null || (state & JOB) != 0;
     }
 
     /** Shutdown: read nothing more, close once the replies in hand are written. */
-    void stopAfterReplies() {
+    final void stopAfterReplies() {
         state |= STOPPING;
         settle();
     }
 
     /** Unsent reply bytes, for inspection. */
-    int unsentBytes() {
+    final int unsentBytes() {
         return outbound == null ? 0 : outbound.pending();
     }
 
     /** True while reading is held back by unsent replies. */
-    boolean readPaused() {
+    final boolean readPaused() {
         return (state & PAUSED) != 0;
     }
 
     /** True once shutdown asked it to close after the replies in hand. */
-    boolean stopping() {
+    final boolean stopping() {
         return (state & STOPPING) != 0;
     }
 
     /**
-     * Shutdown's last resort: closes now, interrupting the worker if a handler is still running,
-     * and says who this was and what it was doing, for the shutdown report.
+     * Shutdown's last resort: closes now, interrupting the handler if it is still running
+     * elsewhere, and says who this was and what it was doing, for the shutdown report.
      */
-    String forceClose() {
+    final String forceClose() {
         String who = "connection " + info().id() + " from " + info().peer() + " on " + loop.name() + ": ";
-        Thread worker = batch == null ? null : batch.thread();
-        String what;
-        if ((state & JOB) != 0 && worker != null) {
-            what = Stragglers.describe(who + "handler still running on " + worker.getName() + "; interrupted and closed", worker);
-            worker.interrupt();
-        } else {
+        String what = interruptHandler(who);
+        if (what == null) {
             what = who + unsentBytes() + " reply bytes unsent; closed";
         }
         close(CloseReason.SHUTDOWN);
         return what;
     }
 
-    private void peerGone(IOException e) {
+    /**
+     * Shutdown's last resort, before closing: interrupts the handler if it is running on another
+     * thread and describes it after {@code who}; null if it is not running elsewhere.
+     */
+    abstract String interruptHandler(String who);
+
+    final void peerGone(IOException e) {
         if (Sockets.isPeerGone(e)) {
             log.debug("{} {}: peer gone: {}", loop.name(), info().peer(), e.toString());
         } else {
@@ -464,19 +370,19 @@ final class LoopConnection implements Outbound {
         close(CloseReason.RESET);
     }
 
-    private void failed(Throwable e) {
-        loop.replyBuffer().clear(); // whatever this callback staged is not to be sent
+    /** Our bug (the handler's or ours): warn with the stack and close. */
+    void failed(Throwable e) {
         log.warn("{} {}: connection failed in service {}; closing it", loop.name(), info().peer(),
                 loop.serviceName(), e);
         close(CloseReason.SERVER_ERROR);
     }
 
-    boolean closed() {
+    final boolean closed() {
         return (state & CLOSED) != 0;
     }
 
     /** True while closed but still letting the replies out; see LINGER. */
-    boolean lingering() {
+    final boolean lingering() {
         return (state & LINGER) != 0;
     }
 
@@ -521,7 +427,7 @@ final class LoopConnection implements Outbound {
      * Closes now and reports it, unless already reported (a lingering connection is just let go);
      * the handler hears of it now, or when its worker returns. Idempotent.
      */
-    void close(CloseReason reason) {
+    final void close(CloseReason reason) {
         if (!closed()) {
             report(reason);
         }
@@ -531,6 +437,7 @@ final class LoopConnection implements Outbound {
     /** The conversation is over: count the close and tell the handler (after its worker, if one holds it). */
     private void report(CloseReason reason) {
         state |= CLOSED;
+        closedWith = reason;
         outbound = null;
         loop.reportClosed(this, reason);
         if ((state & JOB) == 0) {

@@ -1,6 +1,7 @@
 package dev.turnstile.model.eventloop;
 
 import dev.turnstile.api.ServerContext;
+import dev.turnstile.core.ConnectionTimers;
 import dev.turnstile.core.Sockets;
 import dev.turnstile.core.Stragglers;
 
@@ -23,7 +24,8 @@ import java.util.function.Function;
 /**
  * The loops of one model, named {@code loop-1} to {@code loop-N}, and what concerns them all:
  * connection ids, the count of open connections that shutdown waits on, round-robin placement,
- * and the shutdown steps sent to every loop.
+ * the {@link ConnectionTimers} behind every connection's {@code schedule} (one timer thread for
+ * the model, stopped with the loops), and the shutdown steps sent to every loop.
  *
  * <p><b>Open count.</b> A connection counts from accept (before it reaches its loop, so one in
  * transit is not missed) until its socket is closed (after any lingering to let replies out).
@@ -40,6 +42,7 @@ final class SelectorGroup {
     private final Object quiet = new Object(); // notified when open reaches 0
     private final Consumer<Throwable> onFatal;
     private final LoopWatchdog watchdog; // null: handlers run on workers, the loops only do I/O
+    private final ConnectionTimers timers = new ConnectionTimers();
     private int turn; // accepting loop only
 
     SelectorGroup(LoopSettings settings, ServerContext context, HandlerPool handlers, Consumer<Throwable> onFatal)
@@ -59,6 +62,7 @@ final class SelectorGroup {
 
     /** Releases the selectors of loops that were never started (start-up failed). */
     void discard() {
+        timers.stop();
         if (watchdog != null) {
             watchdog.stop();
         }
@@ -91,6 +95,11 @@ final class SelectorGroup {
         SelectorLoop loop = loops[turn];
         turn = turn + 1 == loops.length ? 0 : turn + 1;
         return loop;
+    }
+
+    /** The clock for the connections' {@code schedule}, shared by every loop. */
+    ConnectionTimers timers() {
+        return timers;
     }
 
     long nextId() {
@@ -163,6 +172,7 @@ final class SelectorGroup {
 
     /** Ends every loop; returns a description of each that did not end by {@code deadline}. */
     List<String> stop(Instant deadline) {
+        timers.stop(); // a task due now would find its connection closed anyway
         if (watchdog != null) {
             watchdog.stop(); // from here on a held loop is shutdown's to report, with its stack
         }

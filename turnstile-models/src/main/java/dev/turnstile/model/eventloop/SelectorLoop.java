@@ -3,6 +3,8 @@ package dev.turnstile.model.eventloop;
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
 import dev.turnstile.api.FramedService;
+import dev.turnstile.api.Framer;
+import dev.turnstile.api.FramerFactory;
 import dev.turnstile.api.MessageHandler;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
@@ -49,6 +51,10 @@ import java.util.function.Supplier;
  * <p><b>Time.</b> The loop reads the clock once per round; a connection's last activity is that
  * reading, so idle timeouts cost one field write per read and a sweep over the connections per
  * tick (a quarter of the idle timeout, between 10 ms and 1 s), never a timer per connection.
+ * <p><b>Connections' handles.</b> A connection's drain and close-now requests from other threads
+ * arrive as tasks ({@link #execute}); handler work that is not a readiness callback (the open,
+ * drained sends and tasks) runs through {@link #runHeld}, held and timed like one. Framers come
+ * from the service's factory (its own framing, else the server's), chosen once per loop.
  * <p><b>Stopping.</b> An interrupt makes the loop exit (shutdown's last resort for a loop stuck
  * in a handler); on exit, whatever connections remain are closed and reported.
  */
@@ -79,16 +85,15 @@ final class SelectorLoop implements Runnable {
     private final SelectorGroup group;
     private final ServerContext context;
     private final FramedService service;
-    private final LoopSettings settings;
     private final HandlerPool handlers;               // null: handlers run on this loop
     private final Selector selector;
     private final WorkerStats worker;
     private final StallWatch stalls;
     private final Thread thread;
     private final ConnectionTable connections = new ConnectionTable();
-    private final ConnectionTimers timers = new ConnectionTimers();
+    private final FramerFactory framers;              // the service's framing, else the server's
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final Queue<LoopConnection> completions = new ConcurrentLinkedQueue<>();
+    private final Queue<OnWorkerConnection> completions = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean selecting = new AtomicBoolean(); // true: may be blocked in select, needs a wakeup
     private final Consumer<SelectionKey> onReady = this::onReady;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);   // loop thread only
@@ -96,6 +101,8 @@ final class SelectorLoop implements Runnable {
     private final long idleNanos;
     private final long tickNanos;
     private final int maxInboundBytes;
+    private final int highWaterBytes; // with workers 0, as is lowWaterBytes: see OnWorkerConnection
+    private final int lowWaterBytes;
     private final boolean handlersOnLoop;
     private LoopAcceptor acceptor;    // set before start, then loop thread only
     private long now;                 // loop thread only: the clock after the last select or callback
@@ -117,13 +124,15 @@ final class SelectorLoop implements Runnable {
         this.group = group;
         this.context = context;
         this.service = (FramedService) context.service();
-        this.settings = settings;
         this.handlers = handlers;
         this.handlersOnLoop = handlers == null;
+        this.highWaterBytes = handlersOnLoop ? settings.highWaterBytes() : 0;
+        this.lowWaterBytes = handlersOnLoop ? settings.lowWaterBytes() : 0;
         this.selector = Selector.open();
         this.worker = context.stats().worker(name); // listed from the start, before its first connection
         this.stalls = new StallWatch(name, service.name(), settings.slowCallback());
         ServerConfig config = context.config();
+        this.framers = Framers.forService(service, config);
         this.idleNanos = config.idleTimeout().toNanos();
         this.tickNanos = Math.clamp(idleNanos / 4, MIN_TICK_NANOS, MAX_TICK_NANOS);
         this.maxInboundBytes = config.maxMessageBytes() + 2; // an unfinished message never exceeds the maximum
@@ -255,7 +264,7 @@ final class SelectorLoop implements Runnable {
                 log.warn("{}: task failed", name, e);
             }
         }
-        LoopConnection done;
+        OnWorkerConnection done;
         while ((done = completions.poll()) != null) {
             done.jobDone();
         }
@@ -301,7 +310,7 @@ final class SelectorLoop implements Runnable {
     }
 
     /** A worker finished a connection's batch; the loop writes the replies. Any thread. */
-    void jobDone(LoopConnection c) {
+    void jobDone(OnWorkerConnection c) {
         completions.add(c);
         if (ended && completions.remove(c)) {
             c.jobDone(); // the loop thread is gone: nobody else touches the connection now
@@ -353,11 +362,33 @@ final class SelectorLoop implements Runnable {
             group.closed();
             return;
         }
-        LoopConnection c = new LoopConnection(this, socket, key, info,
-                Framers.create(config.framing(), config.maxMessageBytes()), handler, worker);
+        Framer framer = framers.newFramer(config.maxMessageBytes());
+        LoopConnection c = handlersOnLoop
+                ? new OnLoopConnection(this, socket, key, info, framer, handler, worker)
+                : new OnWorkerConnection(this, socket, key, info, framer, handler, worker);
         key.attach(c);
         connections.add(c);
         open = connections.size();
+        c.opened();
+    }
+
+    /**
+     * Runs handler work of {@code c} that was not a readiness callback (its open, what other
+     * threads queued on its handle) as one is run: held, for the watchdog, and timed, for slow
+     * callbacks. Loop thread; handlers on the loop only.
+     */
+    void runHeld(LoopConnection c, Runnable work) {
+        now = System.nanoTime();
+        HELD_BY.setRelease(this, c);
+        HELD_SINCE.setRelease(this, now);
+        try {
+            work.run();
+        } finally {
+            HELD_SINCE.setRelease(this, NOT_HELD);
+        }
+        long end = System.nanoTime();
+        stalls.check(now, end, c);
+        now = end;
     }
 
     private void refuse(SocketChannel socket, String why) {
@@ -459,10 +490,6 @@ final class SelectorLoop implements Runnable {
         return replyBuffer;
     }
 
-    boolean handlersOnLoop() {
-        return handlersOnLoop;
-    }
-
     HandlerPool handlers() {
         return handlers;
     }
@@ -475,12 +502,14 @@ final class SelectorLoop implements Runnable {
         return service.name();
     }
 
+    /** Unsent reply bytes above which a connection is not read; with workers 0: any. */
     int highWaterBytes() {
-        return settings.highWaterBytes();
+        return highWaterBytes;
     }
 
+    /** Unsent reply bytes at or below which a paused connection is read again; with workers 0: none. */
     int lowWaterBytes() {
-        return settings.lowWaterBytes();
+        return lowWaterBytes;
     }
 
     int maxPendingBytes() {
@@ -488,7 +517,7 @@ final class SelectorLoop implements Runnable {
     }
 
     ConnectionTimers timers() {
-        return timers;
+        return group.timers();
     }
 
     int maxInboundBytes() {

@@ -47,6 +47,34 @@
  *     as busy; at the end the workers are interrupted and any that do not stop are reported.</li>
  * </ul>
  *
+ * <p><b>The connection handle.</b> Each connection is the {@link dev.turnstile.core.ConnectionHandle.Owner}
+ * of its handle (the {@link dev.turnstile.api.Connection} its handler gets in {@code onOpen}); the
+ * loop that runs it is the only thread that touches its socket.
+ * <ul>
+ * <li><b>Open:</b> right after registration, on the loop ({@code event-loop}, {@code multi-loop}),
+ *     or as the connection's first worker job ({@code loop-with-workers}); a greeting is written
+ *     as replies are, and the connection is not read before the open returns.</li>
+ * <li><b>Sends, tasks, timers from other threads:</b> queued on the handle, which wakes the
+ *     connection once per drain: one preallocated task per connection is posted to the loop.
+ *     With handlers on the loop, it drains there and writes as after a read (through the
+ *     staging buffer, or after what is unsent); with workers, it starts a drain-only job, or, if a
+ *     job runs, one right after it. A wake always ends in a drain: only a drain re-arms it.</li>
+ * <li><b>Bound:</b> the connection publishes its unsent bytes to the handle whenever their count
+ *     changes (never on the fast path, where nothing stays unsent); a send past
+ *     {@code maxPendingBytes}, counting those and the queued bytes, or a callback that leaves more
+ *     than that unsent, closes the connection as {@link dev.turnstile.api.CloseReason#SLOW_CONSUMER}.
+ *     The water marks pause reading only: a paused connection still takes queued sends.</li>
+ * <li><b>Close now</b> ({@code close()}, the bound): posted to the loop, which closes at once with
+ *     the handle's reason, dropping what is unsent; the sender never waits. The handler's
+ *     {@code onClose} and the handle's close future get the real reason, after a running worker
+ *     job if one holds the handler.</li>
+ * <li><b>Timers:</b> one {@link dev.turnstile.core.ConnectionTimers} thread per model, owned by the
+ *     {@link dev.turnstile.model.eventloop.SelectorGroup} and stopped with the loops; a due task is
+ *     only queued on its handle.</li>
+ * <li><b>Framing:</b> the service's own {@link dev.turnstile.api.FramerFactory} if it brings one,
+ *     else the server's {@code --framing}; chosen once per loop.</li>
+ * </ul>
+ *
  * <p>None of them runs a {@link dev.turnstile.api.SessionService}: a blocking session would hold a
  * loop (or a worker) for its whole connection. They refuse one at start with a message naming
  * the models that can.
