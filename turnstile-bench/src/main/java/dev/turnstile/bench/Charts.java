@@ -109,8 +109,10 @@ final class Charts {
         chart.getStyler().setXAxisDecimalPattern("#,###");
         chart.getStyler().setYAxisDecimalPattern("#,##0.##");
         style(chart.getStyler());
+        // a log axis cannot show zero (a cell whose latency rounded to 0 ms, say): such points are left out
+        ToDoubleFunction<CellResult> drawn = logY ? r -> y.applyAsDouble(r) > 0 ? y.applyAsDouble(r) : Double.NaN : y;
         List<CellResult> cells = results.measured(w);
-        double[] ys = cells.stream().mapToDouble(y).filter(v -> !Double.isNaN(v)).toArray();
+        double[] ys = cells.stream().mapToDouble(drawn).filter(v -> !Double.isNaN(v)).toArray();
         if (logY && ys.length > 0) {
             // whole decades at both ends, so that a log axis always has at least two labels
             double low = Math.floor(Math.log10(Arrays.stream(ys).min().orElseThrow()));
@@ -132,13 +134,13 @@ final class Charts {
                 colour++;
             }
             List<CellResult> mine = cells.stream().filter(r -> r.cell().contender().equals(c))
-                    .filter(r -> !Double.isNaN(y.applyAsDouble(r)))
+                    .filter(r -> !Double.isNaN(drawn.applyAsDouble(r)))
                     .sorted(Comparator.comparingInt(r -> r.cell().connections())).toList();
             if (mine.isEmpty()) {
                 continue;
             }
             XYSeries series = chart.addSeries(c.name(), mine.stream().mapToDouble(r -> r.cell().connections()).toArray(),
-                    mine.stream().mapToDouble(y).toArray());
+                    mine.stream().mapToDouble(drawn).toArray());
             series.setMarker(SeriesMarkers.CIRCLE);
             series.setLineColor(color);
             series.setMarkerColor(color);

@@ -1,5 +1,6 @@
 package dev.turnstile.bench;
 
+import dev.turnstile.loadgen.Json;
 import dev.turnstile.loadgen.LoadResult;
 import dev.turnstile.loadgen.Workload;
 

@@ -1,5 +1,6 @@
 package dev.turnstile.bench;
 
+import dev.turnstile.loadgen.Json;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

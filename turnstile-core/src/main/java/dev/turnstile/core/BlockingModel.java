@@ -23,22 +23,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * accept loops with a {@link Dispatcher} ({@link #startAcceptor}) or threads of its own, and how
  * its own threads stop ({@link #stopWorkers}).
  *
- * <p><b>Shutdown.</b> (1) Close the listener: accept loops end. (2) Drain: open connections keep
- * being served until they close or the grace period ends. (3) Force: idle connections are closed
- * at once, busy ones after the replies in hand (up to one more second), then whatever is left is
- * interrupted and closed and named in the report with its stack. Finally the model's own threads
- * are stopped. Safe from any thread and idempotent: every call returns the first call's report.
+ * <p><b>Shutdown</b> runs the {@link StopSequence}: (1) close the listener: accept loops end.
+ * (2) Drain: open connections keep being served until they close or the grace period ends.
+ * (3) Force: idle connections are closed at once, busy ones after the replies in hand (up to one
+ * more second), then whatever is left is interrupted and closed and named in the report with its
+ * stack. Finally the accept loops are joined and the model's own threads stopped. Safe from any
+ * thread and idempotent: every call returns the first call's report.
  */
 public abstract class BlockingModel implements ServerModel {
 
     private static final Logger log = LoggerFactory.getLogger(BlockingModel.class);
-    /** How long busy connections get to finish the message in hand once forcing starts. */
-    static final Duration FORCE_GRACE = Duration.ofSeconds(1);
-    /** How long the model's own threads get to stop after the connections are gone. */
-    static final Duration WORKER_STOP_GRACE = Duration.ofSeconds(2);
 
     protected final Lifecycle lifecycle = new Lifecycle();
-    private final StopOnce stopOnce = new StopOnce();
+    private final StopSequence stopping = new StopSequence(lifecycle, this::name);
     private final List<Thread> acceptors = new CopyOnWriteArrayList<>();
     private final ConnectionTimers timers = new ConnectionTimers();
     private volatile ServerContext context;
@@ -132,7 +129,7 @@ public abstract class BlockingModel implements ServerModel {
 
     @Override
     public final ShutdownReport shutdown(Duration grace) {
-        return stopOnce.run(lifecycle, () -> stop(grace));
+        return stopping.stop(grace, new Serving());
     }
 
     @Override
@@ -140,39 +137,44 @@ public abstract class BlockingModel implements ServerModel {
         lifecycle.awaitStopped();
     }
 
-    private ShutdownReport stop(Duration grace) {
-        long started = System.nanoTime();
-        if (lifecycle.state() == Lifecycle.State.NEW) {
-            lifecycle.advanceTo(Lifecycle.State.STOPPED);
-            return new ShutdownReport(Duration.ZERO, 0, 0, List.of());
-        }
-        lifecycle.advanceTo(Lifecycle.State.DRAINING);
-        Sockets.closeQuietly(listener);
-        for (Thread t : acceptors) {
-            t.interrupt(); // dedicated acceptors only: wakes one waiting for admission
-        }
-        int open = connections.size();
-        List<String> stragglers = new ArrayList<>();
-        int forced = 0;
-        if (!connections.awaitEmpty(Instant.now().plus(grace))) {
-            lifecycle.advanceTo(Lifecycle.State.FORCING);
-            forced = connections.closeIdleAndFlagBusy();
-            if (!connections.awaitEmpty(Instant.now().plus(FORCE_GRACE))) {
-                stragglers.addAll(connections.forceAll());
-                connections.awaitEmpty(Instant.now().plus(FORCE_GRACE));
+    /** What this model runs, as its {@link StopSequence} sees it. */
+    private final class Serving implements StopSequence.Drainable {
+
+        @Override
+        public void stopAccepting() {
+            Sockets.closeQuietly(listener);
+            for (Thread t : acceptors) {
+                t.interrupt(); // dedicated acceptors only: wakes one waiting for admission
             }
         }
-        Instant workersDeadline = Instant.now().plus(WORKER_STOP_GRACE);
-        stragglers.addAll(Stragglers.joinAll(acceptors, workersDeadline));
-        stragglers.addAll(stopWorkers(workersDeadline));
-        timers.stop();
-        lifecycle.advanceTo(Lifecycle.State.STOPPED);
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
-        ShutdownReport r = new ShutdownReport(took, Math.max(0, open - forced), forced, stragglers);
-        for (String s : stragglers) {
-            log.warn("{} shutdown: {}", name(), s);
+
+        @Override
+        public int openConnections() {
+            return connections.size();
         }
-        return r;
+
+        @Override
+        public boolean awaitEmpty(Instant deadline) {
+            return connections.awaitEmpty(deadline);
+        }
+
+        @Override
+        public int closeIdleAndFlagBusy(Instant answerBy, List<String> stragglers) {
+            return connections.closeIdleAndFlagBusy();
+        }
+
+        @Override
+        public List<String> forceAll(Instant answerBy) {
+            return connections.forceAll();
+        }
+
+        @Override
+        public List<String> stopWorkers(Instant deadline) {
+            List<String> stuck = new ArrayList<>(Stragglers.joinAll(acceptors, deadline));
+            stuck.addAll(BlockingModel.this.stopWorkers(deadline));
+            timers.stop();
+            return stuck;
+        }
     }
 
     private void failed(Throwable cause) {

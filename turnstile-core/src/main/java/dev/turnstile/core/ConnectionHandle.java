@@ -26,8 +26,8 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p><b>Inbox.</b> Multi-producer, single-consumer: any thread adds; only the owner takes
  * ({@link Conversation#drain}). A producer that finds the owner not yet woken wakes it once
- * ({@link Owner#wake}); the owner clears that flag before it takes, so work added after its last
- * take always causes another wake. The queue is made on first use: a connection nobody sends to
+ * ({@link Owner#wake}); the owner clears that flag after its takes and then looks at the queue
+ * once more, so work added after its last take is either taken or causes another wake. The queue is made on first use: a connection nobody sends to
  * from outside costs no queue.
  * <p><b>Bound.</b> {@link #pendingBytes} = bytes in the inbox + the owner's unwritten bytes, as it
  * last published them. A send that would take it past {@code maxPendingBytes} is not queued; the
@@ -265,7 +265,7 @@ public final class ConnectionHandle implements Connection {
         CALLER.setOpaque(this, thread);
     }
 
-    /** The owner is about to take from the inbox: later additions must wake it again. */
+    /** The owner has taken what it saw: additions from now on must wake it again. */
     void drainStarts() {
         WOKEN.setVolatile(this, false);
     }

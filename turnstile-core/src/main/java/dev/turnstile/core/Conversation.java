@@ -148,18 +148,26 @@ public final class Conversation implements Consumer<ByteBuffer>, Replies {
      * writes afterwards.
      */
     public void drain() {
-        handle.drainStarts();
-        Object item;
-        while ((item = handle.take()) != null) {
-            if (closeReason != null || ended) {
-                continue; // closing: drop the rest (take() keeps the byte count right)
+        while (true) {
+            Object item;
+            while ((item = handle.take()) != null) {
+                if (closeReason != null || ended) {
+                    continue; // closing: drop the rest (take() keeps the byte count right)
+                }
+                if (item instanceof ByteBuffer payload) {
+                    framer.encode(payload, out);
+                } else if (ConnectionHandle.isCloseAfterWrites(item)) {
+                    closeAfterReplies();
+                } else {
+                    runTask((Runnable) item);
+                }
             }
-            if (item instanceof ByteBuffer payload) {
-                framer.encode(payload, out);
-            } else if (ConnectionHandle.isCloseAfterWrites(item)) {
-                closeAfterReplies();
-            } else {
-                runTask((Runnable) item);
+            // Producers that added during the takes found the owner marked woken and did not wake it.
+            // Clear the mark, then look once more: what is added from now on either is seen here or
+            // wakes the owner again.
+            handle.drainStarts();
+            if (!handle.hasQueued()) {
+                return;
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.turnstile.testing;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,10 +10,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * A blocking test client on loopback with a 15 s read timeout, so no test waits forever. Every
- * method fails with an exception rather than returning a wrong value silently.
+ * method fails with an exception rather than returning a wrong value silently. The one line client
+ * for tests in every module; not thread-safe, one thread per client.
  */
 public final class LineClient implements AutoCloseable {
 
@@ -24,7 +27,7 @@ public final class LineClient implements AutoCloseable {
 
     private LineClient(Socket socket) throws IOException {
         this.socket = socket;
-        this.in = socket.getInputStream();
+        this.in = new BufferedInputStream(socket.getInputStream()); // a line is read byte by byte
         this.out = socket.getOutputStream();
     }
 
@@ -37,6 +40,19 @@ public final class LineClient implements AutoCloseable {
             return new LineClient(s);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * True if the kernel accepts a connection to the port on loopback within 500 ms: the listener
+     * is open. The probe connection is closed at once.
+     */
+    public static boolean canConnect(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -93,9 +109,21 @@ public final class LineClient implements AutoCloseable {
         }
     }
 
-    /** This client's own port, as the server sees it in the peer's address. */
-    public int localPort() {
-        return socket.getLocalPort();
+    /**
+     * {@link #readLine()}, waiting up to {@code limit} instead of the read timeout. On timeout it
+     * fails with a {@link SocketTimeoutException} as cause.
+     */
+    public String readLineWithin(Duration limit) {
+        try {
+            socket.setSoTimeout(Math.toIntExact(limit.toMillis()));
+            try {
+                return readLine();
+            } finally {
+                socket.setSoTimeout(READ_TIMEOUT_MS);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Reads exactly {@code n} bytes as UTF-8 text. */
@@ -149,6 +177,10 @@ public final class LineClient implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public int localPort() {
+        return socket.getLocalPort();
     }
 
     public String localAddress() {

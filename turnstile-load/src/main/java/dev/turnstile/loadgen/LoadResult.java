@@ -2,6 +2,9 @@ package dev.turnstile.loadgen;
 
 import org.HdrHistogram.Histogram;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -125,34 +128,46 @@ public record LoadResult(Workload workload, int connections, int threads, int pr
      */
     public String toJson() {
         LatencySummary l = latencySummary();
-        JsonWriter w = new JsonWriter()
-                .field("workload", workload.cliName())
-                .field("connections", connections)
-                .field("threads", threads)
-                .field("warmupSeconds", warmupSeconds)
-                .field("durationSeconds", durationSeconds)
-                .field("messages", messages)
-                .field("messagesPerSecond", messagesPerSecond())
-                .field("connects", connects)
-                .field("connectsPerSecond", connectsPerSecond())
-                .object("latencyMicros")
-                .field("p50", l.p50()).field("p90", l.p90()).field("p99", l.p99()).field("p999", l.p999())
-                .field("max", l.max()).field("mean", l.mean())
-                .end()
-                .object("errors");
+        Map<String, Object> latencyMicros = new LinkedHashMap<>();
+        latencyMicros.put("p50", l.p50());
+        latencyMicros.put("p90", l.p90());
+        latencyMicros.put("p99", l.p99());
+        latencyMicros.put("p999", l.p999());
+        latencyMicros.put("max", l.max());
+        latencyMicros.put("mean", thousandths(l.mean()));
+        Map<String, Object> errorCounts = new LinkedHashMap<>();
         for (ErrorKind k : ErrorKind.values()) {
-            w.field(k.key(), errors.count(k));
+            errorCounts.put(k.key(), errors.count(k));
         }
-        return w.end()
-                .field("ok", ok())
-                .field("histogram", Latency.encode(latency))
-                .field("processes", processes)
-                .field("framing", framing)
-                .field("messageSet", messageSet)
-                .field("rate", rate)
-                .field("firstError", firstError)
-                .field("clientCpuPercent", clientCpuPercent)
-                .finish();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("workload", workload.cliName());
+        m.put("connections", connections);
+        m.put("threads", threads);
+        m.put("warmupSeconds", thousandths(warmupSeconds));
+        m.put("durationSeconds", thousandths(durationSeconds));
+        m.put("messages", messages);
+        m.put("messagesPerSecond", thousandths(messagesPerSecond()));
+        m.put("connects", connects);
+        m.put("connectsPerSecond", thousandths(connectsPerSecond()));
+        m.put("latencyMicros", latencyMicros);
+        m.put("errors", errorCounts);
+        m.put("ok", ok());
+        m.put("histogram", Latency.encode(latency));
+        m.put("processes", processes);
+        m.put("framing", framing);
+        m.put("messageSet", messageSet);
+        m.put("rate", thousandths(rate));
+        m.put("firstError", firstError);
+        m.put("clientCpuPercent", thousandths(clientCpuPercent));
+        return Json.writeLine(m);
+    }
+
+    /** {@code value} rounded to three decimals, so the line carries no false precision. */
+    private static double thousandths(double value) {
+        if (!Double.isFinite(value)) {
+            return value;
+        }
+        return BigDecimal.valueOf(value).setScale(3, RoundingMode.HALF_EVEN).doubleValue();
     }
 
     /**
@@ -162,7 +177,7 @@ public record LoadResult(Workload workload, int connections, int threads, int pr
      * @throws IllegalArgumentException naming the first missing or malformed key
      */
     public static LoadResult fromJson(String json) {
-        if (!(JsonReader.parse(json) instanceof Map<?, ?> root)) {
+        if (!(Json.parse(json) instanceof Map<?, ?> root)) {
             throw new IllegalArgumentException("a load result must be a JSON object");
         }
         Map<?, ?> e = member(root, "errors", Map.class);

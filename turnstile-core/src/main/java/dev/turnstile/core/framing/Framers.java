@@ -45,4 +45,17 @@ public final class Framers {
     public static FramerFactory auto() {
         return AutoFramer::new;
     }
+
+    /** A message per run of bytes ending in {@code delimiter} (not part of the message); replies get it appended. */
+    public static FramerFactory delimiter(byte[] delimiter) {
+        byte[] copy = delimiter.clone();
+        new DelimiterFramer(copy, 16); // refuses an empty delimiter now, not at the first connection
+        return max -> new DelimiterFramer(copy, max);
+    }
+
+    /** A message per frame of a big-endian length of {@code prefixBytes} (1, 2 or 4) and that many bytes. */
+    public static FramerFactory lengthPrefixed(int prefixBytes) {
+        new LengthPrefixedFramer(prefixBytes, 16); // refuses a bad prefix size now
+        return max -> new LengthPrefixedFramer(prefixBytes, max);
+    }
 }

@@ -10,7 +10,7 @@ import dev.turnstile.core.Lifecycle;
 import dev.turnstile.core.ListeningSocket;
 import dev.turnstile.core.Models;
 import dev.turnstile.core.Sockets;
-import dev.turnstile.core.StopOnce;
+import dev.turnstile.core.StopSequence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,24 +27,20 @@ import java.util.List;
  * SO_REUSEPORT listener per loop), starts a {@link SelectorGroup} and, for handlers that block, a
  * {@link HandlerPool}, and stops them in the same three steps as the thread models.
  *
- * <p><b>Shutdown.</b> (1) Close the listeners: no new connection is accepted. (2) Drain: the loops
- * keep serving open connections until they close or the grace period ends. (3) Force: idle
- * connections are closed at once, busy ones (replies unsent, or a worker answering) after the
- * replies in hand, for up to one more second; then whatever is left is closed, a stuck loop is
- * interrupted, and each is named in the report. Finally the loops and workers are stopped.
- * Safe from any thread and idempotent: every call returns the first call's report.
+ * <p><b>Shutdown</b> runs the {@link StopSequence}: (1) close the listeners: no new connection is
+ * accepted. (2) Drain: the loops keep serving open connections until they close or the grace period
+ * ends. (3) Force: idle connections are closed at once, busy ones (replies unsent, or a worker
+ * answering) after the replies in hand, for up to one more second; then whatever is left is closed,
+ * a stuck loop is interrupted, and each is named in the report. Finally the loops and workers are
+ * stopped. Safe from any thread and idempotent: every call returns the first call's report.
  */
 public final class LoopModel implements ServerModel {
 
     private static final Logger log = LoggerFactory.getLogger(LoopModel.class);
-    /** How long busy connections get to write the replies in hand once forcing starts, as in the thread models. */
-    static final Duration FORCE_GRACE = Duration.ofSeconds(1);
-    /** How long the loops and workers get to stop after the connections are gone. */
-    static final Duration STOP_GRACE = Duration.ofSeconds(2);
 
     private final LoopSettings settings;
     private final Lifecycle lifecycle = new Lifecycle();
-    private final StopOnce stopOnce = new StopOnce();
+    private final StopSequence stopping = new StopSequence(lifecycle, this::name);
     private volatile List<ServerSocketChannel> listeners = List.of();
     private volatile SelectorGroup group;
     private volatile HandlerPool handlers;
@@ -146,7 +142,8 @@ public final class LoopModel implements ServerModel {
 
     @Override
     public ShutdownReport shutdown(Duration grace) {
-        return stopOnce.run(lifecycle, () -> stop(grace));
+        SelectorGroup g = group;
+        return stopping.stop(grace, g == null ? null : new Running(listeners, g, handlers));
     }
 
     @Override
@@ -154,36 +151,43 @@ public final class LoopModel implements ServerModel {
         lifecycle.awaitStopped();
     }
 
-    private ShutdownReport stop(Duration grace) {
-        long started = System.nanoTime();
-        if (lifecycle.state() == Lifecycle.State.NEW || group == null) {
-            lifecycle.advanceTo(Lifecycle.State.STOPPED);
-            return new ShutdownReport(Duration.ZERO, 0, 0, List.of());
+    /** What the model runs once started, as its {@link StopSequence} sees it. */
+    private record Running(List<ServerSocketChannel> listeners, SelectorGroup group, HandlerPool handlers)
+            implements StopSequence.Drainable {
+
+        @Override
+        public void stopAccepting() {
+            listeners.forEach(Sockets::closeQuietly);
         }
-        lifecycle.advanceTo(Lifecycle.State.DRAINING);
-        listeners.forEach(Sockets::closeQuietly);
-        int open = group.open();
-        List<String> stragglers = new ArrayList<>();
-        int forced = 0;
-        if (!group.awaitEmpty(Instant.now().plus(grace))) {
-            lifecycle.advanceTo(Lifecycle.State.FORCING);
-            forced = group.closeIdleAndFlagBusy(Instant.now().plus(FORCE_GRACE), stragglers);
-            if (!group.awaitEmpty(Instant.now().plus(FORCE_GRACE))) {
-                stragglers.addAll(group.forceAll(Instant.now().plus(FORCE_GRACE)));
-                group.awaitEmpty(Instant.now().plus(FORCE_GRACE));
+
+        @Override
+        public int openConnections() {
+            return group.open();
+        }
+
+        @Override
+        public boolean awaitEmpty(Instant deadline) {
+            return group.awaitEmpty(deadline);
+        }
+
+        @Override
+        public int closeIdleAndFlagBusy(Instant answerBy, List<String> stragglers) {
+            return group.closeIdleAndFlagBusy(answerBy, stragglers);
+        }
+
+        @Override
+        public List<String> forceAll(Instant answerBy) {
+            return group.forceAll(answerBy);
+        }
+
+        @Override
+        public List<String> stopWorkers(Instant deadline) {
+            List<String> stuck = new ArrayList<>(group.stop(deadline));
+            if (handlers != null) {
+                stuck.addAll(handlers.stop(deadline));
             }
+            return stuck;
         }
-        Instant deadline = Instant.now().plus(STOP_GRACE);
-        stragglers.addAll(group.stop(deadline));
-        if (handlers != null) {
-            stragglers.addAll(handlers.stop(deadline));
-        }
-        lifecycle.advanceTo(Lifecycle.State.STOPPED);
-        for (String s : stragglers) {
-            log.warn("{} shutdown: {}", name(), s);
-        }
-        return new ShutdownReport(Duration.ofNanos(System.nanoTime() - started), Math.max(0, open - forced), forced,
-                stragglers);
     }
 
     private void failed(Throwable cause) {

@@ -3,6 +3,7 @@ package dev.turnstile.model.eventloop;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.core.Server;
 import dev.turnstile.core.Sockets;
+import dev.turnstile.testing.LineClient;
 import dev.turnstile.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,17 +29,17 @@ class AcceptBackoffTest {
     void outOfDescriptorsPausesAcceptingInsteadOfSpinningAndRecovers() throws Exception {
         LoopModel model = EventLoopTest.eventLoop(ModelOptions.none());
         try (Server server = EventLoopTest.start(model, new GatedEcho(), Duration.ofMinutes(1));
-             Peer before = new Peer(server.port())) {
+             LineClient before = LineClient.connect(server.port())) {
             assertEquals("WARM", before.ask("warm"));
             // Load now every class used below: loading one later needs a descriptor too.
             Poll.until("no failure yet", Duration.ofSeconds(5), () -> failures(model) == 0);
             assertThat(Duration.ZERO).as("warm-up").isGreaterThanOrEqualTo(Duration.ZERO);
             List<FileChannel> hoard = new ArrayList<>();
-            Peer late = null;
+            LineClient late = null;
             try {
                 hoardAllDescriptors(hoard);
                 Sockets.closeQuietly(hoard.removeLast()); // exactly one left: the client's socket takes it
-                late = new Peer(server.port());           // connected in the kernel; the server cannot accept it
+                late = LineClient.connect(server.port());           // connected in the kernel; the server cannot accept it
 
                 Poll.until("accept fails", Duration.ofSeconds(10), () -> failures(model) >= 1);
                 long firstFailure = System.nanoTime();

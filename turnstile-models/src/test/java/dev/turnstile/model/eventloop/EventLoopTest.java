@@ -8,6 +8,7 @@ import dev.turnstile.api.Session;
 import dev.turnstile.api.SessionService;
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.core.Server;
+import dev.turnstile.testing.LineClient;
 import dev.turnstile.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The single-loop model's own behaviour, beyond the contract every model meets. */
@@ -39,10 +39,10 @@ class EventLoopTest {
     @Test
     void throwingHandlerClosesOnlyItsConnection() throws Exception {
         try (Server server = start(eventLoop(ModelOptions.none()), new GatedEcho(), Duration.ofMinutes(1));
-             Peer victim = new Peer(server.port()); Peer other = new Peer(server.port())) {
+             LineClient victim = LineClient.connect(server.port()); LineClient other = LineClient.connect(server.port())) {
             assertEquals("HI", other.ask("hi"));
             victim.send("boom\n");
-            assertNull(victim.readLine(), "the failing connection is closed");
+            assertTrue(victim.closedByServer(), "the failing connection is closed");
             assertEquals("STILL HERE", other.ask("still here"));
             Poll.until("the close is counted as a server error", Duration.ofSeconds(5),
                     () -> server.snapshot().closedFor(CloseReason.SERVER_ERROR) == 1);
@@ -54,7 +54,7 @@ class EventLoopTest {
         LoopModel model = eventLoop(ModelOptions.none().with("slow-callback-ms", "50"));
         GatedEcho service = new GatedEcho();
         try (Server server = start(model, service, Duration.ofMinutes(1));
-             Peer blocker = new Peer(server.port()); Peer other = new Peer(server.port())) {
+             LineClient blocker = LineClient.connect(server.port()); LineClient other = LineClient.connect(server.port())) {
             assertEquals("WARM", other.ask("warm"));
             blocker.send("slow\n");
             assertTrue(service.entered.await(5, java.util.concurrent.TimeUnit.SECONDS));
@@ -71,7 +71,7 @@ class EventLoopTest {
         LoopModel model = eventLoop(ModelOptions.none().with("slow-callback-ms", "50"));
         GatedEcho service = new GatedEcho();
         try (Server server = start(model, service, Duration.ofMinutes(1));
-             Peer blocker = new Peer(server.port()); Peer other = new Peer(server.port())) {
+             LineClient blocker = LineClient.connect(server.port()); LineClient other = LineClient.connect(server.port())) {
             assertEquals("WARM", other.ask("warm"));
             blocker.send("block\n");
             assertTrue(service.entered.await(5, java.util.concurrent.TimeUnit.SECONDS));
@@ -87,13 +87,13 @@ class EventLoopTest {
     @Test
     void halfClosedPeerStillGetsEveryReply() throws Exception {
         try (Server server = start(eventLoop(ModelOptions.none()), new GatedEcho(), Duration.ofMinutes(1));
-             Peer peer = new Peer(server.port())) {
+             LineClient peer = LineClient.connect(server.port())) {
             peer.send("one\ntwo\nthree without newline");
             peer.shutdownOutput();
             assertEquals("ONE", peer.readLine());
             assertEquals("TWO", peer.readLine());
             assertEquals("THREE WITHOUT NEWLINE", peer.readLine());
-            assertNull(peer.readLine());
+            assertTrue(peer.closedByServer());
             Poll.until("the close is counted as the peer's", Duration.ofSeconds(5),
                     () -> server.snapshot().closedFor(CloseReason.PEER_CLOSED) == 1);
         }
@@ -102,10 +102,10 @@ class EventLoopTest {
     @Test
     void silentConnectionIsClosedAfterTheIdleTimeout() throws Exception {
         try (Server server = start(eventLoop(ModelOptions.none()), new GatedEcho(), Duration.ofMillis(300));
-             Peer peer = new Peer(server.port())) {
+             LineClient peer = LineClient.connect(server.port())) {
             assertEquals("HI", peer.ask("hi"));
             long quietSince = System.nanoTime();
-            assertNull(peer.readLine(), "closed by the server");
+            assertTrue(peer.closedByServer(), "closed by the server");
             assertThat(Duration.ofNanos(System.nanoTime() - quietSince)).isGreaterThan(Duration.ofMillis(250));
             Poll.until("the close is counted as an idle timeout", Duration.ofSeconds(5),
                     () -> server.snapshot().closedFor(CloseReason.IDLE_TIMEOUT) == 1);
@@ -136,7 +136,7 @@ class EventLoopTest {
     void stopInterruptsALoopStuckInAHandlerAndNamesIt() throws Exception {
         GatedEcho service = new GatedEcho();
         Server server = start(eventLoop(ModelOptions.none()), service, Duration.ofMinutes(1));
-        try (Peer stuck = new Peer(server.port()); Peer idle = new Peer(server.port())) {
+        try (LineClient stuck = LineClient.connect(server.port()); LineClient idle = LineClient.connect(server.port())) {
             assertEquals("IDLE", idle.ask("idle"));
             stuck.send("block\n");
             assertTrue(service.entered.await(5, java.util.concurrent.TimeUnit.SECONDS));
@@ -144,7 +144,7 @@ class EventLoopTest {
             assertThat(report.clean()).isFalse();
             assertThat(report.stragglers()).anyMatch(s -> s.startsWith("loop-1") && s.contains("GatedEcho"));
             assertThat(report.took()).isLessThan(Duration.ofSeconds(8));
-            assertNull(idle.readLine(), "the idle connection is closed");
+            assertTrue(idle.closedByServer(), "the idle connection is closed");
         } finally {
             service.release.countDown();
             server.close();

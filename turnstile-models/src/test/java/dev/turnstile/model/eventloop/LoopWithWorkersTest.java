@@ -4,12 +4,11 @@ import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.core.Server;
+import dev.turnstile.testing.LineClient;
 import dev.turnstile.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(60)
@@ -33,7 +31,7 @@ class LoopWithWorkersTest {
     void blockingHandlerHoldsOnlyItsWorker() throws Exception {
         GatedEcho service = new GatedEcho();
         try (Server server = EventLoopTest.start(withWorkers(1, 2), service, Duration.ofMinutes(1));
-             Peer blocker = new Peer(server.port()); Peer other = new Peer(server.port())) {
+             LineClient blocker = LineClient.connect(server.port()); LineClient other = LineClient.connect(server.port())) {
             blocker.send("block\n");
             assertTrue(service.entered.await(5, TimeUnit.SECONDS));
             assertEquals("FREE", other.ask("free"), "served by the other worker, on the same loop");
@@ -52,7 +50,7 @@ class LoopWithWorkersTest {
             for (int c = 0; c < 4; c++) {
                 int client = c;
                 clients.add(CompletableFuture.runAsync(() -> {
-                    try (Peer peer = new Peer(server.port())) {
+                    try (LineClient peer = LineClient.connect(server.port())) {
                         StringBuilder batch = new StringBuilder();
                         for (int i = 0; i < perConnection; i++) {
                             batch.append("c").append(client).append(" m").append(i).append('\n');
@@ -61,8 +59,6 @@ class LoopWithWorkersTest {
                         for (int i = 0; i < perConnection; i++) {
                             assertEquals("C" + client + " M" + i, peer.readLine());
                         }
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
                     }
                 }));
             }
@@ -74,9 +70,9 @@ class LoopWithWorkersTest {
     @Test
     void throwingHandlerClosesOnlyItsConnection() throws Exception {
         try (Server server = EventLoopTest.start(withWorkers(1, 2), new GatedEcho(), Duration.ofMinutes(1));
-             Peer victim = new Peer(server.port()); Peer other = new Peer(server.port())) {
+             LineClient victim = LineClient.connect(server.port()); LineClient other = LineClient.connect(server.port())) {
             victim.send("boom\n");
-            assertNull(victim.readLine());
+            assertTrue(victim.closedByServer());
             assertEquals("STILL HERE", other.ask("still here"));
             Poll.until("the close is counted as a server error", Duration.ofSeconds(5),
                     () -> server.snapshot().closedFor(CloseReason.SERVER_ERROR) == 1);
@@ -87,7 +83,7 @@ class LoopWithWorkersTest {
     void stopInterruptsAHandlerStillRunningAndNamesIt() throws Exception {
         GatedEcho service = new GatedEcho();
         Server server = EventLoopTest.start(withWorkers(1, 2), service, Duration.ofMinutes(1));
-        try (Peer stuck = new Peer(server.port()); Peer idle = new Peer(server.port())) {
+        try (LineClient stuck = LineClient.connect(server.port()); LineClient idle = LineClient.connect(server.port())) {
             assertEquals("IDLE", idle.ask("idle"));
             stuck.send("block\n");
             assertTrue(service.entered.await(5, TimeUnit.SECONDS));
@@ -96,8 +92,8 @@ class LoopWithWorkersTest {
             assertThat(report.stragglers()).anyMatch(s -> s.contains("handler still running on turnstile-worker-")
                     && s.contains("GatedEcho"));
             assertThat(report.took()).isLessThan(Duration.ofSeconds(8));
-            assertNull(idle.readLine());
-            assertNull(stuck.readLine());
+            assertTrue(idle.closedByServer());
+            assertTrue(stuck.closedByServer());
         } finally {
             service.release.countDown();
             server.close();

@@ -4,6 +4,7 @@ import dev.turnstile.api.Framing;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.StatsSnapshot;
 import dev.turnstile.core.Server;
+import dev.turnstile.testing.LineClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,10 +35,10 @@ class MultiLoopTest {
     void roundRobinGivesEachLoopItsTurn() throws Exception {
         LoopModel model = multiLoop(2, AcceptMode.ROUND_ROBIN);
         try (Server server = EventLoopTest.start(model, new GatedEcho(), Duration.ofMinutes(1))) {
-            List<Peer> peers = new ArrayList<>();
+            List<LineClient> peers = new ArrayList<>();
             try {
                 for (int i = 0; i < 6; i++) {
-                    Peer peer = new Peer(server.port());
+                    LineClient peer = LineClient.connect(server.port());
                     peers.add(peer);
                     assertEquals("PEER " + i, peer.ask("peer " + i));
                 }
@@ -45,7 +46,7 @@ class MultiLoopTest {
                         .extracting(StatsSnapshot.Worker::name, StatsSnapshot.Worker::connections)
                         .containsExactly(tuple("loop-1", 3L), tuple("loop-2", 3L));
             } finally {
-                for (Peer peer : peers) {
+                for (LineClient peer : peers) {
                     peer.close();
                 }
             }
@@ -56,17 +57,17 @@ class MultiLoopTest {
     void reusePortSpreadsConnectionsOverEveryLoop() throws Exception {
         LoopModel model = multiLoop(2, AcceptMode.REUSE_PORT);
         try (Server server = EventLoopTest.start(model, new GatedEcho(), Duration.ofMinutes(1))) {
-            List<Peer> peers = new ArrayList<>();
+            List<LineClient> peers = new ArrayList<>();
             try {
                 for (int i = 0; i < 32; i++) {
-                    Peer peer = new Peer(server.port());
+                    LineClient peer = LineClient.connect(server.port());
                     peers.add(peer);
                     assertEquals("PEER " + i, peer.ask("peer " + i));
                 }
                 assertThat(server.snapshot().workers()).hasSize(2)
                         .allSatisfy(w -> assertThat(w.connections()).as(w.name()).isPositive());
             } finally {
-                for (Peer peer : peers) {
+                for (LineClient peer : peers) {
                     peer.close();
                 }
             }
@@ -86,7 +87,7 @@ class MultiLoopTest {
     void blockingHandlerStallsOnlyItsOwnLoop() throws Exception {
         GatedEcho service = new GatedEcho();
         try (Server server = EventLoopTest.start(multiLoop(2, AcceptMode.ROUND_ROBIN), service, Duration.ofMinutes(1));
-             Peer onFirst = new Peer(server.port()); Peer onSecond = new Peer(server.port())) {
+             LineClient onFirst = LineClient.connect(server.port()); LineClient onSecond = LineClient.connect(server.port())) {
             assertEquals("A", onFirst.ask("a"));   // accepted first: loop-1
             assertEquals("B", onSecond.ask("b"));  // then loop-2
             onFirst.send("block\n");

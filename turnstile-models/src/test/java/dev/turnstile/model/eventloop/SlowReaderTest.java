@@ -4,6 +4,7 @@ import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.core.Server;
 import dev.turnstile.echo.EchoUppercase;
+import dev.turnstile.testing.LineClient;
 import dev.turnstile.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,7 +49,7 @@ class SlowReaderTest {
             assertThat(probe.maxUnsentBytes()).as("replies held for the slow reader")
                     .isGreaterThan(HIGH_WATER).isLessThanOrEqualTo(HIGH_WATER + SelectorLoop.READ_BUFFER_BYTES);
 
-            try (Peer other = new Peer(server.port())) {
+            try (LineClient other = LineClient.connect(server.port())) {
                 assertEquals("SERVED", other.ask("served"));
             }
             LoopProbe later = model.group().probe(Duration.ofSeconds(5)).getFirst();

@@ -1,5 +1,6 @@
 package dev.turnstile.model.process;
 
+import dev.turnstile.testing.LineClient;
 import dev.turnstile.testing.Poll;
 import dev.turnstile.api.Framing;
 import dev.turnstile.api.ModelOptions;
@@ -85,7 +86,7 @@ public final class FirstReplyBench {
 
     private static long firstReply(int port) throws IOException {
         long t = System.nanoTime();
-        try (LineSocket s = LineSocket.connect(port)) {
+        try (LineClient s = LineClient.connect(port)) {
             String reply = s.ask("hello");
             long took = System.nanoTime() - t;
             if (!"HELLO".equals(reply)) {

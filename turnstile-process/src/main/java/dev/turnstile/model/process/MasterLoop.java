@@ -1,6 +1,8 @@
 package dev.turnstile.model.process;
 
 import dev.turnstile.api.ShutdownReport;
+import dev.turnstile.core.Lifecycle;
+import dev.turnstile.core.StopSequence;
 import dev.turnstile.posix.ExitStatus;
 import dev.turnstile.posix.Listener;
 import dev.turnstile.posix.Processes;
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -32,11 +35,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * and how many it wants, in a subclass.
  *
  * <p><b>Signals.</b> {@link #signal} only queues and wakes the loop, from any thread. TERM stops
- * gracefully: the master's listener is closed at once, children get until the drain deadline to end by
- * themselves, then SIGTERM ({@link #politeGrace()} after the deadline), then SIGKILL two seconds
- * later. INT and QUIT stop the same way with no drain. HUP goes to {@link #reload}. The model
- * installs no OS signal handler itself: the program that embeds it (the CLI) owns the process's
- * signals and turns SIGTERM/SIGINT into {@code shutdown(drain)}, which queues TERM here.
+ * gracefully, in the three steps of every model's {@link StopSequence}, driven from this loop: the
+ * master's listener is closed at once, children get until the drain deadline to end by themselves,
+ * then SIGTERM ({@link #politeGrace()} after the deadline), then SIGKILL two seconds later; the loop
+ * ends once every child is reaped. INT and QUIT stop the same way with no drain. HUP goes to
+ * {@link #reload}. The model installs no OS signal handler itself: the program that embeds it (the
+ * CLI) owns the process's signals and turns SIGTERM/SIGINT into {@code shutdown(drain)}, which
+ * queues TERM here.
  *
  * <p><b>Children.</b> Every child spawned is tracked until {@link Processes#reap} has returned
  * its status, so none is left a zombie and none is signalled after its pid could be reused. The
@@ -84,10 +89,6 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
         }
     }
 
-    /** The deadlines of a stop in progress. */
-    private record Stop(Instant began, Instant drainUntil, Instant termAt, Instant killAt) {
-    }
-
     protected final Processes processes;
     protected final Clock clock;
     protected final Listener listener;
@@ -97,10 +98,7 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
     private final CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
     private final Map<Integer, C> children = new LinkedHashMap<>(); // master thread only
     private volatile int childCount;
-    private Stop stop;                                  // master thread only; null while running
-    private int drained;                                // master thread only
-    private int forced;                                 // master thread only
-    private final List<String> stragglers = new ArrayList<>(); // master thread only
+    private StopSequence stop;                          // master thread only; null while running
     private volatile String failure;
     private boolean listenerClosed;                     // master thread only
 
@@ -188,14 +186,71 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
         if (stop != null) {
             return;
         }
-        Instant now = clock.instant();
-        Instant drainUntil = now.plus(drainTime);
-        Instant termAt = drainUntil.plus(politeGrace());
-        stop = new Stop(now, drainUntil, termAt, termAt.plus(KILL_GRACE));
+        Instant drainUntil = clock.instant().plus(drainTime);
+        // the stop's own lifecycle: the model's (MasterModel's) reaches STOPPED only once this loop has ended
+        stop = new StopSequence(new Lifecycle(), () -> name, clock,
+                new StopSequence.Timings(KILL_GRACE, ChronoUnit.FOREVER.getDuration(), Duration.ZERO));
         log.info("{} master stopping: {} children get until the drain ends in {} ms", name, children.size(),
                 drainTime.toMillis());
-        stopAccepting();
-        stopRequested(drainUntil);
+        stop.begin(drainTime.plus(politeGrace()), new Stopping(drainUntil));
+    }
+
+    /**
+     * The master's answers to the stop's steps: stop accepting and tell the children the drain
+     * deadline; count the children; SIGTERM every child; SIGKILL the ones still there. It has no
+     * threads of its own to stop: the loop ends when the last child is reaped.
+     */
+    private final class Stopping implements StopSequence.Steps {
+        private final Instant drainUntil;
+
+        Stopping(Instant drainUntil) {
+            this.drainUntil = drainUntil;
+        }
+
+        @Override
+        public void stopAccepting() {
+            MasterLoop.this.stopAccepting();
+            stopRequested(drainUntil);
+        }
+
+        @Override
+        public int openConnections() {
+            return children.size();
+        }
+
+        @Override
+        public int closeIdleAndFlagBusy(Instant answerBy, List<String> stragglers) {
+            int terminated = 0;
+            for (C child : children.values()) {
+                Child state = child; // a type variable cannot reach Child's private fields
+                if (!state.terminated) {
+                    state.terminated = true;
+                    terminated++;
+                    send(child, Signal.TERM);
+                }
+            }
+            return terminated;
+        }
+
+        @Override
+        public List<String> forceAll(Instant answerBy) {
+            List<String> killed = new ArrayList<>();
+            for (C child : children.values()) {
+                Child state = child;
+                if (!state.killed) {
+                    state.killed = true;
+                    killed.add(describe(child) + " did not stop within " + KILL_GRACE.toSeconds()
+                            + " s of SIGTERM; killed");
+                    send(child, Signal.KILL);
+                }
+            }
+            return killed;
+        }
+
+        @Override
+        public List<String> stopWorkers(Instant deadline) {
+            return List.of();
+        }
     }
 
     /**
@@ -229,9 +284,6 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
             if (status.isPresent()) {
                 it.remove();
                 childCount = children.size();
-                if (stop != null && !child.signalled()) {
-                    drained++;
-                }
                 exited(child, status.get());
             }
         }
@@ -242,20 +294,8 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
             killStuckChildren(clock.instant());
             return;
         }
-        Instant now = clock.instant();
-        for (C child : children.values()) {
-            Child state = child; // a type variable cannot reach Child's private fields
-            if (!now.isBefore(stop.termAt) && !state.terminated) {
-                state.terminated = true;
-                forced++;
-                send(child, Signal.TERM);
-            }
-            if (!now.isBefore(stop.killAt) && !state.killed) {
-                state.killed = true;
-                stragglers.add(describe(child) + " did not stop within " + KILL_GRACE.toSeconds()
-                        + " s of SIGTERM; killed");
-                send(child, Signal.KILL);
-            }
+        if (!clock.instant().isBefore(stop.deadline())) {
+            stop.forceNext(); // SIGTERM when the drain is over, SIGKILL two seconds later
         }
     }
 
@@ -290,10 +330,9 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
         }
         Duration wait = TICK;
         Instant now = clock.instant();
-        for (Instant deadline : stop != null ? List.of(stop.termAt, stop.killAt) : List.of(wakeBy())) {
-            if (deadline.isAfter(now) && Duration.between(now, deadline).compareTo(wait) < 0) {
-                wait = Duration.between(now, deadline);
-            }
+        Instant deadline = stop != null ? stop.deadline() : wakeBy();
+        if (deadline.isAfter(now) && Duration.between(now, deadline).compareTo(wait) < 0) {
+            wait = Duration.between(now, deadline);
         }
         return wait;
     }
@@ -316,11 +355,8 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
     }
 
     private ShutdownReport stopped() {
-        Duration took = Duration.between(stop.began, clock.instant());
-        for (String s : stragglers) {
-            log.warn("{} shutdown: {}", name, s);
-        }
-        return shutdownReport(took, drained, forced, stragglers);
+        ShutdownReport r = stop.finish();
+        return shutdownReport(r.took(), r.drained(), r.forced(), r.stragglers());
     }
 
     /** The report of the stop, once every child is gone. Completes exceptionally if the loop failed. */

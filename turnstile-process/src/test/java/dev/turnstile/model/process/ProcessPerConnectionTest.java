@@ -1,5 +1,6 @@
 package dev.turnstile.model.process;
 
+import dev.turnstile.testing.LineClient;
 import dev.turnstile.testing.Poll;
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.Framing;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,8 +35,8 @@ class ProcessPerConnectionTest {
     @Test
     void servesEachConnectionInAJvmOfItsOwn() throws Exception {
         try (Server server = Server.builder().model("process-per-connection").framing(Framing.LINE).port(0).start();
-             LineSocket a = LineSocket.connect(server.port());
-             LineSocket b = LineSocket.connect(server.port())) {
+             LineClient a = LineClient.connect(server.port());
+             LineClient b = LineClient.connect(server.port())) {
             assertThat(a.ask("hello")).isEqualTo("HELLO");
             assertThat(b.ask("why not?")).isEqualTo("WHY NOT?");
             assertThat(a.ask("bye  ")).isEqualTo("BYE");
@@ -49,7 +51,7 @@ class ProcessPerConnectionTest {
     @Test
     void childExitIsReportedAsTheConnectionsClose() throws Exception {
         try (Server server = Server.builder().model("process-per-connection").framing(Framing.LINE).port(0).start()) {
-            try (LineSocket a = LineSocket.connect(server.port())) {
+            try (LineClient a = LineClient.connect(server.port())) {
                 assertThat(a.ask("one")).isEqualTo("ONE");
             }
             awaitTrue(() -> server.snapshot().closed() == 1, Duration.ofSeconds(10));
@@ -66,7 +68,7 @@ class ProcessPerConnectionTest {
                 rude.setSoLinger(true, 0); // close with RST, before the worker JVM can read
             }
             awaitTrue(() -> server.snapshot().closed() == 1, Duration.ofSeconds(15));
-            try (LineSocket polite = LineSocket.connect(server.port())) {
+            try (LineClient polite = LineClient.connect(server.port())) {
                 assertThat(polite.ask("still here?")).isEqualTo("STILL HERE?");
             }
             assertThat(server.snapshot().closedFor(CloseReason.RESET)
@@ -78,7 +80,7 @@ class ProcessPerConnectionTest {
     void execRunsAProgramPerConnectionThatAnswersLineByLine() throws Exception {
         ModelOptions options = ModelOptions.none().with("exec", ExecCommand.join(List.of("sh", "-c", SHELL_UPPERCASE)));
         try (Server server = Server.builder().model("process-per-connection").options(options).port(0).start();
-             LineSocket a = LineSocket.connect(server.port())) {
+             LineClient a = LineClient.connect(server.port())) {
             assertThat(a.ask("hello")).isEqualTo("HELLO");
             assertThat(a.ask("are you sure")).isEqualTo("ARE YOU SURE");
         }
@@ -89,9 +91,9 @@ class ProcessPerConnectionTest {
         ModelOptions options = ModelOptions.none().with("exec",
                 "sh -c 'echo \"$PROTO $TCPREMOTEIP $TCPREMOTEPORT $TCPLOCALIP $TCPLOCALPORT\"'");
         try (Server server = Server.builder().model("process-per-connection").options(options).port(0).start();
-             LineSocket a = LineSocket.connect(server.port())) {
+             LineClient a = LineClient.connect(server.port())) {
             assertThat(a.readLine()).isEqualTo("TCP 127.0.0.1 " + a.localPort() + " 127.0.0.1 " + server.port());
-            assertThat(a.readLine()).isNull();
+            assertThat(a.closedByServer()).isTrue();
         }
     }
 
@@ -100,10 +102,10 @@ class ProcessPerConnectionTest {
         ModelOptions options = ModelOptions.none().with("max-children", "1")
                 .with("exec", ExecCommand.join(List.of("sh", "-c", SHELL_UPPERCASE)));
         try (Server server = Server.builder().model("process-per-connection").options(options).port(0).start();
-             LineSocket first = LineSocket.connect(server.port());
-             LineSocket second = new LineSocket(server.port(), Duration.ofMillis(500))) {
+             LineClient first = LineClient.connect(server.port());
+             LineClient second = LineClient.connect(server.port())) {
             assertThat(first.ask("first")).isEqualTo("FIRST");
-            second.send("second");
+            second.send("second\n");
             assertThat(readTimesOut(second)).as("no child for the second while the first runs").isTrue();
             first.close();
             assertThat(second.readLineWithin(Duration.ofSeconds(10))).isEqualTo("SECOND");
@@ -114,25 +116,25 @@ class ProcessPerConnectionTest {
     void stopDrainsThenForcesAndLeavesNoChild() throws Exception {
         Server server = Server.builder().model("process-per-connection")
                 .options(ModelOptions.none().with("exec", "sleep 60")).port(0).start();
-        try (LineSocket a = LineSocket.connect(server.port())) {
+        try (LineClient a = LineClient.connect(server.port())) {
             awaitTrue(() -> server.snapshot().active() == 1, Duration.ofSeconds(10));
             long started = System.nanoTime();
             ShutdownReport report = server.stop(Duration.ofMillis(300));
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
             assertThat(report.forced()).isEqualTo(1);
             assertThat(report.stragglers()).isEmpty();
-            assertThat(a.readLine()).isNull();
+            assertThat(a.closedByServer()).isTrue();
         }
         assertThat(ChildProcesses.ofThisJvm()).filteredOn(ChildProcesses.Child::serving).isEmpty();
         assertThat(server.snapshot().closedFor(CloseReason.SHUTDOWN)).isEqualTo(1);
     }
 
-    private static boolean readTimesOut(LineSocket s) throws IOException {
+    private static boolean readTimesOut(LineClient c) {
         try {
-            s.readLine();
+            c.readLineWithin(Duration.ofMillis(500));
             return false;
-        } catch (java.net.SocketTimeoutException e) {
-            return true;
+        } catch (UncheckedIOException e) {
+            return e.getCause() instanceof SocketTimeoutException;
         }
     }
 

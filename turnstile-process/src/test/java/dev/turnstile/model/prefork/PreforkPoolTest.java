@@ -1,12 +1,12 @@
 package dev.turnstile.model.prefork;
 
+import dev.turnstile.testing.LineClient;
 import dev.turnstile.testing.Poll;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.StatsSnapshot;
 import dev.turnstile.core.Server;
 import dev.turnstile.echo.EchoUppercase;
 import dev.turnstile.model.process.ChildProcesses;
-import dev.turnstile.model.process.LineSocket;
 import dev.turnstile.model.process.NoProcessLeftBehind;
 import dev.turnstile.model.process.Scoreboard;
 import dev.turnstile.model.process.ServerProcess;
@@ -39,8 +39,8 @@ class PreforkPoolTest {
     @Test
     void workersShareTheListenerAndReportThroughTheScoreboard() throws Exception {
         try (RunningServer server = RunningServer.start("process-pool", ModelOptions.none().withWorkers(2));
-             LineSocket a = LineSocket.connect(server.port());
-             LineSocket b = LineSocket.connect(server.port())) {
+             LineClient a = LineClient.connect(server.port());
+             LineClient b = LineClient.connect(server.port())) {
             assertThat(a.ask("hello")).isEqualTo("HELLO");
             assertThat(b.ask("why not?")).isEqualTo("WHY NOT?");
             StatsSnapshot s = server.await("both counted", Duration.ofSeconds(5), st -> st.messages() == 2 && st.active() == 2);
@@ -57,10 +57,10 @@ class PreforkPoolTest {
                 .with("min-spare", "1").with("max-spare", "1");
         try (RunningServer server = RunningServer.start("process-pool", options)) {
             Scoreboard board = Scoreboard.open(Scoreboard.fileFor(server.port()), false);
-            List<LineSocket> clients = new ArrayList<>();
+            List<LineClient> clients = new ArrayList<>();
             try {
                 for (int i = 1; i <= 3; i++) {
-                    LineSocket c = LineSocket.connect(server.port());
+                    LineClient c = LineClient.connect(server.port());
                     clients.add(c);
                     assertThat(c.ask("client " + i)).isEqualTo("CLIENT " + i);
                     int busy = i;
@@ -69,7 +69,7 @@ class PreforkPoolTest {
                 }
                 assertThat(live(board)).as("never beyond max").isEqualTo(3);
             } finally {
-                for (LineSocket c : clients) {
+                for (LineClient c : clients) {
                     c.close();
                 }
             }
@@ -85,7 +85,7 @@ class PreforkPoolTest {
             Scoreboard board = Scoreboard.open(Scoreboard.fileFor(server.port()), false);
             Set<Long> pids = new HashSet<>();
             for (int i = 0; i < 8; i++) {
-                try (LineSocket c = LineSocket.connect(server.port())) {
+                try (LineClient c = LineClient.connect(server.port())) {
                     assertThat(c.ask("message " + i)).isEqualTo("MESSAGE " + i);
                     pids.add(pidWithClient(board, c.localPort()));
                 }
@@ -99,9 +99,9 @@ class PreforkPoolTest {
     void threadsPerWorkerServeSeveralConnectionsInOneProcess() throws Exception {
         ModelOptions options = ModelOptions.none().withWorkers(1).with("threads-per-worker", "3");
         try (RunningServer server = RunningServer.start("process-pool", options);
-             LineSocket a = LineSocket.connect(server.port());
-             LineSocket b = LineSocket.connect(server.port());
-             LineSocket c = LineSocket.connect(server.port())) {
+             LineClient a = LineClient.connect(server.port());
+             LineClient b = LineClient.connect(server.port());
+             LineClient c = LineClient.connect(server.port())) {
             assertThat(a.ask("a")).isEqualTo("A");
             assertThat(b.ask("b")).isEqualTo("B");
             assertThat(c.ask("c")).isEqualTo("C");
@@ -118,7 +118,7 @@ class PreforkPoolTest {
         ModelOptions options = ModelOptions.none().withWorkers(2).with("balance", "reuseport");
         try (RunningServer server = RunningServer.start("process-pool", options)) {
             for (int i = 0; i < 6; i++) {
-                try (LineSocket c = LineSocket.connect(server.port())) {
+                try (LineClient c = LineClient.connect(server.port())) {
                     assertThat(c.ask("hash " + i)).isEqualTo("HASH " + i);
                 }
             }
@@ -146,7 +146,7 @@ class PreforkPoolTest {
     @Test
     void statusPrintsTheScoreboardLikeApachesServerStatus() throws Exception {
         try (RunningServer server = RunningServer.start("process-pool", ModelOptions.none().withWorkers(2));
-             LineSocket a = LineSocket.connect(server.port())) {
+             LineClient a = LineClient.connect(server.port())) {
             assertThat(a.ask("busy")).isEqualTo("BUSY");
             Scoreboard board = Scoreboard.open(Scoreboard.fileFor(server.port()), false);
             awaitBoard(board, "one busy", b -> count(b, Scoreboard.State.BUSY) == 1);
@@ -163,7 +163,7 @@ class PreforkPoolTest {
         try (ServerProcess master = ServerProcess.start("process-pool", EchoUppercase.class, "workers=2", "framing=line")) {
             List<Long> workers = workerPids(master.port());
             Scoreboard board = Scoreboard.open(Scoreboard.fileFor(master.port()), false);
-            try (LineSocket c = LineSocket.connect(master.port())) {
+            try (LineClient c = LineClient.connect(master.port())) {
                 assertThat(c.ask("before")).isEqualTo("BEFORE");
                 new ProcessBuilder("kill", "-TERM", Long.toString(master.pid())).start().waitFor();
                 // no worker accepts any more; the one holding our conversation drains it (the idle one is gone)

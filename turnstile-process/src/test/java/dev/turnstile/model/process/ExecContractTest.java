@@ -82,7 +82,7 @@ class ExecContractTest {
         try (LineClient client = server.connect()) {
             assertThat(client.ask("before stop")).isEqualTo("BEFORE STOP");
             CompletableFuture<ShutdownReport> stop = CompletableFuture.supplyAsync(() -> server.stop(Duration.ofSeconds(20)));
-            server.await("draining", Duration.ofSeconds(5), s -> stop.isDone() || !canConnect(server.port()));
+            server.await("draining", Duration.ofSeconds(5), s -> stop.isDone() || !LineClient.canConnect(server.port()));
             assertThat(client.ask("during drain")).isEqualTo("DURING DRAIN");
             client.shutdownOutput();
             assertThat(client.readToEnd()).isEmpty();
@@ -119,14 +119,5 @@ class ExecContractTest {
         }
         assertThatThrownBy(() -> start(ModelOptions.none().with("exec", "sh -c 'oops")))
                 .hasMessageContaining("exec: unclosed '");
-    }
-
-    private static boolean canConnect(int port) {
-        try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
     }
 }

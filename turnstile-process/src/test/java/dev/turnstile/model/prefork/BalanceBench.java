@@ -1,11 +1,11 @@
 package dev.turnstile.model.prefork;
 
+import dev.turnstile.testing.LineClient;
 import dev.turnstile.testing.Poll;
 import dev.turnstile.api.Framing;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.StatsSnapshot;
 import dev.turnstile.core.Server;
-import dev.turnstile.model.process.LineSocket;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +46,7 @@ public final class BalanceBench {
                     done.add(pool.submit(() -> {
                         for (int k = 0; k < conversations; k++) {
                             long t = System.nanoTime();
-                            try (LineSocket s = LineSocket.connect(server.port())) {
+                            try (LineClient s = LineClient.connect(server.port())) {
                                 for (int m = 0; m < messages; m++) {
                                     String reply = s.ask("message " + m);
                                     if (m == 0) {

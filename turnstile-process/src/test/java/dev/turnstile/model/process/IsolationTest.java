@@ -1,5 +1,6 @@
 package dev.turnstile.model.process;
 
+import dev.turnstile.testing.LineClient;
 import dev.turnstile.testing.Poll;
 import dev.turnstile.api.Framing;
 import dev.turnstile.api.ModelOptions;
@@ -11,8 +12,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.IOException;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -40,17 +39,17 @@ class IsolationTest {
         ModelOptions options = ModelOptions.none().withWorkers(3).with("worker-heap", "32m");
         try (Server server = Server.builder().model(model).options(options).service(new PoisonService())
                 .framing(Framing.LINE).port(0).start();
-             LineSocket a = LineSocket.connect(server.port());
-             LineSocket b = LineSocket.connect(server.port());
-             LineSocket victim = LineSocket.connect(server.port())) {
+             LineClient a = LineClient.connect(server.port());
+             LineClient b = LineClient.connect(server.port());
+             LineClient victim = LineClient.connect(server.port())) {
             assertThat(a.ask("before")).isEqualTo("BEFORE");
             assertThat(b.ask("before")).isEqualTo("BEFORE");
             assertThat(victim.ask("before")).isEqualTo("BEFORE");
             Scoreboard board = Scoreboard.open(Scoreboard.fileFor(server.port()), false);
             long victimPid = pidServing(board, victim.localPort());
 
-            victim.send(poison);
-            assertThat(closed(victim)).as("the victim's connection ends").isTrue();
+            victim.send(poison + "\n");
+            assertThat(victim.closedByServer()).as("the victim's connection ends").isTrue();
             long died = System.nanoTime();
 
             assertThat(a.ask("after")).isEqualTo("AFTER");
@@ -58,7 +57,7 @@ class IsolationTest {
             if (model.equals("process-pool")) {
                 awaitLiveWorkers(board, 3, victimPid, Duration.ofSeconds(1), died);
             }
-            try (LineSocket c = LineSocket.connect(server.port())) {
+            try (LineClient c = LineClient.connect(server.port())) {
                 assertThat(c.ask("new")).isEqualTo("NEW");
             }
             assertThat(a.ask("still")).isEqualTo("STILL");
@@ -68,11 +67,11 @@ class IsolationTest {
     @Test
     void underAThreadModelAnExceptionIsContained() throws Exception {
         try (ServerProcess server = ServerProcess.start("thread-per-connection", PoisonService.class, "framing=line");
-             LineSocket a = LineSocket.connect(server.port());
-             LineSocket victim = LineSocket.connect(server.port())) {
+             LineClient a = LineClient.connect(server.port());
+             LineClient victim = LineClient.connect(server.port())) {
             assertThat(a.ask("before")).isEqualTo("BEFORE");
-            victim.send("THROW");
-            assertThat(closed(victim)).isTrue();
+            victim.send("THROW\n");
+            assertThat(victim.closedByServer()).isTrue();
             assertThat(a.ask("after")).isEqualTo("AFTER");
             assertThat(server.process().isAlive()).isTrue();
         }
@@ -82,15 +81,15 @@ class IsolationTest {
     @CsvSource({"EXIT", "KILL"})
     void underAThreadModelACrashTakesEveryConversation(String poison) throws Exception {
         try (ServerProcess server = ServerProcess.start("thread-per-connection", PoisonService.class, "framing=line");
-             LineSocket a = LineSocket.connect(server.port());
-             LineSocket b = LineSocket.connect(server.port());
-             LineSocket victim = LineSocket.connect(server.port())) {
+             LineClient a = LineClient.connect(server.port());
+             LineClient b = LineClient.connect(server.port());
+             LineClient victim = LineClient.connect(server.port())) {
             assertThat(a.ask("before")).isEqualTo("BEFORE");
             assertThat(b.ask("before")).isEqualTo("BEFORE");
-            victim.send(poison);
-            assertThat(closed(victim)).isTrue();
-            assertThat(closed(a)).as("a bystander's conversation is gone too").isTrue();
-            assertThat(closed(b)).isTrue();
+            victim.send(poison + "\n");
+            assertThat(victim.closedByServer()).isTrue();
+            assertThat(a.closedByServer()).as("a bystander's conversation is gone too").isTrue();
+            assertThat(b.closedByServer()).isTrue();
             assertThat(server.awaitExit(Duration.ofSeconds(10))).isEqualTo(poison.equals("EXIT") ? 1 : 128 + 9);
         }
     }
@@ -125,17 +124,4 @@ class IsolationTest {
         assertThat(Duration.ofNanos(System.nanoTime() - since)).as("back to %d workers (%s)", n, live).isLessThan(within);
     }
 
-    /** True if the server ended the connection (end of stream or reset) within 15 s. */
-    static boolean closed(LineSocket s) throws IOException {
-        try {
-            while (s.readLineWithin(Duration.ofSeconds(15)) != null) {
-                // the reply to an earlier message may still come first
-            }
-            return true;
-        } catch (SocketException e) {
-            return true; // reset
-        } catch (java.net.SocketTimeoutException e) {
-            return false;
-        }
-    }
 }

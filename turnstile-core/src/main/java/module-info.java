@@ -1,0 +1,17 @@
+/**
+ * The machinery models share and the entry point users call ({@code Server}, {@code Models}),
+ * framers, and the echo service. Finds models through {@link java.util.ServiceLoader}.
+ */
+module dev.turnstile.core {
+    requires transitive dev.turnstile.api;
+    requires org.slf4j;
+
+    exports dev.turnstile.core;
+    exports dev.turnstile.core.framing;
+    exports dev.turnstile.echo;
+
+    uses dev.turnstile.api.ModelProvider;
+    uses dev.turnstile.api.ServiceProvider;
+
+    provides dev.turnstile.api.ServiceProvider with dev.turnstile.echo.EchoProvider;
+}

@@ -1,0 +1,9 @@
+/**
+ * The libc calls of the process models, through java.lang.foreign: exported to the process models
+ * alone, so no other module can compile against it. Running on the module path, native access is
+ * granted with {@code --enable-native-access=dev.turnstile.posix}; on the class path with
+ * {@code ALL-UNNAMED}.
+ */
+module dev.turnstile.posix {
+    exports dev.turnstile.posix to dev.turnstile.process;
+}
