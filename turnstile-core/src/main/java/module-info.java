@@ -11,4 +11,7 @@ module dev.turnstile.core {
     exports dev.turnstile.echo;
 
     uses dev.turnstile.api.ModelProvider;
+    uses dev.turnstile.api.ServiceProvider;
+
+    provides dev.turnstile.api.ServiceProvider with dev.turnstile.echo.EchoProvider;
 }

@@ -12,4 +12,14 @@ public sealed interface Service permits FramedService, SessionService {
 
     /** A short name for logs and reports, such as {@code echo-uppercase}. */
     String name();
+
+    /**
+     * True if connections share state through this one service object (a key-value store, a chat
+     * room). Models that run connections in worker processes refuse such a service at start:
+     * each process would create its own object, so connections in different processes would
+     * silently see different data (the notes: processes share nothing unless given shared memory).
+     */
+    default boolean sharesStateAcrossConnections() {
+        return false;
+    }
 }

@@ -1,8 +1,11 @@
 package dev.turnstile.cli;
 
+import dev.turnstile.api.FramedService;
+import dev.turnstile.api.Service;
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.api.StatsSnapshot;
 import dev.turnstile.core.Server;
+import dev.turnstile.core.Services;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -10,13 +13,17 @@ import picocli.CommandLine.Option;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** {@code turnstile serve}: run the echo-uppercase service under a model until SIGINT or SIGTERM. */
+/** {@code turnstile serve}: run a service (echo-uppercase by default) under a model until SIGINT or SIGTERM. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve the notes' echo-uppercase service under a model until SIGINT/SIGTERM (a second signal forces).")
+        description = "Serve a service (the notes' echo-uppercase by default) under a model until SIGINT/SIGTERM (a second signal forces).")
 final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     ServerOptions server = new ServerOptions();
+
+    @Option(names = "--service", paramLabel = "NAME",
+            description = "The service to run (see 'turnstile services'); default: ${DEFAULT-VALUE}.")
+    String service = Services.DEFAULT;
 
     @Option(names = "--drain", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "On stop, how long open connections may finish before they are closed; default: 10s.")
@@ -24,10 +31,12 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Server s = server.builder().start();
+        Service chosen = Services.require(service).create();
+        Server s = server.builder().service(chosen).start();
         StopSignals signals = StopSignals.install();
         System.out.println("listening on " + s.address().getAddress().getHostAddress() + ":" + s.port()
-                + " (model " + s.modelName() + ", framing " + s.config().framing().cliName() + ")");
+                + " (service " + service + ", model " + s.modelName() + (chosen instanceof FramedService f
+                && f.framing().isPresent() ? "" : ", framing " + s.config().framing().cliName()) + ")");
         System.out.flush();
         Thread.ofPlatform().daemon().name("turnstile-watch").start(() -> { // a model may also stop by itself
             try {

@@ -73,6 +73,10 @@ public final class ServerOptions {
     @Option(names = "--max-message-bytes", paramLabel = "N", description = "Longest message; default: ${DEFAULT-VALUE}.")
     int maxMessageBytes = ServerConfig.DEFAULT_MAX_MESSAGE_BYTES;
 
+    @Option(names = "--max-pending", paramLabel = "BYTES",
+            description = "Most bytes a connection may have waiting for a slow peer; past it, it is closed as a slow consumer; default: ${DEFAULT-VALUE}.")
+    int maxPendingBytes = ServerConfig.DEFAULT_MAX_PENDING_BYTES;
+
     @Mixin
     ProcessOptions process = new ProcessOptions();
 
@@ -118,7 +122,7 @@ public final class ServerOptions {
     }
 
     ServerConfig config() {
-        return new ServerConfig(host, port, backlog, idleTimeout, maxMessageBytes, framing);
+        return new ServerConfig(host, port, backlog, idleTimeout, maxMessageBytes, framing, maxPendingBytes);
     }
 
     /** A builder with the model, its options and the config; the caller adds a service or listeners. */

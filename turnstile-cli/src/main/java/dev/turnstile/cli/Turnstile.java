@@ -13,7 +13,7 @@ import java.io.UncheckedIOException;
  */
 @Command(name = "turnstile", mixinStandardHelpOptions = true, version = "turnstile 0.1.0",
         description = "TCP servers whose concurrency model is a choice, not a rewrite.",
-        subcommands = {ServeCommand.class, ClientCommand.class, DemoCommand.class, ModelsCommand.class, LoadCommand.class,
+        subcommands = {ServeCommand.class, ClientCommand.class, DemoCommand.class, ModelsCommand.class, ServicesCommand.class, LoadCommand.class,
                 StatusCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Turnstile {
 

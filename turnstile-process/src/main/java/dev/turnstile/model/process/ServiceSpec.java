@@ -41,6 +41,12 @@ public record ServiceSpec(String serviceClass, ServerConfig config) {
      * @throws IllegalArgumentException if workers could not create the service by its class name
      */
     public static ServiceSpec of(Service service, ServerConfig config, String model) {
+        if (service.sharesStateAcrossConnections()) {
+            throw new IllegalArgumentException(model + " cannot run " + service.name() + ": its connections share"
+                    + " state in one object, and " + model + " serves them in separate worker processes, each of"
+                    + " which would hold its own copy (processes share nothing unless given shared memory); run it"
+                    + " with a thread or event-loop model");
+        }
         Class<?> type = service.getClass();
         String problem = null;
         if (type.isAnonymousClass() || type.isLocalClass() || type.isHidden() || type.isSynthetic()) {
