@@ -9,6 +9,7 @@ import dev.turnstile.api.ServerContext;
 import dev.turnstile.api.WorkerStats;
 import dev.turnstile.core.ConnectionTimers;
 import dev.turnstile.core.Sockets;
+import dev.turnstile.api.FramerFactory;
 import dev.turnstile.core.framing.Framers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +80,7 @@ final class SelectorLoop implements Runnable {
     private final SelectorGroup group;
     private final ServerContext context;
     private final FramedService service;
+    private final FramerFactory framers;              // the service's framing, else the server's
     private final LoopSettings settings;
     private final HandlerPool handlers;               // null: handlers run on this loop
     private final Selector selector;
@@ -117,6 +119,7 @@ final class SelectorLoop implements Runnable {
         this.group = group;
         this.context = context;
         this.service = (FramedService) context.service();
+        this.framers = Framers.forService(service, context.config());
         this.settings = settings;
         this.handlers = handlers;
         this.handlersOnLoop = handlers == null;
@@ -354,7 +357,7 @@ final class SelectorLoop implements Runnable {
             return;
         }
         LoopConnection c = new LoopConnection(this, socket, key, info,
-                Framers.create(config.framing(), config.maxMessageBytes()), handler, worker);
+                framers.newFramer(config.maxMessageBytes()), handler, worker);
         key.attach(c);
         connections.add(c);
         open = connections.size();
