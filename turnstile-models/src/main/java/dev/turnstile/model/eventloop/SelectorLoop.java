@@ -11,6 +11,7 @@ import dev.turnstile.api.ServerContext;
 import dev.turnstile.api.WorkerStats;
 import dev.turnstile.core.ConnectionTimers;
 import dev.turnstile.core.Sockets;
+import dev.turnstile.api.FramerFactory;
 import dev.turnstile.core.framing.Framers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
