@@ -6,7 +6,7 @@ import dev.turnstile.api.ServerStats;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -26,6 +26,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * close-after-writes, a task that threw), the writer shuts the socket's output after the
  * replies, then its input, which ends the connection thread's {@code read()}; that thread then
  * reports the close as it does any other.
+ * <p><b>Wakes.</b> {@link #wakes} counts the wakes no writer has answered yet; the wake that
+ * takes it from 0 starts the writer, and the writer ends only when it brings the count back to
+ * 0, so a wake that arrives while it runs makes it drain once more. (A wake must never be
+ * dropped because a writer is running: that writer may already have taken the item, leaving the
+ * handle's woken flag set with nobody to clear it, so that every later send waited for the
+ * peer's next message.)
  * <p><b>Thread-safety.</b> The conversation and {@code out} are guarded by {@link #lock}.
  * {@link #wake} and {@link #abort} are called from any thread.
  */
@@ -34,7 +40,7 @@ final class BlockingConnection implements ConnectionHandle.Owner {
     private final SocketChannel channel;
     private final ServerStats stats;
     private final ReentrantLock lock = new ReentrantLock();
-    private final AtomicBoolean writerRunning = new AtomicBoolean();
+    private final AtomicInteger wakes = new AtomicInteger(); // > 0 while a writer runs
     private final OutboundBuffer out = new OutboundBuffer(1024); // guarded by lock
     private final ConnectionHandle handle;
     private Conversation conversation;                            // set once, before the first call
@@ -114,7 +120,7 @@ final class BlockingConnection implements ConnectionHandle.Owner {
 
     @Override
     public void wake() {
-        if (writerRunning.compareAndSet(false, true)) {
+        if (wakes.getAndIncrement() == 0) {
             Thread.ofVirtual().name("turnstile-writer-" + handle.info().id()).start(this::drainOnWriter);
         }
     }
@@ -125,9 +131,11 @@ final class BlockingConnection implements ConnectionHandle.Owner {
         Sockets.closeQuietly(channel);
     }
 
-    /** On the writer: drain and write until nothing is queued, then end. */
+    /** On the writer: drain and write, again while wakes came in meanwhile, then end. */
     private void drainOnWriter() {
+        int answered;
         do {
+            answered = wakes.get();
             lock.lock();
             try {
                 if (!ended) {
@@ -142,8 +150,7 @@ final class BlockingConnection implements ConnectionHandle.Owner {
             } finally {
                 lock.unlock();
             }
-            writerRunning.set(false);
-        } while (handle.hasQueued() && writerRunning.compareAndSet(false, true));
+        } while (wakes.addAndGet(-answered) > 0);
     }
 
     /** The peer gets every reply, then the end; the connection thread's read returns end of input. */
