@@ -20,9 +20,7 @@ final class ChatServers {
 
     /** Every model that serves connections in this process: those can share one room. */
     static Stream<String> inProcessModels() {
-        String only = System.getProperty("chat.models", ""); // TEMP: narrow while loops are elsewhere
-        return Models.all().stream().filter(p -> !p.servesInOtherProcesses()).map(ModelProvider::name)
-                .filter(n -> only.isEmpty() || java.util.List.of(only.split(",")).contains(n));
+        return Models.all().stream().filter(p -> !p.servesInOtherProcesses()).map(ModelProvider::name);
     }
 
     /** The models that serve connections in worker processes: they must refuse the chat. */
