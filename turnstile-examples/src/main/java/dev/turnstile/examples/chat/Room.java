@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Invariants.</b> A name belongs to at most one connection ({@code putIfAbsent} decides
  * races between two {@code /nick}s). A member is in the group from {@link #enter} until it
- * closes; its name is held until {@link #leave}.
+ * leaves or closes; its name is held until {@link #leave}.
  * <p><b>Thread-safety.</b> Thread-safe, without a lock: every member's thread calls in at once.
  */
 final class Room {
@@ -43,7 +43,10 @@ final class Room {
         return true;
     }
 
-    /** Frees the name; the connection has closed, so it has left the group already. */
+    /**
+     * Frees the name and takes the connection out of the group: it would leave the group by itself
+     * once its close completes, but its leave is announced before that (from {@code onClose}).
+     */
     void leave(Connection connection, String name) {
         names.remove(name, connection);
         members.remove(connection);
