@@ -24,7 +24,7 @@ class ChatProtocolTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("dev.turnstile.examples.chat.ChatServers#inProcessModels")
     void greetsFirstThenSendsEachLineToTheOthersOnly(String model) {
         try (RunningServer server = ChatServers.start(model, new Chat()); LineClient ada = server.connect()) {
@@ -44,7 +44,7 @@ class ChatProtocolTest {
         }
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("dev.turnstile.examples.chat.ChatServers#inProcessModels")
     void renamesAndRefusesANameThatIsTaken(String model) {
         try (RunningServer server = ChatServers.start(model, new Chat());
@@ -66,7 +66,7 @@ class ChatProtocolTest {
         }
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("dev.turnstile.examples.chat.ChatServers#inProcessModels")
     void quitSaysByeClosesAndTellsTheOthers(String model) {
         Chat chat = new Chat();
@@ -83,7 +83,7 @@ class ChatProtocolTest {
         }
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("dev.turnstile.examples.chat.ChatServers#inProcessModels")
     void answersALineTooLongWithAnErrorAndCloses(String model) {
         try (RunningServer server = ChatServers.start(model, new Chat());
@@ -110,7 +110,7 @@ class ChatProtocolTest {
         }
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("dev.turnstile.examples.chat.ChatServers#processModels")
     void processModelsRefuseTheSharedRoom(String model) {
         assertThatThrownBy(() -> RunningServer.start(model, ModelOptions.none(), b -> b.service(new Chat())))

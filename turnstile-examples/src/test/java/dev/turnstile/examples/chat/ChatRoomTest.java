@@ -41,7 +41,7 @@ class ChatRoomTest {
 
     private static final int READ_TIMEOUT_MS = 30_000;
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("dev.turnstile.examples.chat.ChatServers#inProcessModels")
     void everyLineReachesEveryOtherMemberOnceAndInOrder(String model) throws Exception {
         int members = 200;
@@ -121,7 +121,7 @@ class ChatRoomTest {
         return new Heard(self, next);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("dev.turnstile.examples.chat.ChatServers#inProcessModels")
     void dropsAMemberWhoStopsReadingWhileTheOthersChatOnAndMissNothing(String model) throws Exception {
         Chat chat = new Chat();
