@@ -1,5 +1,7 @@
 package dev.turnstile.examples.resp;
 
+import dev.turnstile.api.ModelProvider;
+import dev.turnstile.core.Models;
 import dev.turnstile.core.Server;
 
 import java.io.IOException;
@@ -12,9 +14,9 @@ final class RespServers {
     private RespServers() {
     }
 
-    /** The models that run connections in this process, so can share one store. */
+    /** Every model that runs connections in this process, so can share one store. */
     static Stream<String> sharedStateModels() {
-        return Stream.of("event-loop", "multi-loop", "thread-pool", "virtual-threads", "loop-with-workers");
+        return Models.all().stream().filter(p -> !p.servesInOtherProcesses()).map(ModelProvider::name);
     }
 
     static Server start(String model, RespService service) {
