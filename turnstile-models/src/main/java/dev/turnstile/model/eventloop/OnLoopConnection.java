@@ -48,15 +48,7 @@ final class OnLoopConnection extends LoopConnection {
     }
 
     private void openNow() {
-        try {
-            conversation.open();
-            flushReplies();
-            settle();
-        } catch (IOException e) {
-            peerGone(e);
-        } catch (RuntimeException | Error e) {
-            failed(e);
-        }
+        stepThenWrite(Step.OPEN);
     }
 
     @Override
@@ -74,8 +66,18 @@ final class OnLoopConnection extends LoopConnection {
         if ((state & (CLOSED | STOPPING)) != 0) {
             return;
         }
+        stepThenWrite(Step.DRAIN);
+    }
+
+    private enum Step { OPEN, DRAIN }
+
+    /** Opens or drains the conversation, then writes what it staged; sorts its own failures. */
+    private void stepThenWrite(Step step) {
         try {
-            conversation.drain();
+            switch (step) {
+                case OPEN -> conversation.open();
+                case DRAIN -> conversation.drain();
+            }
             flushReplies();
             settle();
         } catch (IOException e) {
