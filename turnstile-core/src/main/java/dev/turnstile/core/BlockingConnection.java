@@ -32,6 +32,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class BlockingConnection implements ConnectionHandle.Owner {
 
+    /** A blocking write renews its write-timeout clock every this many bytes the peer takes. */
+    static final int WRITE_SLICE_BYTES = 64 * 1024;
+
     private final SocketChannel channel;
     private final ServerStats stats;
     private final ReentrantLock lock = new ReentrantLock();
@@ -39,12 +42,14 @@ final class BlockingConnection implements ConnectionHandle.Owner {
     private final OutboundBuffer out = new OutboundBuffer(1024); // guarded by lock
     private final ConnectionHandle handle;
     private final OpenConnections.Entry entry;                    // told when a write may block, for the write timeout
+    private final Runnable writing;                               // entry::writing, made once
     private Conversation conversation;                            // set once, before the first call
     private boolean ended;                                        // guarded by lock: closed() has run
 
     BlockingConnection(SocketChannel channel, ServerStats stats, ConnectionHandle handle, OpenConnections.Entry entry) {
         this.channel = channel;
         this.entry = entry;
+        this.writing = entry::writing;
         this.stats = stats;
         this.handle = handle;
         handle.ownedBy(this);
@@ -107,9 +112,8 @@ final class BlockingConnection implements ConnectionHandle.Owner {
     private void flushLocked() throws IOException {
         if (out.pending() > 0) {
             handle.unwritten(out.pending());
-            entry.writing(); // the model's sweep closes the socket if the peer takes nothing for the write timeout
-            try {
-                stats.bytesOut(out.writeAll(channel));
+            try { // each slice renews the write clock: the model's sweep closes a peer that takes none for the write timeout
+                stats.bytesOut(out.writeAll(channel, WRITE_SLICE_BYTES, writing));
             } finally {
                 entry.wrote();
             }

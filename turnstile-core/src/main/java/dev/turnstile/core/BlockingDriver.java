@@ -36,8 +36,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Timeouts.</b> A read waits at most the idle timeout; while an unfinished message is held
  * it waits at most until that message's deadline (the message timeout from the read that began
  * it, renewed whenever a message completes), and a timeout then closes with
- * {@link CloseReason#MESSAGE_TIMEOUT} rather than {@link CloseReason#IDLE_TIMEOUT}. Writes say
- * when they begin and end on the connection's {@link OpenConnections.Entry}; a sweep on the
+ * {@link CloseReason#MESSAGE_TIMEOUT} rather than {@link CloseReason#IDLE_TIMEOUT}; a session
+ * service reads its own stream, so only the idle timeout applies to it. Writes (framed or
+ * session) say when each 64 KiB slice begins and when they end on the connection's
+ * {@link OpenConnections.Entry}; a sweep on the
  * model's timer, started with the first connection and run every quarter of the write timeout
  * (10 ms to 1 s), closes the socket under a write stuck past the write timeout, and the close is
  * reported as {@link CloseReason#WRITE_TIMEOUT}.
@@ -300,13 +302,17 @@ public final class BlockingDriver {
         OutputStream out = new FilterOutputStream(socket.getOutputStream()) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                entry.writing();
                 try {
-                    out.write(b, off, len);
+                    for (int done = 0; done < len; ) { // slices, as BlockingConnection writes
+                        int slice = Math.min(len - done, BlockingConnection.WRITE_SLICE_BYTES);
+                        entry.writing();
+                        out.write(b, off + done, slice);
+                        done += slice;
+                        stats.bytesOut(slice);
+                    }
                 } finally {
                     entry.wrote();
                 }
-                stats.bytesOut(len);
             }
 
             @Override
