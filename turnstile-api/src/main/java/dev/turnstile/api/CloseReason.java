@@ -22,5 +22,13 @@ public enum CloseReason {
     /** The model had no room for it (a bound was reached or the pool rejected it). */
     REJECTED,
     /** The service threw or another failure on our side. */
-    SERVER_ERROR
+    SERVER_ERROR,
+    /**
+     * The peer took none of our bytes for the server's {@code writeTimeout} while a write waited
+     * for it, so it was closed rather than let hold a worker. (Constants are only ever appended:
+     * the process models keep ordinals in shared memory and exit codes.)
+     */
+    WRITE_TIMEOUT,
+    /** A message was begun but not finished within the server's {@code messageTimeout} (a slowloris). */
+    MESSAGE_TIMEOUT
 }

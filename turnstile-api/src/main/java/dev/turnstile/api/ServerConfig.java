@@ -19,9 +19,17 @@ import java.util.Objects;
  * @param maxPendingBytes the most bytes one connection may have sent to it and not yet taken by
  *                        the peer; a send past it closes the connection as a slow consumer. At
  *                        least {@code maxMessageBytes}, so one full reply always fits
+ * @param writeTimeout    a peer that takes none of our bytes for this long, while a write waits
+ *                        for it, is closed ({@link CloseReason#WRITE_TIMEOUT}): a pool worker is
+ *                        never held longer by a peer that does not read
+ * @param messageTimeout  once the first byte of a message has arrived, the whole message must
+ *                        arrive within this, or the connection is closed
+ *                        ({@link CloseReason#MESSAGE_TIMEOUT}); unlike the idle timeout it is not
+ *                        reset by every byte, so one byte a second cannot hold a connection open
  */
 public record ServerConfig(String host, int port, int acceptBacklog, Duration idleTimeout,
-                           int maxMessageBytes, Framing framing, int maxPendingBytes) {
+                           int maxMessageBytes, Framing framing, int maxPendingBytes,
+                           Duration writeTimeout, Duration messageTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 20446;
@@ -29,11 +37,15 @@ public record ServerConfig(String host, int port, int acceptBacklog, Duration id
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(2);
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
     public static final int DEFAULT_MAX_PENDING_BYTES = 1024 * 1024;
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_MESSAGE_TIMEOUT = Duration.ofSeconds(30);
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(framing, "framing");
+        Objects.requireNonNull(writeTimeout, "writeTimeout");
+        Objects.requireNonNull(messageTimeout, "messageTimeout");
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank");
         }
@@ -53,6 +65,19 @@ public record ServerConfig(String host, int port, int acceptBacklog, Duration id
             throw new IllegalArgumentException("maxPendingBytes must be >= maxMessageBytes (got " + maxPendingBytes
                     + " < " + maxMessageBytes + ")");
         }
+        if (writeTimeout.isNegative() || writeTimeout.isZero()) {
+            throw new IllegalArgumentException("writeTimeout must be positive (got " + writeTimeout + ")");
+        }
+        if (messageTimeout.isNegative() || messageTimeout.isZero()) {
+            throw new IllegalArgumentException("messageTimeout must be positive (got " + messageTimeout + ")");
+        }
+    }
+
+    /** As the canonical constructor, with the default write and message timeouts (30 s each). */
+    public ServerConfig(String host, int port, int acceptBacklog, Duration idleTimeout, int maxMessageBytes,
+                        Framing framing, int maxPendingBytes) {
+        this(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
+                DEFAULT_WRITE_TIMEOUT, DEFAULT_MESSAGE_TIMEOUT);
     }
 
     /** As the canonical constructor, with the default {@code maxPendingBytes} (at least {@code maxMessageBytes}). */
@@ -62,39 +87,58 @@ public record ServerConfig(String host, int port, int acceptBacklog, Duration id
                 Math.max(DEFAULT_MAX_PENDING_BYTES, maxMessageBytes));
     }
 
-    /** The defaults: 127.0.0.1:20446, backlog 1024, idle timeout 2 minutes, 64 KiB messages, auto framing, 1 MiB pending. */
+    /**
+     * The defaults: 127.0.0.1:20446, backlog 1024, idle timeout 2 minutes, 64 KiB messages, auto
+     * framing, 1 MiB pending, write and message timeouts 30 s.
+     */
     public static ServerConfig defaults() {
         return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_BACKLOG, DEFAULT_IDLE_TIMEOUT,
                 DEFAULT_MAX_MESSAGE_BYTES, Framing.AUTO);
     }
 
     public ServerConfig withHost(String host) {
-        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes);
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
+                writeTimeout, messageTimeout);
     }
 
     public ServerConfig withPort(int port) {
-        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes);
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
+                writeTimeout, messageTimeout);
     }
 
     public ServerConfig withAcceptBacklog(int acceptBacklog) {
-        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes);
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
+                writeTimeout, messageTimeout);
     }
 
     public ServerConfig withIdleTimeout(Duration idleTimeout) {
-        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes);
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
+                writeTimeout, messageTimeout);
     }
 
     /** Also raises {@code maxPendingBytes} to {@code maxMessageBytes} if it was below. */
     public ServerConfig withMaxMessageBytes(int maxMessageBytes) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing,
-                Math.max(maxPendingBytes, maxMessageBytes));
+                Math.max(maxPendingBytes, maxMessageBytes), writeTimeout, messageTimeout);
     }
 
     public ServerConfig withFraming(Framing framing) {
-        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes);
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
+                writeTimeout, messageTimeout);
     }
 
     public ServerConfig withMaxPendingBytes(int maxPendingBytes) {
-        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes);
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
+                writeTimeout, messageTimeout);
+    }
+
+    public ServerConfig withWriteTimeout(Duration writeTimeout) {
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
+                writeTimeout, messageTimeout);
+    }
+
+    public ServerConfig withMessageTimeout(Duration messageTimeout) {
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
+                writeTimeout, messageTimeout);
     }
 }

@@ -57,6 +57,14 @@ public final class ServerOptions {
             description = "Close a connection silent this long; default: 2m.")
     Duration idleTimeout = ServerConfig.DEFAULT_IDLE_TIMEOUT;
 
+    @Option(names = "--write-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Close a connection whose peer takes none of our bytes this long; default: 30s.")
+    Duration writeTimeout = ServerConfig.DEFAULT_WRITE_TIMEOUT;
+
+    @Option(names = "--message-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Close a connection whose message, once begun, is not complete within this; default: 30s.")
+    Duration messageTimeout = ServerConfig.DEFAULT_MESSAGE_TIMEOUT;
+
     @Option(names = "--backlog", paramLabel = "N", description = "Listen backlog; default: ${DEFAULT-VALUE}.")
     int backlog = ServerConfig.DEFAULT_BACKLOG;
 
@@ -122,7 +130,8 @@ public final class ServerOptions {
     }
 
     ServerConfig config() {
-        return new ServerConfig(host, port, backlog, idleTimeout, maxMessageBytes, framing, maxPendingBytes);
+        return new ServerConfig(host, port, backlog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
+                writeTimeout, messageTimeout);
     }
 
     /** A builder with the model, its options and the config; the caller adds a service or listeners. */

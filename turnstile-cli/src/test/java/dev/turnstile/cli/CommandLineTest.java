@@ -118,6 +118,16 @@ class CommandLineTest {
     }
 
     @Test
+    void writeAndMessageTimeoutsShowTheirDefaultsAndRefuseZeroNamingTheKnob() {
+        assertThat(Turnstile.run("serve", "--help")).isZero();
+        assertThat(out()).contains("--write-timeout=DURATION", "--message-timeout=DURATION", "default: 30s");
+        assertThat(Turnstile.run("serve", "--write-timeout", "0s", "--port", "0")).isEqualTo(2);
+        assertThat(err()).contains("writeTimeout must be positive").doesNotContain("\tat ");
+        assertThat(Turnstile.run("serve", "--message-timeout", "0ms", "--port", "0")).isEqualTo(2);
+        assertThat(err()).contains("messageTimeout must be positive").doesNotContain("\tat ");
+    }
+
+    @Test
     void portInUseIsOneClearLineAndExitOne() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             int status = Turnstile.run("serve", "--port", Integer.toString(taken.getLocalPort()));

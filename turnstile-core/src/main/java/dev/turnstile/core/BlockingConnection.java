@@ -21,7 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * virtual thread, {@code turnstile-writer-ID}, which takes the lock, drains the handle and
  * writes, and ends when nothing is left. A virtual thread costs little, holds no pool worker,
  * and may block in a write to a slow peer without holding up anyone but itself; the bound on
- * pending bytes ends that wait by closing the socket ({@link #abort}).
+ * pending bytes ends that wait by closing the socket ({@link #abort}), as does the model's
+ * stuck-write sweep past the write timeout (see {@link OpenConnections}).
  * <p><b>Closing from the writer.</b> When a drain makes the conversation close (a
  * close-after-writes, a task that threw), the writer shuts the socket's output after the
  * replies, then its input, which ends the connection thread's {@code read()}; that thread then
@@ -31,17 +32,24 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class BlockingConnection implements ConnectionHandle.Owner {
 
+    /** A blocking write renews its write-timeout clock every this many bytes the peer takes. */
+    static final int WRITE_SLICE_BYTES = 64 * 1024;
+
     private final SocketChannel channel;
     private final ServerStats stats;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean writerRunning = new AtomicBoolean();
     private final OutboundBuffer out = new OutboundBuffer(1024); // guarded by lock
     private final ConnectionHandle handle;
+    private final OpenConnections.Entry entry;                    // told when a write may block, for the write timeout
+    private final Runnable writing;                               // entry::writing, made once
     private Conversation conversation;                            // set once, before the first call
     private boolean ended;                                        // guarded by lock: closed() has run
 
-    BlockingConnection(SocketChannel channel, ServerStats stats, ConnectionHandle handle) {
+    BlockingConnection(SocketChannel channel, ServerStats stats, ConnectionHandle handle, OpenConnections.Entry entry) {
         this.channel = channel;
+        this.entry = entry;
+        this.writing = entry::writing;
         this.stats = stats;
         this.handle = handle;
         handle.ownedBy(this);
@@ -104,7 +112,11 @@ final class BlockingConnection implements ConnectionHandle.Owner {
     private void flushLocked() throws IOException {
         if (out.pending() > 0) {
             handle.unwritten(out.pending());
-            stats.bytesOut(out.writeAll(channel));
+            try { // each slice renews the write clock: the model's sweep closes a peer that takes none for the write timeout
+                stats.bytesOut(out.writeAll(channel, WRITE_SLICE_BYTES, writing));
+            } finally {
+                entry.wrote();
+            }
             out.release();
             handle.unwritten(0);
         }

@@ -23,6 +23,7 @@ import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,9 +33,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * threads send through a framed connection's handle is written by a {@link BlockingConnection}
  * writer while this thread waits in {@code read()}.
  *
+ * <p><b>Timeouts.</b> A read waits at most the idle timeout; while an unfinished message is held
+ * it waits at most until that message's deadline (the message timeout from the read that began
+ * it, renewed whenever a message completes), and a timeout then closes with
+ * {@link CloseReason#MESSAGE_TIMEOUT} rather than {@link CloseReason#IDLE_TIMEOUT}; a session
+ * service reads its own stream, so only the idle timeout applies to it. Writes (framed or
+ * session) say when each 64 KiB slice begins and when they end on the connection's
+ * {@link OpenConnections.Entry}; a sweep on the
+ * model's timer, started with the first connection and run every quarter of the write timeout
+ * (10 ms to 1 s), closes the socket under a write stuck past the write timeout, and the close is
+ * reported as {@link CloseReason#WRITE_TIMEOUT}.
+ *
  * <p><b>Errors.</b> Each connection sorts its own: peer gone (reset, broken pipe) → debug; idle
- * timeout → debug; protocol broken → info (by {@link Conversation}); our bug → warn with stack.
- * A connection closed by shutdown logs nothing.
+ * and message timeouts → debug; write timeout → info; protocol broken → info (by
+ * {@link Conversation}); our bug → warn with stack. A connection closed by shutdown logs nothing.
  *
  * <p><b>Memory.</b> The read buffer starts at 4 KiB and grows only while a message is
  * unfinished, up to the maximum message length; it shrinks back after such a message.
@@ -47,12 +59,14 @@ public final class BlockingDriver {
     private static final int INITIAL_READ_BUFFER = 4096;
     /** The longest a closing connection waits for its peer to finish sending; see {@link #lingerBeforeClose}. */
     static final java.time.Duration LINGER = java.time.Duration.ofSeconds(2);
+    private static final long MIN_SWEEP_NANOS = 10_000_000L, MAX_SWEEP_NANOS = 1_000_000_000L;
 
     private final ServerContext context;
     private final OpenConnections connections;
     private final ConnectionTimers timers;
     private final FramerFactory framers; // null for a session service
     private final AtomicLong ids = new AtomicLong();
+    private final AtomicBoolean sweeping = new AtomicBoolean(); // the stuck-write sweep was started
 
     /**
      * @param timers the clock for the connections' {@code schedule}; the model stops it when it stops
@@ -78,11 +92,14 @@ public final class BlockingDriver {
             release.run();
             throw e;
         }
+        if (!sweeping.get() && sweeping.compareAndSet(false, true)) {
+            startWriteSweep();
+        }
         boolean framed = context.service() instanceof FramedService;
         OpenConnections.Entry entry = connections.register(channel, "connection " + info.id() + " from " + info.peer(), framed);
         context.stats().connectionOpened(info);
         BlockingConnection connection = framed ? new BlockingConnection(channel, context.stats(),
-                new ConnectionHandle(info, context.config().maxPendingBytes(), timers)) : null;
+                new ConnectionHandle(info, context.config().maxPendingBytes(), timers), entry) : null;
         CloseReason reason = CloseReason.SERVER_ERROR;
         try {
             channel.configureBlocking(true);
@@ -91,7 +108,7 @@ public final class BlockingDriver {
             socket.setSoTimeout(Math.toIntExact(Math.min(Integer.MAX_VALUE, context.config().idleTimeout().toMillis())));
             reason = switch (context.service()) {
                 case FramedService service -> serveFramed(channel, socket.getInputStream(), service, info, entry, connection);
-                case SessionService service -> serveSession(socket, service, info);
+                case SessionService service -> serveSession(socket, service, info, entry);
             };
         } catch (SocketTimeoutException e) {
             reason = CloseReason.IDLE_TIMEOUT;
@@ -100,6 +117,10 @@ public final class BlockingDriver {
             CloseReason asked = connection == null ? null : connection.handle().abortReason();
             if (entry.closedByShutdown()) {
                 reason = CloseReason.SHUTDOWN;
+            } else if (entry.writeTimedOut()) {
+                reason = CloseReason.WRITE_TIMEOUT;
+                log.info("{} {}: took none of our bytes for {}; closing", worker, info.peer(),
+                        context.config().writeTimeout());
             } else if (asked != null) {
                 reason = asked; // closed at once from another thread: slow consumer, the service's close()
                 log.debug("{} {}: closed: {}", worker, info.peer(), asked);
@@ -144,11 +165,36 @@ public final class BlockingDriver {
             lingerBeforeClose(channel, in);
             return conversation.closeReason();
         }
+        Socket socket = channel.socket();
+        int idleMillis = socket.getSoTimeout();
+        int readTimeout = idleMillis;
+        long messageNanos = config.messageTimeout().toNanos();
+        long messageDeadline = 0; // System.nanoTime() by which the unfinished message must be complete; 0: none held
         while (true) {
             if (!buffer.hasRemaining()) {
                 buffer = grow(buffer, maxBuffer);
             }
-            int n = in.read(buffer.array(), buffer.position(), buffer.remaining());
+            int timeout = idleMillis;
+            if (messageDeadline != 0) {
+                long left = messageDeadline - System.nanoTime();
+                if (left <= 0) {
+                    return messageTimedOut(info);
+                }
+                timeout = (int) Math.min(idleMillis, Math.max(1, (left + 999_999) / 1_000_000));
+            }
+            if (timeout != readTimeout) {
+                socket.setSoTimeout(timeout);
+                readTimeout = timeout;
+            }
+            int n;
+            try {
+                n = in.read(buffer.array(), buffer.position(), buffer.remaining());
+            } catch (SocketTimeoutException e) {
+                if (timeout < idleMillis) {
+                    return messageTimedOut(info);
+                }
+                throw e;
+            }
             boolean endOfInput = n < 0;
             if (n > 0) {
                 buffer.position(buffer.position() + n);
@@ -159,6 +205,11 @@ public final class BlockingDriver {
             }
             buffer.flip();
             connection.receive(buffer, endOfInput);
+            if (!buffer.hasRemaining()) {
+                messageDeadline = 0;
+            } else if (buffer.position() > 0 || messageDeadline == 0) {
+                messageDeadline = System.nanoTime() + messageNanos; // a new message began in this read
+            }
             buffer.compact();
             if (conversation.isClosing()) {
                 if (!endOfInput) {
@@ -174,6 +225,29 @@ public final class BlockingDriver {
                 return CloseReason.SHUTDOWN; // shutdown asked to close after the replies in hand
             }
         }
+    }
+
+    private CloseReason messageTimedOut(ConnectionInfo info) {
+        log.debug("{} {}: message unfinished after {}; closing", info.worker(), info.peer(),
+                context.config().messageTimeout());
+        return CloseReason.MESSAGE_TIMEOUT;
+    }
+
+    /**
+     * Starts the model's stuck-write sweep on its timer: every quarter of the write timeout,
+     * between 10 ms and 1 s. Once per driver, with its first connection, so that a model that
+     * never serves starts no timer thread.
+     */
+    private void startWriteSweep() {
+        long writeNanos = context.config().writeTimeout().toNanos();
+        long period = Math.clamp(writeNanos / 4, MIN_SWEEP_NANOS, MAX_SWEEP_NANOS);
+        timers.every(java.time.Duration.ofNanos(period), () -> {
+            try {
+                connections.abortStuckWrites(System.nanoTime(), writeNanos);
+            } catch (RuntimeException e) {
+                log.warn("stuck-write sweep failed", e);
+            }
+        });
     }
 
     /**
@@ -212,7 +286,8 @@ public final class BlockingDriver {
         return bigger.put(buffer);
     }
 
-    private CloseReason serveSession(Socket socket, SessionService service, ConnectionInfo info) throws IOException {
+    private CloseReason serveSession(Socket socket, SessionService service, ConnectionInfo info,
+                                     OpenConnections.Entry entry) throws IOException {
         var stats = context.stats();
         InputStream in = new FilterInputStream(socket.getInputStream()) {
             @Override
@@ -227,13 +302,27 @@ public final class BlockingDriver {
         OutputStream out = new FilterOutputStream(socket.getOutputStream()) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-                stats.bytesOut(len);
+                try {
+                    for (int done = 0; done < len; ) { // slices, as BlockingConnection writes
+                        int slice = Math.min(len - done, BlockingConnection.WRITE_SLICE_BYTES);
+                        entry.writing();
+                        out.write(b, off + done, slice);
+                        done += slice;
+                        stats.bytesOut(slice);
+                    }
+                } finally {
+                    entry.wrote();
+                }
             }
 
             @Override
             public void write(int b) throws IOException {
-                out.write(b);
+                entry.writing();
+                try {
+                    out.write(b);
+                } finally {
+                    entry.wrote();
+                }
                 stats.bytesOut(1);
             }
         };

@@ -17,6 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * moves it to CLOSING and the driver closes once the replies in hand are written. Session
  * services have no visible idle moments and are always BUSY. Transitions are compare-and-set.
  *
+ * <p><b>Stuck writes.</b> A blocking write has no timeout of its own, so whoever writes for an
+ * entry says so ({@link Entry#writing}, {@link Entry#wrote}), and a sweep
+ * ({@link #abortStuckWrites}, on the model's timer) closes the socket of any entry whose write
+ * has waited longer than the write timeout: the write fails at once, and the driver reports the
+ * close as {@link dev.turnstile.api.CloseReason#WRITE_TIMEOUT}.
+ *
  * <p><b>Thread-safety.</b> Thread-safe; waiting uses this object's monitor.
  */
 public final class OpenConnections {
@@ -29,6 +35,8 @@ public final class OpenConnections {
         private final Thread thread;
         private final String name;
         private final AtomicInteger state;
+        private volatile long writingSince;    // System.nanoTime() when a write that may block began; 0: none
+        private volatile boolean writeTimedOut; // set once by the sweep, before it closes the socket
 
         private Entry(SocketChannel channel, Thread thread, String name, boolean startsBusy) {
             this.channel = channel;
@@ -45,6 +53,22 @@ public final class OpenConnections {
         /** BUSY → IDLE after the replies went out; false if shutdown asked to close meanwhile. */
         public boolean endWork() {
             return state.compareAndSet(BUSY, IDLE);
+        }
+
+        /** A write that may block for the peer begins now. Called by whoever holds the connection's writing side. */
+        public void writing() {
+            long now = System.nanoTime();
+            writingSince = now == 0 ? 1 : now;
+        }
+
+        /** The write begun by {@link #writing} has ended, written or failed. */
+        public void wrote() {
+            writingSince = 0;
+        }
+
+        /** True once the sweep closed this connection because a write waited past the write timeout. */
+        public boolean writeTimedOut() {
+            return writeTimedOut;
         }
 
         /** True once shutdown closed or asked to close this connection. */
@@ -93,6 +117,23 @@ public final class OpenConnections {
             }
         }
         return touched;
+    }
+
+    /**
+     * Closes every connection whose write has waited {@code timeoutNanos} or longer at
+     * {@code now} ({@link System#nanoTime}); returns how many. Any thread; never throws.
+     */
+    public int abortStuckWrites(long now, long timeoutNanos) {
+        int aborted = 0;
+        for (Entry e : entries) {
+            long since = e.writingSince;
+            if (since != 0 && now - since >= timeoutNanos && !e.writeTimedOut) {
+                e.writeTimedOut = true;
+                Sockets.closeQuietly(e.channel);
+                aborted++;
+            }
+        }
+        return aborted;
     }
 
     /**

@@ -49,6 +49,31 @@ public final class OutboundBuffer implements Outbound {
         }
     }
 
+    /**
+     * Writes everything pending to a blocking channel in slices of at most {@code sliceBytes},
+     * running {@code beforeSlice} before each, so that a watcher can tell a slow peer that still
+     * takes bytes from one that takes none. Returns the bytes written; on failure the unwritten
+     * bytes stay pending.
+     */
+    public int writeAll(WritableByteChannel channel, int sliceBytes, Runnable beforeSlice) throws IOException {
+        int total = 0;
+        buffer.flip();
+        int end = buffer.limit();
+        try {
+            while (buffer.position() < end) {
+                buffer.limit(Math.min(end, buffer.position() + sliceBytes));
+                beforeSlice.run();
+                while (buffer.hasRemaining()) {
+                    total += channel.write(buffer);
+                }
+            }
+        } finally {
+            buffer.limit(end);
+            buffer.compact();
+        }
+        return total;
+    }
+
     /** Writes everything pending to a blocking channel; returns the bytes written. */
     public int writeAll(WritableByteChannel channel) throws IOException {
         int total = 0;

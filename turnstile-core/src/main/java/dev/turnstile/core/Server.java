@@ -167,6 +167,18 @@ public final class Server implements AutoCloseable {
             return this;
         }
 
+        /** A peer that takes none of our bytes this long, while a write waits, is closed (WRITE_TIMEOUT). */
+        public Builder writeTimeout(Duration writeTimeout) {
+            config = config.withWriteTimeout(writeTimeout);
+            return this;
+        }
+
+        /** A message begun and not finished within this closes its connection (MESSAGE_TIMEOUT). */
+        public Builder messageTimeout(Duration messageTimeout) {
+            config = config.withMessageTimeout(messageTimeout);
+            return this;
+        }
+
         public Builder maxMessageBytes(int max) {
             config = config.withMaxMessageBytes(max);
             return this;

@@ -43,11 +43,14 @@ final class ConnectionTable {
         return size;
     }
 
-    /** Closes every connection that has shown no progress for {@code idleNanos}; each close removes it while visiting. */
-    void expireIdle(long now, long idleNanos) {
+    /**
+     * Closes every connection past one of its timeouts ({@link LoopConnection#expireIfDue}); each
+     * close removes it while visiting.
+     */
+    void expire(long now, long idleNanos, long writeNanos, long messageNanos) {
         for (int i = size - 1; i >= 0; i--) {
             if (i < size) {
-                connections[i].expireIfIdle(now, idleNanos);
+                connections[i].expireIfDue(now, idleNanos, writeNanos, messageNanos);
             }
         }
     }

@@ -48,6 +48,14 @@ import java.nio.channels.SocketChannel;
  * unfinished, {@code outbound} while a write was partial. Reads go into the loop's shared read
  * buffer whenever the unfinished message fits comfortably in it.
  *
+ * <p><b>Timeouts</b>, checked by the loop's tick sweep ({@link #expireIfDue}), each kept as one
+ * long: {@code lastActive} (any read or write progress: the idle timeout);
+ * {@code writeWaitSince} (when unsent replies began waiting, renewed by each write that moves
+ * bytes: the write timeout, even while a worker holds the connection); {@code messageSince}
+ * (when the unfinished message began, renewed whenever a message completes: the message
+ * timeout, not applied while a worker holds the input or while reading is paused for our own
+ * unsent replies, and restarted when that pause ends).
+ *
  * <p><b>The handle.</b> Each connection owns its {@link ConnectionHandle} ({@link ConnectionHandle.Owner}):
  * {@link #wake} posts the subclass's preallocated drain task to the loop, {@link #abort} posts a
  * close with the handle's reason. {@link #settle} publishes the unsent byte count to the handle
@@ -81,6 +89,8 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
     int state;                                  // loop thread only
     int interest;                               // loop thread only: what key.interestOps() was last set to
     long lastActive;                            // loop thread only: the loop's clock at the last progress
+    long writeWaitSince;                        // loop thread only: unsent replies waiting since, or last moved; 0: none
+    long messageSince;                          // loop thread only: the unfinished message began; 0: none held
     int slot = -1;                              // loop thread only: index in the loop's ConnectionTable
 
     LoopConnection(SelectorLoop loop, SocketChannel channel, SelectionKey key, ConnectionInfo info, Framer framer,
@@ -239,6 +249,19 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
         if (n > 0) {
             loop.countWritten(n);
             lastActive = loop.now();
+            writeWaitSince = lastActive; // settle clears it if nothing is left
+        }
+    }
+
+    /**
+     * After a decode: {@code completed} says at least one message was consumed, {@code left} how
+     * many bytes of an unfinished message remain. Starts, renews or clears the message clock.
+     */
+    final void messageProgress(boolean completed, int left) {
+        if (left == 0) {
+            messageSince = 0;
+        } else if (completed || messageSince == 0) {
+            messageSince = loop.now();
         }
     }
 
@@ -254,6 +277,9 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
         int pending = outbound == null ? 0 : outbound.pending();
         if (pending == 0) {
             outbound = null;
+            writeWaitSince = 0;
+        } else if (writeWaitSince == 0) {
+            writeWaitSince = loop.now();
         }
         if (pending != published) { // only when it changed: nothing on the fast path, where nothing stays unsent
             published = pending;
@@ -274,6 +300,9 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
         if (pending > loop.highWaterBytes()) {
             state |= PAUSED;
         } else if (pending <= loop.lowWaterBytes()) {
+            if ((state & PAUSED) != 0 && messageSince != 0) {
+                messageSince = loop.now(); // we held the message up, not the peer: its time starts again
+            }
             state &= ~PAUSED;
         }
         int want = pending > 0 ? SelectionKey.OP_WRITE : 0;
@@ -301,17 +330,29 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
     // ---- Ends --------------------------------------------------------------------------------
 
     /**
-     * Closes if nothing has happened on this connection for {@code idleNanos} (a worker's batch
+     * The tick sweep: closes if unsent replies have not moved for {@code writeNanos}, if an
+     * unfinished message is older than {@code messageNanos} (not while a worker holds the input
+     * or reading is paused), or if nothing has happened for {@code idleNanos} (a worker's batch
      * counts as activity); lets a lingering one go after the linger time.
      */
-    final void expireIfIdle(long now, long idleNanos) {
+    final void expireIfDue(long now, long idleNanos, long writeNanos, long messageNanos) {
         if ((state & LINGER) != 0) {
             if (now - lastActive >= Math.min(LINGER_NANOS, idleNanos)) {
                 release();
             }
-        } else if ((state & JOB) == 0 && now - lastActive >= idleNanos) {
-            log.debug("{} {}: idle; closing", loop.name(), info().peer());
-            close(CloseReason.IDLE_TIMEOUT);
+        } else if (outbound != null && writeWaitSince != 0 && now - writeWaitSince >= writeNanos) {
+            log.info("{} {}: took none of our bytes for {} ms; closing", loop.name(), info().peer(),
+                    writeNanos / 1_000_000);
+            close(CloseReason.WRITE_TIMEOUT);
+        } else if ((state & JOB) == 0) {
+            if (messageSince != 0 && (state & PAUSED) == 0 && now - messageSince >= messageNanos) {
+                log.debug("{} {}: message unfinished after {} ms; closing", loop.name(), info().peer(),
+                        messageNanos / 1_000_000);
+                close(CloseReason.MESSAGE_TIMEOUT);
+            } else if (now - lastActive >= idleNanos) {
+                log.debug("{} {}: idle; closing", loop.name(), info().peer());
+                close(CloseReason.IDLE_TIMEOUT);
+            }
         }
     }
 

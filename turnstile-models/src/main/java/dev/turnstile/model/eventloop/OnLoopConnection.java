@@ -90,7 +90,9 @@ final class OnLoopConnection extends LoopConnection {
     /** Decode and answer now, then write. The loop times the whole callback. */
     @Override
     void received(ByteBuffer buffer, boolean endOfInput) throws IOException {
+        int start = buffer.position();
         conversation.receive(buffer, endOfInput);
+        messageProgress(buffer.position() > start, buffer.remaining());
         keepUnfinished(buffer);
         flushReplies();
         settle();
@@ -106,6 +108,7 @@ final class OnLoopConnection extends LoopConnection {
                 if (n > 0) {
                     loop.countWritten(n);
                     lastActive = loop.now(); // pushed bytes too: a connection only listening is not idle
+                    writeWaitSince = lastActive;
                 }
                 if (staged.hasRemaining()) {
                     outbound = new OutboundBuffer(Math.max(MIN_BUFFER, staged.remaining() + staged.remaining() / 2));

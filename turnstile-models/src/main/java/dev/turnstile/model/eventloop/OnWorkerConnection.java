@@ -40,6 +40,7 @@ final class OnWorkerConnection extends LoopConnection {
     private WorkerBatch batch;                  // made on the first job, then reused
     private final Runnable drainTask = this::drainQueued; // made once: a wake allocates no task
     private boolean drainAsked;                 // loop thread only: a wake came while a job ran
+    private boolean messageCompleted;           // the job's owner: its input completed a message
 
     OnWorkerConnection(SelectorLoop loop, SocketChannel channel, SelectionKey key, ConnectionInfo info, Framer framer,
                        MessageHandler handler, WorkerStats worker) {
@@ -124,6 +125,7 @@ final class OnWorkerConnection extends LoopConnection {
             case WorkerBatch.INPUT -> {
                 ByteBuffer in = inbound.flip();
                 conversation.receive(in, endOfInput);
+                messageCompleted = in.position() > 0;
                 if (in.hasRemaining()) {
                     in.compact();
                 } else {
@@ -155,6 +157,8 @@ final class OnWorkerConnection extends LoopConnection {
             failed(failure);
             return;
         }
+        messageProgress(messageCompleted, inbound == null ? 0 : inbound.position());
+        messageCompleted = false;
         try {
             if (replies != null && replies.pending() > 0) {
                 if (outbound == null) {

@@ -38,8 +38,8 @@ import java.util.function.Supplier;
 /**
  * One event loop: a thread with a {@link Selector} that runs every connection given to it, for
  * the connection's whole life. Each round it runs posted tasks, selects, lets each ready
- * connection read, answer and write ({@link LoopConnection}), and once per tick closes idle
- * connections and resumes a paused accept.
+ * connection read, answer and write ({@link LoopConnection}), and once per tick closes idle,
+ * stuck-writing and slow-message connections and resumes a paused accept.
  *
  * <p><b>Ownership.</b> Everything here is touched by the loop thread only, except the task and
  * completion queues and the wake flag, through which other threads talk to the loop
@@ -51,7 +51,9 @@ import java.util.function.Supplier;
  * outlive the callback (an unfinished message, replies the socket did not take).
  * <p><b>Time.</b> The loop reads the clock once per round; a connection's last activity is that
  * reading, so idle timeouts cost one field write per read and a sweep over the connections per
- * tick (a quarter of the idle timeout, between 10 ms and 1 s), never a timer per connection.
+ * tick (a quarter of the shortest of the idle, write and message timeouts, between 10 ms and
+ * 1 s), never a timer per connection. The write and message timeouts are as cheap: a connection
+ * keeps when its unsent replies last moved and when its unfinished message began, as longs.
  * <p><b>Connections' handles.</b> A connection's drain and close-now requests from other threads
  * arrive as tasks ({@link #execute}); handler work that is not a readiness callback (the open,
  * drained sends and tasks) runs through {@link #runHeld}, held and timed like one. Framers come
@@ -100,6 +102,8 @@ final class SelectorLoop implements Runnable {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);   // loop thread only
     private final ByteBuffer replyBuffer = ByteBuffer.allocateDirect(REPLY_BUFFER_BYTES); // loop thread only; empty between callbacks
     private final long idleNanos;
+    private final long writeNanos;
+    private final long messageNanos;
     private final long tickNanos;
     private final int maxInboundBytes;
     private final int highWaterBytes; // with workers 0, as is lowWaterBytes: see OnWorkerConnection
@@ -135,7 +139,10 @@ final class SelectorLoop implements Runnable {
         ServerConfig config = context.config();
         this.framers = Framers.forService(service, config);
         this.idleNanos = config.idleTimeout().toNanos();
-        this.tickNanos = Math.clamp(idleNanos / 4, MIN_TICK_NANOS, MAX_TICK_NANOS);
+        this.writeNanos = config.writeTimeout().toNanos();
+        this.messageNanos = config.messageTimeout().toNanos();
+        long shortest = Math.min(idleNanos, Math.min(writeNanos, messageNanos));
+        this.tickNanos = Math.clamp(shortest / 4, MIN_TICK_NANOS, MAX_TICK_NANOS);
         this.maxInboundBytes = config.maxMessageBytes() + 2; // an unfinished message never exceeds the maximum
         this.thread = Thread.ofPlatform().name("turnstile-" + name).unstarted(this);
     }
@@ -253,7 +260,7 @@ final class SelectorLoop implements Runnable {
 
     private void tick() {
         nextTick = now + tickNanos;
-        connections.expireIdle(now, idleNanos);
+        connections.expire(now, idleNanos, writeNanos, messageNanos);
     }
 
     private void runTasks() {

@@ -27,7 +27,7 @@ public record ServiceSpec(String serviceClass, ServerConfig config) {
 
     /** The argument names {@link #toArguments()} writes. */
     public static final Set<String> ARGUMENTS = Set.of("service", "host", "port", "backlog", "idle-timeout-ms",
-            "max-message-bytes", "framing", "max-pending-bytes");
+            "max-message-bytes", "framing", "max-pending-bytes", "write-timeout-ms", "message-timeout-ms");
 
     public ServiceSpec {
         Objects.requireNonNull(serviceClass, "serviceClass");
@@ -83,6 +83,8 @@ public record ServiceSpec(String serviceClass, ServerConfig config) {
         WorkerArguments.add(args, "max-message-bytes", config.maxMessageBytes());
         WorkerArguments.add(args, "framing", config.framing().cliName());
         WorkerArguments.add(args, "max-pending-bytes", config.maxPendingBytes());
+        WorkerArguments.add(args, "write-timeout-ms", Math.max(1, config.writeTimeout().toMillis()));
+        WorkerArguments.add(args, "message-timeout-ms", Math.max(1, config.messageTimeout().toMillis()));
         return args;
     }
 
@@ -98,7 +100,8 @@ public record ServiceSpec(String serviceClass, ServerConfig config) {
         ServerConfig config = new ServerConfig(args.text("host"), Math.toIntExact(args.number("port")),
                 Math.toIntExact(args.number("backlog")), Duration.ofMillis(args.number("idle-timeout-ms")),
                 Math.toIntExact(args.number("max-message-bytes")), framing,
-                Math.toIntExact(args.number("max-pending-bytes")));
+                Math.toIntExact(args.number("max-pending-bytes")),
+                Duration.ofMillis(args.number("write-timeout-ms")), Duration.ofMillis(args.number("message-timeout-ms")));
         return new ServiceSpec(args.text("service"), config);
     }
 

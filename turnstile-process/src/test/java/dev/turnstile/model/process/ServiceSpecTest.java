@@ -1,0 +1,25 @@
+package dev.turnstile.model.process;
+
+import dev.turnstile.api.ServerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The config a worker process gets is the master's: every field survives the trip through arguments. */
+@Timeout(30)
+class ServiceSpecTest {
+
+    @Test
+    void everyConfigFieldTravelsToTheWorker() {
+        ServerConfig config = ServerConfig.defaults().withPort(0).withIdleTimeout(Duration.ofSeconds(7))
+                .withMaxPendingBytes(2 * 1024 * 1024).withWriteTimeout(Duration.ofMillis(300))
+                .withMessageTimeout(Duration.ofMillis(450));
+        ServiceSpec spec = new ServiceSpec("x.Service", config);
+        String[] args = spec.toArguments().toArray(String[]::new);
+        ServiceSpec back = ServiceSpec.fromArguments(WorkerArguments.parse(args, ServiceSpec.ARGUMENTS));
+        assertThat(back).isEqualTo(spec);
+    }
+}
