@@ -2,6 +2,7 @@ package dev.turnstile.model.process;
 
 import dev.turnstile.api.ConnectionInfo;
 import dev.turnstile.api.ServerListener;
+import dev.turnstile.testing.Poll;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -142,8 +142,12 @@ final class ConnectionStorm {
         Thread sampler = Thread.ofPlatform().name("storm-sampler").start(() -> {
             long stormOver = -1;
             while (!Thread.currentThread().isInterrupted()) {
-                int children = (int) ChildProcesses.ofThisJvm().stream()
-                        .filter(c -> c.serving() && !c.zombie()).count();
+                int children;
+                try {
+                    children = (int) ChildProcesses.ofThisJvm().stream().filter(c -> c.serving() && !c.zombie()).count();
+                } catch (java.io.UncheckedIOException e) {
+                    continue; // a child ended while /proc was read: take the next sample
+                }
                 peakChildren.accumulateAndGet(children, Math::max);
                 peakRss.accumulateAndGet(treeRss(), Math::max);
                 long now = System.nanoTime();
@@ -188,10 +192,7 @@ final class ConnectionStorm {
         for (Thread t : stormers) {
             t.join();
         }
-        long deadline = System.nanoTime() + idleWait.toNanos();
-        while (!idleAt.containsKey("idle") && System.nanoTime() < deadline) {
-            Thread.sleep(50); // waiting for the sampler's next reading
-        }
+        Poll.within(idleWait, () -> idleAt.containsKey("idle")); // the sampler's reading; unbounded is reported as never
         sampler.interrupt();
         sampler.join();
         Long over = idleAt.get("stormOver");
@@ -232,10 +233,8 @@ final class ConnectionStorm {
                     String kb = status.substring(at + 6, status.indexOf('\n', at)).replace("kB", "").trim();
                     rss += Long.parseLong(kb) * 1024;
                 }
-            } catch (NoSuchFileException e) {
-                // ended between listing and reading
             } catch (IOException e) {
-                throw new IllegalStateException("cannot read /proc/" + pid + ": " + e.getMessage(), e);
+                // ended between listing and reading (NoSuchFileException, or ESRCH mid-read)
             }
         }
         return rss;
