@@ -34,6 +34,8 @@ final class Libc {
     // socket(2) and friends
     static final int AF_INET = 2, AF_INET6 = 10, SOCK_STREAM = 1, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
     static final int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_REUSEPORT = 15;
+    // recv(2) flags
+    static final int MSG_PEEK = 0x2, MSG_DONTWAIT = 0x40;
     // posix_spawnattr_setflags(3)
     static final short POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08;
     // waitpid(2), eventfd(2), poll(2), fcntl(2)
@@ -59,6 +61,7 @@ final class Libc {
     private static final MethodHandle GETSOCKNAME = withErrno("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle CLOSE = withErrno("close", JAVA_INT, JAVA_INT);
     private static final MethodHandle READ = withErrno("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    private static final MethodHandle RECV = withErrno("recv", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
     private static final MethodHandle WRITE = withErrno("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     private static final MethodHandle FCNTL = withErrno("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle WAITPID = withErrno("waitpid", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
@@ -152,6 +155,33 @@ final class Libc {
                 }
                 if (errno != PosixException.EINTR) {
                     throw new PosixException("accept4", errno);
+                }
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * recv(2) of at most one byte with MSG_PEEK | MSG_DONTWAIT: the byte stays queued for whoever
+     * reads the socket later. Returns 1 if a byte waits, 0 at end of stream, -1 if nothing has
+     * arrived yet (EAGAIN); EINTR is retried; any other error (ECONNRESET...) is thrown.
+     */
+    static int peekByte(int fd) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment one = arena.allocate(1);
+            while (true) {
+                long r = (long) RECV.invokeExact(state, fd, one, 1L, MSG_PEEK | MSG_DONTWAIT);
+                if (r >= 0) {
+                    return (int) r;
+                }
+                int errno = errno(state);
+                if (errno == PosixException.EAGAIN) {
+                    return -1;
+                }
+                if (errno != PosixException.EINTR) {
+                    throw new PosixException("recv", errno);
                 }
             }
         } catch (Throwable t) {

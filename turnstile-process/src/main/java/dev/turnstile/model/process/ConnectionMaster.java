@@ -1,5 +1,6 @@
 package dev.turnstile.model.process;
 
+import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.WorkerStats;
@@ -7,6 +8,7 @@ import dev.turnstile.core.Backoff;
 import dev.turnstile.posix.AcceptedSocket;
 import dev.turnstile.posix.ExitStatus;
 import dev.turnstile.posix.Listener;
+import dev.turnstile.posix.PeerState;
 import dev.turnstile.posix.Processes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,14 +17,30 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
 
 /**
  * The master of process-per-connection: it accepts, starts a child per connection with the
  * socket as the child's stdin and stdout, closes its own copy, and reaps.
  *
- * <p><b>Bound.</b> At {@code maxChildren} children it stops accepting (the listener leaves its
- * poll set), so the excess waits in the listen backlog, as tcpserver -c does; a child's exit
- * wakes the loop through its pidfd, so the next connection is taken at once.
+ * <p><b>Bound.</b> At most {@code maxChildren} children at once, so memory stays within that many
+ * workers. Past the bound it keeps accepting, up to {@code maxWaiting} connections held in
+ * arrival order without a child; with that many it stops accepting (the listener leaves its poll
+ * set), so the excess waits in the listen backlog, as tcpserver -c does. A child's exit wakes the
+ * loop through its pidfd, so the next waiting connection gets a child at once.
+ *
+ * <p><b>Peers that left.</b> A connection gets a child only if its peer is still there, looked at
+ * ({@link AcceptedSocket#peerState()}, which reads nothing) right after accept and again right
+ * before the spawn; the waiting ones are looked at on every round too. One whose peer closed
+ * without sending anything, or reset, is closed by the master and counted as opened and closed
+ * ({@link CloseReason#PEER_CLOSED} or {@link CloseReason#RESET}) on the worker {@value #MASTER}:
+ * no process. A connection that has sent nothing yet gets its child no sooner than
+ * {@link #SILENT_GRACE} after its accept, since a connect-and-close client's FIN may be a few
+ * microseconds behind its handshake; one that has sent something gets it at once. So a storm of
+ * connect-and-close costs a system call per connection, not a process, and it cannot fill the
+ * listen backlog in front of a fresh client.
  *
  * <p><b>Failures.</b> A failed accept (out of descriptors, typically) or spawn (out of processes
  * or memory) pauses accepting with the core {@link Backoff}: 5 ms doubling to 1 s; a connection
@@ -39,6 +57,14 @@ import java.time.Instant;
 final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild> {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionMaster.class);
+    /** The worker name in the stats of connections the master closed itself, their peer gone before a child. */
+    static final String MASTER = "master";
+    /** How long a connection that has sent nothing waits for its child, in case its peer is about to close. */
+    static final Duration SILENT_GRACE = Duration.ofMillis(5);
+
+    /** An accepted connection waiting for a child, and when it may have one even if its peer stays silent. */
+    private record Waiting(AcceptedSocket connection, Instant silentUntil) {
+    }
 
     /** A child, the connection it serves and its scoreboard slot. */
     static final class ConnectionChild extends MasterLoop.Child {
@@ -55,6 +81,8 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     private final String model;
     private final ChildCommand command;
     private final int maxChildren;
+    private final int maxWaiting;
+    private final Deque<Waiting> waiting = new ArrayDeque<>(); // master thread only; accepted, no child yet
     private final ServerStats stats;
     private final Scoreboard board;
     private final FreeSlots slots;
@@ -62,20 +90,32 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     private Instant pausedUntil = Instant.MIN;    // master thread only
     private long ids;                             // master thread only
 
-    /** @param board one slot per child, so at least {@code maxChildren} slots */
-    ConnectionMaster(String model, Listener listener, ChildCommand command, int maxChildren, ServerStats stats,
-                     Scoreboard board, Processes processes, Clock clock) {
+    /**
+     * @param board      one slot per child, so at least {@code maxChildren} slots
+     * @param maxWaiting how many accepted connections may wait for a child once {@code maxChildren} run
+     */
+    ConnectionMaster(String model, Listener listener, ChildCommand command, int maxChildren, int maxWaiting,
+                     ServerStats stats, Scoreboard board, Processes processes, Clock clock) {
         super(model, listener, processes, clock);
+        if (maxWaiting < 0) {
+            throw new IllegalArgumentException("maxWaiting must be >= 0 (got " + maxWaiting + ")");
+        }
         this.model = model;
         this.command = command;
         this.maxChildren = maxChildren;
+        this.maxWaiting = maxWaiting;
         this.stats = stats;
         this.board = board;
         this.slots = new FreeSlots(board, maxChildren);
     }
 
+    private boolean paused() {
+        return clock.instant().isBefore(pausedUntil);
+    }
+
+    /** True while a connection just accepted could get a child or a place among the waiting. */
     private boolean accepting() {
-        return !listenerClosed() && childCount() < maxChildren && !clock.instant().isBefore(pausedUntil);
+        return !listenerClosed() && !paused() && childCount() + waiting.size() < maxChildren + maxWaiting;
     }
 
     @Override
@@ -83,14 +123,30 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         return accepting() ? listener.fd() : -1;
     }
 
+    /** The next of: the end of an accept pause, the first waiting one's grace (a millisecond after: waits are in whole ms). */
     @Override
     protected Instant wakeBy() {
-        return pausedUntil;
+        Instant now = clock.instant();
+        Instant by = pausedUntil.isAfter(now) ? pausedUntil : Instant.MAX;
+        Waiting first = waiting.peekFirst();
+        if (first != null) {
+            Instant graceOver = first.silentUntil().plusMillis(1);
+            if (graceOver.isAfter(now) && graceOver.isBefore(by)) {
+                by = graceOver;
+            }
+        }
+        return by;
     }
 
-    /** Accepts what is pending while below the bound, and starts a child for each. */
+    /**
+     * Drops the waiting connections whose peer left, gives children to the oldest waiting ones
+     * while below the bound, then accepts what is pending while there is room: a connection whose
+     * peer already left is closed at once, the others wait in line for a child.
+     */
     @Override
     protected void spawnToTarget() {
+        dropLeftWhileWaiting();
+        spawnForWaiting();
         while (accepting()) {
             AcceptedSocket connection;
             try {
@@ -102,10 +158,62 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
             if (connection == null) {
                 return;
             }
-            try (connection) { // the child has its own copy once spawned; ours always closes
-                spawnFor(connection);
+            if (!left(connection, connection.peerState())) {
+                waiting.addLast(new Waiting(connection, clock.instant().plus(SILENT_GRACE)));
+                spawnForWaiting();
             }
         }
+    }
+
+    private void dropLeftWhileWaiting() {
+        for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
+            AcceptedSocket connection = it.next().connection();
+            if (left(connection, connection.peerState())) {
+                it.remove();
+            }
+        }
+    }
+
+    /**
+     * Starts children for the oldest waiting connections while below the bound and not paused,
+     * each looked at again first; stops at one that is silent and still in its grace.
+     */
+    private void spawnForWaiting() {
+        while (childCount() < maxChildren && !paused() && !waiting.isEmpty()) {
+            Waiting first = waiting.peekFirst();
+            PeerState peer = first.connection().peerState();
+            if (peer == PeerState.SILENT && clock.instant().isBefore(first.silentUntil())) {
+                return;
+            }
+            waiting.removeFirst();
+            try (AcceptedSocket connection = first.connection()) { // the child has its own copy once spawned
+                if (!left(connection, peer)) {
+                    spawnFor(connection);
+                }
+            }
+        }
+    }
+
+    /**
+     * True if the peer left ({@code peer} is not {@link PeerState#present()}); then closes the
+     * connection and counts it as opened and closed on the {@value #MASTER}: no process for a
+     * connection no one is at.
+     */
+    private boolean left(AcceptedSocket connection, PeerState peer) {
+        if (peer.present()) {
+            return false;
+        }
+        ConnectionInfo info = new ConnectionInfo(++ids, connection.remote(), connection.local(), MASTER);
+        connection.close();
+        stats.connectionOpened(info);
+        stats.connectionClosed(info, peer == PeerState.RESET ? CloseReason.RESET : CloseReason.PEER_CLOSED);
+        log.debug("{}: {} left before it got a process ({})", model, connection.peer(), peer);
+        return true;
+    }
+
+    /** How many accepted connections wait for a child. Master thread. */
+    int waitingCount() {
+        return waiting.size();
     }
 
     private void spawnFor(AcceptedSocket connection) {
@@ -169,8 +277,22 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         return "process " + child.pid() + " for " + child.info.peer();
     }
 
+    /** A stop takes no more connections: the waiting ones are closed unserved, counted as rejected. */
+    @Override
+    protected void stopRequested(Instant drainUntil) {
+        closeWaiting();
+    }
+
+    private void closeWaiting() {
+        for (Waiting w; (w = waiting.pollFirst()) != null; ) {
+            w.connection().close();
+            stats.connectionRejected(w.connection().peer(), "the server is stopping");
+        }
+    }
+
     @Override
     protected void finished() {
+        closeWaiting();
         board.delete();
     }
 }

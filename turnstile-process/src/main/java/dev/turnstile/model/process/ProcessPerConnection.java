@@ -70,7 +70,7 @@ public final class ProcessPerConnection extends MasterModel {
                     : serviceChild(spec, config, board);
             processes = Posix.processes();
             ConnectionMaster master = new ConnectionMaster(name(), listener, command, settings.maxChildren(),
-                    context.stats(), board, processes, Clock.systemUTC());
+                    config.acceptBacklog(), context.stats(), board, processes, Clock.systemUTC());
             log.info("{} on {}: {}, at most {} at once", name(), local, command.describe(), settings.maxChildren());
             return new Launched(local, master);
         } catch (IOException | RuntimeException | Error e) {

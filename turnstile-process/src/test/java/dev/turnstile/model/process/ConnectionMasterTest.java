@@ -3,7 +3,9 @@ package dev.turnstile.model.process;
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.ShutdownReport;
+import dev.turnstile.api.StatsSnapshot;
 import dev.turnstile.posix.ExitStatus;
+import dev.turnstile.posix.PeerState;
 import dev.turnstile.posix.PosixException;
 import dev.turnstile.posix.Signal;
 import org.junit.jupiter.api.Test;
@@ -26,8 +28,12 @@ class ConnectionMasterTest {
     private final FakeListener listener = new FakeListener();
 
     private ConnectionMaster master(int maxChildren) {
+        return master(maxChildren, 0);
+    }
+
+    private ConnectionMaster master(int maxChildren, int maxWaiting) {
         return new ConnectionMaster("process-per-connection", listener, new ExecChild(List.of("cat")), maxChildren,
-                stats, Scoreboard.inMemory(maxChildren, "process-per-connection"), processes, clock);
+                maxWaiting, stats, Scoreboard.inMemory(maxChildren, "process-per-connection"), processes, clock);
     }
 
     @Test
@@ -55,6 +61,74 @@ class ConnectionMasterTest {
         master.step();
         assertThat(processes.spawned).hasSize(3);
         assertThat(stats.snapshot().closedFor(CloseReason.PEER_CLOSED)).isEqualTo(1);
+    }
+
+    @Test
+    void aConnectionWhosePeerAlreadyLeftGetsNoProcess() throws IOException {
+        ConnectionMaster master = master(10);
+        listener.pending(() -> PeerState.CLOSED);
+        listener.pending(() -> PeerState.RESET);
+        listener.pending(1);
+        master.step();
+        assertThat(processes.spawned).hasSize(1);
+        assertThat(processes.spawned.getFirst().stdin()).as("the one still there").isEqualTo(103);
+        StatsSnapshot s = stats.snapshot();
+        assertThat(s.accepted()).isEqualTo(3);
+        assertThat(s.closedFor(CloseReason.PEER_CLOSED)).isEqualTo(1);
+        assertThat(s.closedFor(CloseReason.RESET)).isEqualTo(1);
+        assertThat(s.active()).isEqualTo(1);
+    }
+
+    @Test
+    void atTheBoundConnectionsWaitInLineAndOnesWhosePeerLeftAreDroppedNotSpawned() throws IOException {
+        ConnectionMaster master = master(1, 2);
+        PeerState[] second = {PeerState.SENT};
+        listener.pending(1);
+        listener.pending(() -> second[0]);
+        listener.pending(1);
+        listener.pending(() -> PeerState.CLOSED); // gone already: dropped once accepted, takes no place in line
+        listener.pending(1);
+        master.step();
+        assertThat(processes.spawned).hasSize(1);
+        assertThat(master.waitingCount()).isEqualTo(2);
+        assertThat(listener.queue).as("the line is full: the rest stays in the backlog").hasSize(2);
+        assertThat(master.readableFd()).isEqualTo(-1);
+        second[0] = PeerState.CLOSED; // left while waiting
+        master.step();
+        assertThat(master.waitingCount()).as("dropped while waiting, and the line took one more").isEqualTo(2);
+        assertThat(listener.queue).isEmpty();
+        processes.exit(1000, ExitStatus.exited(0));
+        master.step();
+        assertThat(processes.spawned).extracting(s -> s.stdin()).containsExactly(101, 103);
+        assertThat(stats.snapshot().closedFor(CloseReason.PEER_CLOSED)).as("the child's and two dropped").isEqualTo(3);
+    }
+
+    @Test
+    void aSilentConnectionGetsItsChildAfterTheGraceUnlessItsPeerClosesMeanwhile() throws IOException {
+        ConnectionMaster master = master(10);
+        PeerState[] first = {PeerState.SILENT};
+        listener.pending(() -> first[0]);
+        listener.pending(() -> PeerState.SILENT);
+        master.step();
+        assertThat(processes.spawned).as("in their grace").isEmpty();
+        assertThat(master.wakeBy()).isEqualTo(clock.instant().plus(ConnectionMaster.SILENT_GRACE).plusMillis(1));
+        first[0] = PeerState.CLOSED; // the connect-and-close client's FIN came
+        clock.advance(ConnectionMaster.SILENT_GRACE);
+        master.step();
+        assertThat(processes.spawned).extracting(s -> s.stdin()).containsExactly(102);
+        assertThat(stats.snapshot().closedFor(CloseReason.PEER_CLOSED)).isEqualTo(1);
+    }
+
+    @Test
+    void aStopClosesTheWaitingConnectionsAsRejected() throws IOException {
+        ConnectionMaster master = master(1, 5);
+        listener.pending(3);
+        master.step();
+        assertThat(master.waitingCount()).isEqualTo(2);
+        master.requestStop(Duration.ofSeconds(5));
+        master.step();
+        assertThat(master.waitingCount()).isZero();
+        assertThat(stats.snapshot().rejected()).isEqualTo(2);
     }
 
     @Test
@@ -113,7 +187,7 @@ class ConnectionMasterTest {
         ConnectionMaster master = new ConnectionMaster("process-per-connection", listener,
                 new ServiceChild(WorkerJvm.ofThisJvm("64m", WorkerJvm.StartMode.FAST), java.util.Optional.empty(),
                         new ServiceSpec("x.Missing", dev.turnstile.api.ServerConfig.defaults()), 1, board),
-                10, stats, board, processes, clock);
+                10, 0, stats, board, processes, clock);
         listener.pending(1);
         master.step();
         processes.exit(1000, ExitStatus.exited(ExitCodes.CANNOT_BOOT));
