@@ -105,6 +105,17 @@ final class ConnectionStorm {
         return spawnCounter;
     }
 
+    /**
+     * Waits until {@code deadline} ({@link System#nanoTime}): the load's own schedule (when the next
+     * connect or probe is due), never a wait for the server. Returns early if interrupted.
+     */
+    private static void pauseUntil(long deadline) {
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0 && !Thread.currentThread().isInterrupted()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
+        }
+    }
+
     /** Runs the plan against {@code port}, then waits up to {@code idleWait} more for the children to end. */
     Result run(int port, Plan plan, Duration idleWait) throws InterruptedException {
         AtomicInteger cycles = new AtomicInteger();
@@ -121,18 +132,13 @@ final class ConnectionStorm {
                 try {
                     long pace = plan.storm().toNanos() / plan.maxCycles();
                     for (int n; System.nanoTime() < stormEnd && (n = cycles.incrementAndGet()) <= plan.maxCycles(); ) {
-                        long wait = start + (n - 1) * pace - System.nanoTime();
-                        if (wait > 0) {
-                            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000)); // the storm's pace
-                        }
+                        pauseUntil(start + (n - 1) * pace); // the storm's pace
                         try (Socket s = new Socket()) {
                             s.connect(new InetSocketAddress("127.0.0.1", port), 3000);
                         } catch (IOException e) {
                             failed.incrementAndGet();
                         }
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
                 } finally {
                     stormDone.countDown();
                 }
@@ -162,11 +168,7 @@ final class ConnectionStorm {
                 if (stormOver >= 0 && children > 0) {
                     idleAt.remove("idle"); // busy again (a probe's child): idle means the last time it became so
                 }
-                try {
-                    Thread.sleep(100); // a sampling period, not synchronisation
-                } catch (InterruptedException e) {
-                    return;
-                }
+                pauseUntil(now + 100_000_000L); // a sampling period, not synchronisation
             }
         });
         // probes started on schedule, each on a thread of its own, so that a slow one delays no other
@@ -175,10 +177,7 @@ final class ConnectionStorm {
         long next = start;
         long stopProbing = Long.MAX_VALUE;
         while (System.nanoTime() < stopProbing) {
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000)); // the probe schedule
-            }
+            pauseUntil(next); // the probe schedule
             boolean during = stormDone.getCount() > 0;
             probers.add(Thread.ofVirtual().start(() -> found.add(probe(port, during))));
             if (!during && stopProbing == Long.MAX_VALUE) {
