@@ -19,9 +19,12 @@ import java.util.Objects;
  * @param maxPendingBytes the most bytes one connection may have sent to it and not yet taken by
  *                        the peer; a send past it closes the connection as a slow consumer. At
  *                        least {@code maxMessageBytes}, so one full reply always fits
+ * @param limits          bounds on connections: in all, per source address, per second per source
+ *                        ({@link ConnectionLimits}); none by default
  */
 public record ServerConfig(String host, int port, int acceptBacklog, Duration idleTimeout,
-                           int maxMessageBytes, Framing framing, int maxPendingBytes) {
+                           int maxMessageBytes, Framing framing, int maxPendingBytes,
+                           ConnectionLimits limits) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 20446;
@@ -34,6 +37,7 @@ public record ServerConfig(String host, int port, int acceptBacklog, Duration id
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(framing, "framing");
+        Objects.requireNonNull(limits, "limits");
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank");
         }
@@ -55,6 +59,12 @@ public record ServerConfig(String host, int port, int acceptBacklog, Duration id
         }
     }
 
+    /** As the canonical constructor, with no connection limits. */
+    public ServerConfig(String host, int port, int acceptBacklog, Duration idleTimeout, int maxMessageBytes,
+                        Framing framing, int maxPendingBytes) {
+        this(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes, ConnectionLimits.none());
+    }
+
     /** As the canonical constructor, with the default {@code maxPendingBytes} (at least {@code maxMessageBytes}). */
     public ServerConfig(String host, int port, int acceptBacklog, Duration idleTimeout, int maxMessageBytes,
                         Framing framing) {
@@ -69,32 +79,36 @@ public record ServerConfig(String host, int port, int acceptBacklog, Duration id
     }
 
     public ServerConfig withHost(String host) {
-        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes);
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes, limits);
     }
 
     public ServerConfig withPort(int port) {
-        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes);
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes, limits);
     }
 
     public ServerConfig withAcceptBacklog(int acceptBacklog) {
-        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes);
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes, limits);
     }
 
     public ServerConfig withIdleTimeout(Duration idleTimeout) {
-        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes);
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes, limits);
     }
 
     /** Also raises {@code maxPendingBytes} to {@code maxMessageBytes} if it was below. */
     public ServerConfig withMaxMessageBytes(int maxMessageBytes) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing,
-                Math.max(maxPendingBytes, maxMessageBytes));
+                Math.max(maxPendingBytes, maxMessageBytes), limits);
     }
 
     public ServerConfig withFraming(Framing framing) {
-        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes);
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes, limits);
     }
 
     public ServerConfig withMaxPendingBytes(int maxPendingBytes) {
-        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes);
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes, limits);
+    }
+
+    public ServerConfig withLimits(ConnectionLimits limits) {
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes, limits);
     }
 }
