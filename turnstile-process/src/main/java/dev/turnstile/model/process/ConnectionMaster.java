@@ -1,8 +1,10 @@
 package dev.turnstile.model.process;
 
 import dev.turnstile.api.ConnectionInfo;
+import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.WorkerStats;
+import dev.turnstile.core.AcceptLimits;
 import dev.turnstile.core.Backoff;
 import dev.turnstile.posix.AcceptedSocket;
 import dev.turnstile.posix.ExitStatus;
@@ -22,7 +24,9 @@ import java.time.Instant;
  *
  * <p><b>Bound.</b> At {@code maxChildren} children it stops accepting (the listener leaves its
  * poll set), so the excess waits in the listen backlog, as tcpserver -c does; a child's exit
- * wakes the loop through its pidfd, so the next connection is taken at once.
+ * wakes the loop through its pidfd, so the next connection is taken at once. The server's
+ * {@link AcceptLimits} act the same way: at max-connections the listener leaves the poll set, and
+ * a connection over a per-source limit is closed before any process is started for it.
  *
  * <p><b>Failures.</b> A failed accept (out of descriptors, typically) or spawn (out of processes
  * or memory) pauses accepting with the core {@link Backoff}: 5 ms doubling to 1 s; a connection
@@ -58,6 +62,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     private final ServerStats stats;
     private final Scoreboard board;
     private final FreeSlots slots;
+    private final AcceptLimits limits;
     private final Backoff backoff = new Backoff(); // master thread only
     private Instant pausedUntil = Instant.MIN;    // master thread only
     private long ids;                             // master thread only
@@ -65,7 +70,19 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     /** @param board one slot per child, so at least {@code maxChildren} slots */
     ConnectionMaster(String model, Listener listener, ChildCommand command, int maxChildren, ServerStats stats,
                      Scoreboard board, Processes processes, Clock clock) {
+        this(model, listener, command, maxChildren, stats, board, processes, clock,
+                new AcceptLimits(ConnectionLimits.none(), stats, model));
+    }
+
+    /**
+     * @param limits the server's connection limits: at max-connections the master stops accepting
+     *               as it does at {@code maxChildren}; a connection over a per-source limit is
+     *               closed before a process is started for it
+     */
+    ConnectionMaster(String model, Listener listener, ChildCommand command, int maxChildren, ServerStats stats,
+                     Scoreboard board, Processes processes, Clock clock, AcceptLimits limits) {
         super(model, listener, processes, clock);
+        this.limits = limits;
         this.model = model;
         this.command = command;
         this.maxChildren = maxChildren;
@@ -75,7 +92,8 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     }
 
     private boolean accepting() {
-        return !listenerClosed() && childCount() < maxChildren && !clock.instant().isBefore(pausedUntil);
+        return !listenerClosed() && childCount() < maxChildren && !limits.atCeiling()
+                && !clock.instant().isBefore(pausedUntil);
     }
 
     @Override
@@ -92,18 +110,27 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     @Override
     protected void spawnToTarget() {
         while (accepting()) {
+            if (!limits.tryAcquire()) {
+                return; // at max-connections: a child's exit makes room
+            }
             AcceptedSocket connection;
             try {
                 connection = listener.accept();
             } catch (IOException e) {
+                limits.release();
                 pause("accept failed: " + e.getMessage());
                 return;
             }
             if (connection == null) {
+                limits.release();
                 return;
             }
             try (connection) { // the child has its own copy once spawned; ours always closes
-                spawnFor(connection);
+                if (limits.admit(connection.remote())) {
+                    spawnFor(connection);
+                } else {
+                    limits.release(); // closed at once, counted by the limits
+                }
             }
         }
     }
@@ -115,6 +142,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
             pid = processes.spawn(command.spawn(connection, slot.index()));
         } catch (IOException e) {
             slots.release(slot);
+            limits.closed(connection.remote());
             stats.connectionRejected(connection.peer(), "cannot start a process: " + e.getMessage());
             pause("cannot start a process for " + connection.peer() + ": " + e.getMessage());
             return;
@@ -149,6 +177,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         }
         countFinal(child);
         slots.release(child.slot);
+        limits.closed(child.info.remote());
         stats.connectionClosed(child.info, command.closeReason(status));
         stats.retireWorker(child.info.worker());
     }

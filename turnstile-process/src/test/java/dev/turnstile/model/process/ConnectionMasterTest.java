@@ -1,8 +1,11 @@
 package dev.turnstile.model.process;
 
 import dev.turnstile.api.CloseReason;
+import dev.turnstile.api.ConnectionLimit;
+import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.ShutdownReport;
+import dev.turnstile.core.AcceptLimits;
 import dev.turnstile.posix.ExitStatus;
 import dev.turnstile.posix.PosixException;
 import dev.turnstile.posix.Signal;
@@ -41,6 +44,36 @@ class ConnectionMasterTest {
         assertThat(processes.spawned.getFirst().environment()).containsEntry("TCPREMOTEPORT", "40001");
         assertThat(stats.snapshot().accepted()).isEqualTo(2);
         assertThat(stats.snapshot().workers()).extracting(w -> w.name()).containsExactly("process-1000", "process-1001");
+    }
+
+    private ConnectionMaster master(int maxChildren, ConnectionLimits limits) {
+        return new ConnectionMaster("process-per-connection", listener, new ExecChild(List.of("cat")), maxChildren,
+                stats, Scoreboard.inMemory(maxChildren, "process-per-connection"), processes, clock,
+                new AcceptLimits(limits, stats, "process-per-connection"));
+    }
+
+    @Test
+    void atMaxConnectionsItStopsAcceptingUntilAChildIsReaped() throws IOException {
+        ConnectionMaster master = master(10, ConnectionLimits.none().withMaxConnections(2));
+        listener.pending(3);
+        master.step();
+        assertThat(processes.spawned).hasSize(2);
+        assertThat(listener.queue).hasSize(1);
+        assertThat(master.readableFd()).as("the listener leaves the poll set").isEqualTo(-1);
+        processes.exit(1000, ExitStatus.exited(0));
+        master.step();
+        assertThat(processes.spawned).hasSize(3);
+        assertThat(stats.snapshot().hitsOf(ConnectionLimit.MAX_CONNECTIONS)).isEqualTo(1);
+    }
+
+    @Test
+    void aSourceOverItsLimitGetsNoProcess() throws IOException {
+        ConnectionMaster master = master(10, ConnectionLimits.none().withMaxConnectionsPerIp(1));
+        listener.pending(3);
+        master.step();
+        assertThat(processes.spawned).hasSize(1);
+        assertThat(stats.snapshot().rejected()).isEqualTo(2);
+        assertThat(stats.snapshot().hitsOf(ConnectionLimit.MAX_CONNECTIONS_PER_IP)).isEqualTo(2);
     }
 
     @Test
