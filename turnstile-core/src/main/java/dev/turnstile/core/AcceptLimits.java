@@ -116,6 +116,11 @@ public final class AcceptLimits {
         return ceiling != null && ceiling.open() >= limits.maxConnections();
     }
 
+    /** True while a max-connections episode is open (logged as paused, not yet as resumed). */
+    boolean inCeilingEpisode() {
+        return ceiling != null && ceiling.inEpisode();
+    }
+
     private void refuse(InetSocketAddress peer, ConnectionLimit limit, String bound, PeerLimits.Verdict v) {
         stats.limitReached(limit);
         stats.connectionRejected(peer.toString(), limit.option() + " " + bound);

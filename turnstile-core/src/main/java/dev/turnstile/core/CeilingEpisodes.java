@@ -86,6 +86,11 @@ final class CeilingEpisodes {
         return open.get();
     }
 
+    /** True between "accepting paused" and "accepting resumed". */
+    synchronized boolean inEpisode() {
+        return startedAt != NONE;
+    }
+
     private void scheduleCheck(long delayNanos) {
         Thread.ofVirtual().name("turnstile-limit-check").start(() -> {
             try {

@@ -3,10 +3,12 @@ package dev.turnstile.core;
 import dev.turnstile.api.ConnectionLimit;
 import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ServerStats;
+import dev.turnstile.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,6 +33,12 @@ class AcceptLimitsTest {
             assertThat(limits.admit(PEER)).isTrue();
         }
         assertThat(stats.snapshot().hitsOf(ConnectionLimit.MAX_CONNECTIONS)).isEqualTo(1);
+        assertThat(limits.inCeilingEpisode()).isTrue();
+        limits.closed(PEER); // below the limit: the episode ends once that has lasted a second
+        Poll.until("the episode ends", Duration.ofSeconds(5), () -> !limits.inCeilingEpisode());
+        assertThat(limits.tryAcquire()).isTrue();
+        assertThat(limits.admit(PEER)).isTrue(); // back at the limit: a new episode
+        assertThat(stats.snapshot().hitsOf(ConnectionLimit.MAX_CONNECTIONS)).isEqualTo(2);
     }
 
     @Test
