@@ -26,10 +26,12 @@ import java.util.Objects;
  *                        arrive within this, or the connection is closed
  *                        ({@link CloseReason#MESSAGE_TIMEOUT}); unlike the idle timeout it is not
  *                        reset by every byte, so one byte a second cannot hold a connection open
+ * @param limits          bounds on connections: in all, per source address, per second per source
+ *                        ({@link ConnectionLimits}); none by default
  */
 public record ServerConfig(String host, int port, int acceptBacklog, Duration idleTimeout,
                            int maxMessageBytes, Framing framing, int maxPendingBytes,
-                           Duration writeTimeout, Duration messageTimeout) {
+                           Duration writeTimeout, Duration messageTimeout, ConnectionLimits limits) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 20446;
@@ -46,6 +48,7 @@ public record ServerConfig(String host, int port, int acceptBacklog, Duration id
         Objects.requireNonNull(framing, "framing");
         Objects.requireNonNull(writeTimeout, "writeTimeout");
         Objects.requireNonNull(messageTimeout, "messageTimeout");
+        Objects.requireNonNull(limits, "limits");
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank");
         }
@@ -73,7 +76,14 @@ public record ServerConfig(String host, int port, int acceptBacklog, Duration id
         }
     }
 
-    /** As the canonical constructor, with the default write and message timeouts (30 s each). */
+    /** As the canonical constructor, with no connection limits. */
+    public ServerConfig(String host, int port, int acceptBacklog, Duration idleTimeout, int maxMessageBytes,
+                        Framing framing, int maxPendingBytes, Duration writeTimeout, Duration messageTimeout) {
+        this(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes, writeTimeout,
+                messageTimeout, ConnectionLimits.none());
+    }
+
+    /** As the canonical constructor, with the default write and message timeouts (30 s each) and no connection limits. */
     public ServerConfig(String host, int port, int acceptBacklog, Duration idleTimeout, int maxMessageBytes,
                         Framing framing, int maxPendingBytes) {
         this(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
@@ -98,47 +108,52 @@ public record ServerConfig(String host, int port, int acceptBacklog, Duration id
 
     public ServerConfig withHost(String host) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout);
+                writeTimeout, messageTimeout, limits);
     }
 
     public ServerConfig withPort(int port) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout);
+                writeTimeout, messageTimeout, limits);
     }
 
     public ServerConfig withAcceptBacklog(int acceptBacklog) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout);
+                writeTimeout, messageTimeout, limits);
     }
 
     public ServerConfig withIdleTimeout(Duration idleTimeout) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout);
+                writeTimeout, messageTimeout, limits);
     }
 
     /** Also raises {@code maxPendingBytes} to {@code maxMessageBytes} if it was below. */
     public ServerConfig withMaxMessageBytes(int maxMessageBytes) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing,
-                Math.max(maxPendingBytes, maxMessageBytes), writeTimeout, messageTimeout);
+                Math.max(maxPendingBytes, maxMessageBytes), writeTimeout, messageTimeout, limits);
     }
 
     public ServerConfig withFraming(Framing framing) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout);
+                writeTimeout, messageTimeout, limits);
     }
 
     public ServerConfig withMaxPendingBytes(int maxPendingBytes) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout);
+                writeTimeout, messageTimeout, limits);
     }
 
     public ServerConfig withWriteTimeout(Duration writeTimeout) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout);
+                writeTimeout, messageTimeout, limits);
     }
 
     public ServerConfig withMessageTimeout(Duration messageTimeout) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout);
+                writeTimeout, messageTimeout, limits);
+    }
+
+    public ServerConfig withLimits(ConnectionLimits limits) {
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
+                writeTimeout, messageTimeout, limits);
     }
 }

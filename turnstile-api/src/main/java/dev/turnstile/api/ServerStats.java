@@ -40,6 +40,7 @@ public final class ServerStats {
     private final AtomicInteger peakActive = new AtomicInteger();
     private final AtomicInteger poolSize = new AtomicInteger(-1);
     private final Map<CloseReason, LongAdder> closes = new EnumMap<>(CloseReason.class);
+    private final Map<ConnectionLimit, LongAdder> limitHits = new EnumMap<>(ConnectionLimit.class);
     private final ConcurrentHashMap<String, WorkerStats> workers = new ConcurrentHashMap<>();
     private final Deque<PoolEvent> poolEvents = new ArrayDeque<>(); // guarded by itself
     private final List<ServerListener> listeners = new CopyOnWriteArrayList<>();
@@ -47,6 +48,9 @@ public final class ServerStats {
     public ServerStats() {
         for (CloseReason reason : CloseReason.values()) {
             closes.put(reason, new LongAdder()); // filled once here, read-only afterwards
+        }
+        for (ConnectionLimit limit : ConnectionLimit.values()) {
+            limitHits.put(limit, new LongAdder()); // likewise
         }
     }
 
@@ -109,6 +113,14 @@ public final class ServerStats {
         }
     }
 
+    /**
+     * Counts a hit of {@code limit}: once per pause for max-connections, once per connection closed
+     * for the per-source limits (which also report {@link #connectionRejected}).
+     */
+    public void limitReached(ConnectionLimit limit) {
+        limitHits.get(limit).increment();
+    }
+
     public void bytesIn(long n) {
         bytesIn.add(n);
     }
@@ -139,6 +151,8 @@ public final class ServerStats {
     public StatsSnapshot snapshot() {
         Map<CloseReason, Long> closeCounts = new EnumMap<>(CloseReason.class);
         closes.forEach((reason, count) -> closeCounts.put(reason, count.sum()));
+        Map<ConnectionLimit, Long> hits = new EnumMap<>(ConnectionLimit.class);
+        limitHits.forEach((limit, count) -> hits.put(limit, count.sum()));
         List<StatsSnapshot.Worker> ws = new ArrayList<>();
         for (WorkerStats w : workers.values()) {
             ws.add(new StatsSnapshot.Worker(w.name(), w.connections(), w.messages(), w.active()));
@@ -150,7 +164,7 @@ public final class ServerStats {
         }
         return new StatsSnapshot(accepted.sum(), active.get(), peakActive.get(), closed.sum(), rejected.sum(),
                 messages.sum(), bytesIn.sum(), bytesOut.sum(), Map.copyOf(closeCounts), List.copyOf(ws),
-                poolSize.get(), events);
+                poolSize.get(), events, Map.copyOf(hits));
     }
 
     /** Orders "worker-2" before "worker-10". */

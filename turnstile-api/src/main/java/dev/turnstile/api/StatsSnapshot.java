@@ -19,10 +19,21 @@ import java.util.Map;
  * @param workers     per worker: name, connections, messages, active
  * @param poolSize    the pool's current size, or -1 for models without a pool
  * @param poolEvents  the most recent pool size changes, oldest first
+ * @param limitHits   per connection limit: accept pauses at max-connections (one per episode),
+ *                    connections closed at once for the per-source limits (one per connection)
  */
 public record StatsSnapshot(long accepted, int active, int peakActive, long closed, long rejected,
                             long messages, long bytesIn, long bytesOut, Map<CloseReason, Long> closes,
-                            List<Worker> workers, int poolSize, List<PoolEvent> poolEvents) {
+                            List<Worker> workers, int poolSize, List<PoolEvent> poolEvents,
+                            Map<ConnectionLimit, Long> limitHits) {
+
+    /** As the canonical constructor, with no limit hit. */
+    public StatsSnapshot(long accepted, int active, int peakActive, long closed, long rejected, long messages,
+                         long bytesIn, long bytesOut, Map<CloseReason, Long> closes, List<Worker> workers,
+                         int poolSize, List<PoolEvent> poolEvents) {
+        this(accepted, active, peakActive, closed, rejected, messages, bytesIn, bytesOut, closes, workers, poolSize,
+                poolEvents, Map.of());
+    }
 
     /** One worker's counters. */
     public record Worker(String name, long connections, long messages, int active) {
@@ -30,5 +41,10 @@ public record StatsSnapshot(long accepted, int active, int peakActive, long clos
 
     public long closedFor(CloseReason reason) {
         return closes.getOrDefault(reason, 0L);
+    }
+
+    /** How often {@code limit} was hit; see {@link #limitHits}. */
+    public long hitsOf(ConnectionLimit limit) {
+        return limitHits.getOrDefault(limit, 0L);
     }
 }

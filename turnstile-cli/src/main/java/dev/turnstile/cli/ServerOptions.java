@@ -1,5 +1,6 @@
 package dev.turnstile.cli;
 
+import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.Framing;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ServerConfig;
@@ -32,8 +33,17 @@ public final class ServerOptions {
     @Option(names = "--policy", paramLabel = "POLICY", description = "Hand-off pool: first-free, round-robin or least-served.")
     String policy;
 
-    @Option(names = "--max-connections", paramLabel = "N", description = "Bound on concurrent connections (per-connection models).")
-    Integer maxConnections;
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Most connections open at once, in every in-process model; at the limit accepting pauses and the listen backlog holds the rest; default: no bound.")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-ip", paramLabel = "N",
+            description = "Most connections open at once from one source address; past it a new one is closed at once; default: no bound.")
+    int maxConnectionsPerIp;
+
+    @Option(names = "--max-accept-rate", paramLabel = "N",
+            description = "New connections per second from one source address (burst N); past it a new one is closed at once; default: no bound.")
+    int maxAcceptRate;
 
     @Option(names = "--loops", paramLabel = "N", description = "Event loops (multi-loop, loop-with-workers); default: one per processor.")
     Integer loops;
@@ -108,9 +118,6 @@ public final class ServerOptions {
         if (policy != null) {
             o = o.withPolicy(policy);
         }
-        if (maxConnections != null) {
-            o = o.with("max-connections", Integer.toString(maxConnections));
-        }
         if (loops != null) {
             o = o.with("loops", Integer.toString(loops));
         }
@@ -131,7 +138,7 @@ public final class ServerOptions {
 
     ServerConfig config() {
         return new ServerConfig(host, port, backlog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout);
+                writeTimeout, messageTimeout, new ConnectionLimits(maxConnections, maxConnectionsPerIp, maxAcceptRate));
     }
 
     /** A builder with the model, its options and the config; the caller adds a service or listeners. */

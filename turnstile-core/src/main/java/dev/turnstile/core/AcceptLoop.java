@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
@@ -22,6 +23,11 @@ import java.util.function.Consumer;
  * out of descriptors is the usual one): retry with {@link Backoff}. Errors and runtime exceptions
  * end the loop and are reported to {@code onFatal}, which fails the server. One connection's
  * failure never stops the loop.
+ *
+ * <p><b>Limits.</b> Two permits are taken before accept(): the server's ({@link AcceptLimits},
+ * {@code --max-connections}) and the model's ({@link Admission}, such as a pool's size); with
+ * either exhausted the loop waits and new connections wait in the listen backlog. An accepted
+ * connection over a per-source limit is closed at once, its permits given back.
  */
 public final class AcceptLoop implements Runnable {
 
@@ -29,6 +35,7 @@ public final class AcceptLoop implements Runnable {
 
     private final ServerSocketChannel listener;
     private final Admission admission;
+    private final AcceptLimits limits;
     private final Dispatcher dispatcher;
     private final Consumer<Throwable> onFatal;
     private final Consumer<SocketChannel> onRefused;
@@ -38,10 +45,11 @@ public final class AcceptLoop implements Runnable {
      * @param onRefused called with a socket the dispatcher rejected, before it is closed
      * @param onFatal   called once if the loop dies of an unexpected throwable
      */
-    public AcceptLoop(ServerSocketChannel listener, Admission admission, Dispatcher dispatcher,
+    public AcceptLoop(ServerSocketChannel listener, Admission admission, AcceptLimits limits, Dispatcher dispatcher,
                       Consumer<SocketChannel> onRefused, Consumer<Throwable> onFatal) {
         this.listener = listener;
         this.admission = admission;
+        this.limits = limits;
         this.dispatcher = dispatcher;
         this.onRefused = onRefused;
         this.onFatal = onFatal;
@@ -59,17 +67,21 @@ public final class AcceptLoop implements Runnable {
 
     private void loop() {
         while (listener.isOpen()) {
-            if (!admission.acquire()) {
+            if (!limits.acquire()) {
                 return; // interrupted: shutting down
+            }
+            if (!admission.acquire()) {
+                limits.release();
+                return;
             }
             SocketChannel socket;
             try {
                 socket = listener.accept();
             } catch (ClosedChannelException e) { // includes AsynchronousClose and ClosedByInterrupt
-                admission.release();
+                releasePermits();
                 return;
             } catch (IOException e) {
-                admission.release();
+                releasePermits();
                 if (!listener.isOpen()) {
                     return; // shutdown closed it
                 }
@@ -82,20 +94,35 @@ public final class AcceptLoop implements Runnable {
                 continue;
             }
             backoff.reset();
+            InetSocketAddress peer = Sockets.remote(socket);
+            if (!limits.admit(peer)) {
+                Sockets.closeQuietly(socket); // counted and logged by the limits
+                releasePermits();
+                continue;
+            }
+            Runnable release = () -> {
+                admission.release();
+                limits.closed(peer);
+            };
             try {
-                dispatcher.dispatch(socket, admission::release); // the permit returns on close
+                dispatcher.dispatch(socket, release); // the permits return on close
             } catch (RejectedExecutionException e) {
-                refuse(socket);
+                refuse(socket, release);
             }
         }
     }
 
-    private void refuse(SocketChannel socket) {
+    private void releasePermits() {
+        admission.release();
+        limits.release();
+    }
+
+    private void refuse(SocketChannel socket, Runnable release) {
         try {
             onRefused.accept(socket);
         } finally {
             Sockets.closeQuietly(socket);
-            admission.release();
+            release.run();
         }
     }
 

@@ -45,6 +45,11 @@ public final class Admission {
         }
     }
 
+    /** Takes a permit if one is free now, without waiting. */
+    public boolean tryAcquire() {
+        return permits == null || permits.tryAcquire();
+    }
+
     public void release() {
         if (permits != null) {
             permits.release();

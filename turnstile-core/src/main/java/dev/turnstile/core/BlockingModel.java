@@ -41,6 +41,7 @@ public abstract class BlockingModel implements ServerModel {
     private volatile ServerContext context;
     private volatile BlockingDriver driver;
     private volatile OpenConnections connections;
+    private volatile AcceptLimits limits;
     private volatile ServerSocketChannel listener;
     private volatile InetSocketAddress localAddress;
 
@@ -50,6 +51,7 @@ public abstract class BlockingModel implements ServerModel {
         this.context = context;
         this.connections = new OpenConnections();
         this.driver = new BlockingDriver(context, connections, timers);
+        this.limits = new AcceptLimits(context.config().limits(), context.stats(), name());
         try {
             this.listener = openListener(context.config());
             this.localAddress = Sockets.local(listener);
@@ -92,7 +94,8 @@ public abstract class BlockingModel implements ServerModel {
     }
 
     /**
-     * Starts an {@link AcceptLoop} on a new platform thread named {@code name}. Shutdown closes
+     * Starts an {@link AcceptLoop} on a new platform thread named {@code name}; it honours the
+     * server's {@link AcceptLimits} as well as {@code admission}, the model's own bound. Shutdown closes
      * the listener and interrupts the thread if it waits for admission.
      */
     protected final Thread startAcceptor(String name, ServerSocketChannel listener, Admission admission,
@@ -109,7 +112,7 @@ public abstract class BlockingModel implements ServerModel {
      * serving); closing the listener ends their loop, and {@link #stopWorkers} joins them.
      */
     protected final AcceptLoop newAcceptLoop(ServerSocketChannel listener, Admission admission, Dispatcher dispatcher) {
-        return new AcceptLoop(listener, admission, dispatcher,
+        return new AcceptLoop(listener, admission, limits, dispatcher,
                 socket -> context.stats().connectionRejected(Sockets.remote(socket).toString(), "rejected by " + name()),
                 this::failed);
     }

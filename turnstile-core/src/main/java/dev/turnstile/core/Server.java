@@ -1,5 +1,6 @@
 package dev.turnstile.core;
 
+import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.Framing;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ServerConfig;
@@ -187,6 +188,12 @@ public final class Server implements AutoCloseable {
         /** The most bytes one connection may have waiting for its peer; past it, it is closed as a slow consumer. */
         public Builder maxPendingBytes(int max) {
             config = config.withMaxPendingBytes(max);
+            return this;
+        }
+
+        /** Bounds on connections, in all and per source address; see {@link ConnectionLimits}. */
+        public Builder limits(ConnectionLimits limits) {
+            config = config.withLimits(limits);
             return this;
         }
 

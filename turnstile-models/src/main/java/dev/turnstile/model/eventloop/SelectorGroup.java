@@ -1,11 +1,13 @@
 package dev.turnstile.model.eventloop;
 
 import dev.turnstile.api.ServerContext;
+import dev.turnstile.core.AcceptLimits;
 import dev.turnstile.core.ConnectionTimers;
 import dev.turnstile.core.Sockets;
 import dev.turnstile.core.Stragglers;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
@@ -29,6 +31,9 @@ import java.util.function.Function;
  *
  * <p><b>Open count.</b> A connection counts from accept (before it reaches its loop, so one in
  * transit is not missed) until its socket is closed (after any lingering to let replies out).
+ * <p><b>Limits.</b> The server's {@link AcceptLimits} are kept here, shared by every accepting
+ * loop: a close gives its permit back and, if an acceptor dropped OP_ACCEPT at max-connections,
+ * asks every loop to resume accepting.
  * <p><b>Stuck loops.</b> Steps are run on each loop and waited for until a deadline; a loop that
  * does not answer is stuck in a handler. Forcing interrupts it (which makes it exit once the
  * handler returns) and closes its sockets from outside, and the report names it with its stack.
@@ -43,11 +48,14 @@ final class SelectorGroup {
     private final Consumer<Throwable> onFatal;
     private final LoopWatchdog watchdog; // null: handlers run on workers, the loops only do I/O
     private final ConnectionTimers timers = new ConnectionTimers();
+    private final AcceptLimits limits;
+    private volatile boolean acceptorWaiting; // an acceptor dropped OP_ACCEPT at max-connections
     private int turn; // accepting loop only
 
     SelectorGroup(LoopSettings settings, ServerContext context, HandlerPool handlers, Consumer<Throwable> onFatal)
             throws IOException {
         this.onFatal = onFatal;
+        this.limits = new AcceptLimits(context.config().limits(), context.stats(), settings.name());
         this.loops = new SelectorLoop[settings.loops()];
         try {
             for (int i = 0; i < loops.length; i++) {
@@ -110,7 +118,24 @@ final class SelectorGroup {
         open.incrementAndGet();
     }
 
-    void closed() {
+    AcceptLimits limits() {
+        return limits;
+    }
+
+    /** An acceptor paused at max-connections: the next close resumes it. Set before it retries its permit. */
+    void acceptorWaits() {
+        acceptorWaiting = true;
+    }
+
+    /** A connection from {@code peer} that was {@link #opened} closed (or was refused by a loop). */
+    void closed(InetSocketAddress peer) {
+        limits.closed(peer); // the permit goes back before the flag is read: see LoopAcceptor.pauseAtLimit
+        if (acceptorWaiting) {
+            acceptorWaiting = false;
+            for (SelectorLoop loop : loops) {
+                loop.execute(loop::resumeAccepting);
+            }
+        }
         if (open.decrementAndGet() == 0) {
             synchronized (quiet) {
                 quiet.notifyAll();

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.StandardSocketOptions;
@@ -157,6 +158,13 @@ final class SelectorLoop implements Runnable {
 
     void start() {
         thread.start();
+    }
+
+    /** A close made room under max-connections: accept again if this loop accepts. Loop thread. */
+    void resumeAccepting() {
+        if (acceptor != null) {
+            acceptor.resumeAfterLimit();
+        }
     }
 
     @Override
@@ -367,7 +375,7 @@ final class SelectorLoop implements Runnable {
             key.cancel();
             Sockets.closeQuietly(socket);
             context.stats().connectionClosed(info, CloseReason.SERVER_ERROR);
-            group.closed();
+            group.closed(info.remote());
             return;
         }
         Framer framer = framers.newFramer(config.maxMessageBytes());
@@ -400,9 +408,10 @@ final class SelectorLoop implements Runnable {
     }
 
     private void refuse(SocketChannel socket, String why) {
-        context.stats().connectionRejected(Sockets.remote(socket).toString(), why);
+        InetSocketAddress peer = Sockets.remote(socket);
+        context.stats().connectionRejected(peer.toString(), why);
         Sockets.closeQuietly(socket);
-        group.closed();
+        group.closed(peer);
     }
 
     /** Called by a connection whose conversation is over (its socket may linger a little longer). */
@@ -417,7 +426,7 @@ final class SelectorLoop implements Runnable {
     void forget(LoopConnection c) {
         connections.remove(c);
         open = connections.size();
-        group.closed();
+        group.closed(c.info().remote());
     }
 
     // ---- Shutdown steps, run on the loop thread through call() --------------------------------

@@ -1,0 +1,132 @@
+package dev.turnstile.core;
+
+import dev.turnstile.api.ConnectionLimit;
+import dev.turnstile.api.ConnectionLimits;
+import dev.turnstile.api.ServerStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * The server-wide {@link ConnectionLimits}, applied by every accept path (core's
+ * {@link AcceptLoop} and the event loops' acceptor) in one way:
+ *
+ * <ol>
+ * <li>Before accept, a permit ({@link #acquire} or, on a loop, {@link #tryAcquire}): with
+ *     {@code maxConnections} open the acceptor stops and the listen backlog holds the rest.</li>
+ * <li>After accept, {@link #admit}: the source's accept rate, then its open connections. A
+ *     connection over either is refused: the caller closes it at once and gives the permit back
+ *     ({@link #release}); it is counted in the stats as rejected and as a limit hit, and logged at
+ *     most once per source per 10 s.</li>
+ * <li>When an admitted connection closes, {@link #closed} with the same peer: the per-source count
+ *     and the permit go back.</li>
+ * </ol>
+ *
+ * <p>With no limit set every step is a no-op apart from a null check.
+ * <p><b>Thread-safety.</b> Thread-safe; one instance per server, shared by its acceptors.
+ */
+public final class AcceptLimits {
+
+    private static final Logger log = LoggerFactory.getLogger(AcceptLimits.class);
+
+    private final ConnectionLimits limits;
+    private final ServerStats stats;
+    private final String server;
+    private final Admission permits;
+    private final CeilingEpisodes ceiling;  // null: no max-connections
+    private final PeerLimits perPeer;       // null: no max-connections-per-ip
+    private final AcceptRate rate;          // null: no max-accept-rate
+
+    public AcceptLimits(ConnectionLimits limits, ServerStats stats, String server) {
+        this.limits = limits;
+        this.stats = stats;
+        this.server = server;
+        int max = limits.maxConnections();
+        this.permits = max == 0 ? Admission.unbounded() : Admission.bounded(max);
+        this.ceiling = max == 0 ? null : new CeilingEpisodes(max, stats, server);
+        this.perPeer = limits.maxConnectionsPerIp() == 0 ? null : new PeerLimits(limits.maxConnectionsPerIp());
+        this.rate = limits.maxAcceptRate() == 0 ? null : new AcceptRate(limits.maxAcceptRate());
+    }
+
+    public ConnectionLimits limits() {
+        return limits;
+    }
+
+    /** Waits for room under max-connections; false if interrupted (stopping), with the status kept. */
+    public boolean acquire() {
+        return permits.acquire();
+    }
+
+    /** Takes room under max-connections if there is any now; false at the limit. */
+    public boolean tryAcquire() {
+        return permits.tryAcquire();
+    }
+
+    /** Gives back a permit that no connection holds (accept failed, or the connection was refused). */
+    public void release() {
+        permits.release();
+    }
+
+    /**
+     * Applies the per-source limits to a connection just accepted from {@code peer}. True: admitted,
+     * and {@link #closed} must follow when it closes. False: refused and already counted; the caller
+     * closes the socket and calls {@link #release}.
+     */
+    public boolean admit(InetSocketAddress peer) {
+        InetAddress address = peer.getAddress();
+        if (address != null) {
+            long now = System.nanoTime();
+            if (rate != null) {
+                PeerLimits.Verdict v = rate.tryAccept(address, now);
+                if (v != PeerLimits.Verdict.OPENED) {
+                    refuse(peer, ConnectionLimit.MAX_ACCEPT_RATE, rate.perSecond() + "/s", v);
+                    return false;
+                }
+            }
+            if (perPeer != null) {
+                PeerLimits.Verdict v = perPeer.tryOpen(address, now);
+                if (v != PeerLimits.Verdict.OPENED) {
+                    refuse(peer, ConnectionLimit.MAX_CONNECTIONS_PER_IP, perPeer.maxPerPeer() + " connections", v);
+                    return false;
+                }
+            }
+        }
+        if (ceiling != null) {
+            ceiling.opened();
+        }
+        return true;
+    }
+
+    /** A connection {@link #admit admitted} from {@code peer} closed: its counts and its permit go back. */
+    public void closed(InetSocketAddress peer) {
+        InetAddress address = peer.getAddress();
+        if (perPeer != null && address != null) {
+            perPeer.close(address);
+        }
+        if (ceiling != null) {
+            ceiling.closed();
+        }
+        permits.release();
+    }
+
+    /** True if max-connections is set and that many connections are open now. */
+    public boolean atCeiling() {
+        return ceiling != null && ceiling.open() >= limits.maxConnections();
+    }
+
+    /** True while a max-connections episode is open (logged as paused, not yet as resumed). */
+    boolean inCeilingEpisode() {
+        return ceiling != null && ceiling.inEpisode();
+    }
+
+    private void refuse(InetSocketAddress peer, ConnectionLimit limit, String bound, PeerLimits.Verdict v) {
+        stats.limitReached(limit);
+        stats.connectionRejected(peer.toString(), limit.option() + " " + bound);
+        if (v == PeerLimits.Verdict.REFUSED_AND_WARN) {
+            log.warn("{}: peer {} over {} {}; closing its new connections (logged once per 10 s per peer)",
+                    server, peer.getAddress().getHostAddress(), limit.option(), bound);
+        }
+    }
+}
