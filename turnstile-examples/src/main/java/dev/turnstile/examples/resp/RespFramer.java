@@ -78,7 +78,7 @@ final class RespFramer implements Framer {
             }
             lineEnd = lineEnd(in, (int) at, limit);
             if (lineEnd == INCOMPLETE) {
-                return unfinished((int) at, limit, "too big bulk count string");
+                return unfinished(start, limit, "too big bulk count string"); // the whole request counts, not this line
             }
             long length = number(in, (int) at + 1, lineEnd, "invalid bulk length");
             if (length < 0) {
