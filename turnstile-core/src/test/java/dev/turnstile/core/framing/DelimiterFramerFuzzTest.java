@@ -22,7 +22,7 @@ class DelimiterFramerFuzzTest {
 
     private static final List<String> DELIMITERS = List.of("\0", "\n", "\r\n", "\r\n\r\n", "aab");
 
-    @FuzzTest(maxDuration = "3m")
+    @FuzzTest(maxDuration = "2m")
     void decodesAnyBytesWithinBounds(byte[] data) {
         FramerFuzzInput input = FramerFuzzInput.parse(data);
         byte[] delimiter = DELIMITERS.get(input.variant() % DELIMITERS.size()).getBytes(StandardCharsets.ISO_8859_1);

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(60)
 class LengthPrefixedFramerFuzzTest {
 
-    @FuzzTest(maxDuration = "3m")
+    @FuzzTest(maxDuration = "2m")
     void decodesAnyBytesWithinBounds(byte[] data) {
         FramerFuzzInput input = FramerFuzzInput.parse(data);
         int prefixBytes = new int[] {1, 2, 4}[input.variant() % 3];

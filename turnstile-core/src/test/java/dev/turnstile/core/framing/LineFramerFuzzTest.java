@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class LineFramerFuzzTest {
 
-    @FuzzTest(maxDuration = "3m")
+    @FuzzTest(maxDuration = "2m")
     void decodesAnyBytesWithinBounds(byte[] data) {
         FramerFuzzInput input = FramerFuzzInput.parse(data);
         FramerFuzzChecks.assertSplitInvariant(max -> new LineFramer(max), input);

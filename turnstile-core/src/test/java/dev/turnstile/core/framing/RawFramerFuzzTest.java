@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(60)
 class RawFramerFuzzTest {
 
-    @FuzzTest(maxDuration = "3m")
+    @FuzzTest(maxDuration = "2m")
     void decodesAnyBytesWithinBounds(byte[] data) {
         FramerFuzzInput input = FramerFuzzInput.parse(data);
         BoundedReadLoop.Outcome outcome = BoundedReadLoop.run(RawFramer::new, input.maxMessageBytes(), input.stream(), input.readSizes());

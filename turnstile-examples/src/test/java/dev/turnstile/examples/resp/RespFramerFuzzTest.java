@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class RespFramerFuzzTest {
 
-    @FuzzTest(maxDuration = "3m")
+    @FuzzTest(maxDuration = "2m")
     void decodesAnyBytesWithinBounds(byte[] data) {
         FramerFuzzInput input = FramerFuzzInput.parse(data);
         FramerFuzzChecks.assertSplitInvariant(max -> new RespFramer(max), input);
