@@ -27,7 +27,7 @@ import java.util.List;
  */
 public final class BoundedReadLoop {
 
-    private static final int INITIAL_READ_BUFFER = 16; // small, so that tests see the buffer grow
+    public static final int INITIAL_READ_BUFFER = 16; // small, so that tests see the buffer grow
 
     private BoundedReadLoop() {
     }
