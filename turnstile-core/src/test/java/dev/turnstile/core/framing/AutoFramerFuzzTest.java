@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,9 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Raw until the first newline, lines after it: the messages depend on the reads, so only the
  * bounds are checked, and that input without a newline comes back whole, as raw framing gives it.
  * Plain {@code mvn test} replays the committed corpus ({@code AutoFramerFuzzTestInputs/}); {@code JAZZER_FUZZ=1}
- * fuzzes (see the README, Tests). The class timeout is also the fuzzer's limit per input.
+ * fuzzes (see the README, Tests). The class timeout bounds the whole fuzzing run (2 minutes) and is
+ * also Jazzer's limit per input.
  */
-@Timeout(60)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class AutoFramerFuzzTest {
 
     @FuzzTest(maxDuration = "2m")

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,9 +16,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Messages do not depend on read boundaries; the delimiter is one of NUL, LF, CRLF, CRLFCRLF and
  * the self-overlapping {@code aab}, picked by the variant byte.
  * Plain {@code mvn test} replays the committed corpus ({@code DelimiterFramerFuzzTestInputs/}); {@code JAZZER_FUZZ=1}
- * fuzzes (see the README, Tests). The class timeout is also the fuzzer's limit per input.
+ * fuzzes (see the README, Tests). The class timeout bounds the whole fuzzing run (2 minutes) and is
+ * also Jazzer's limit per input.
  */
-@Timeout(60)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class DelimiterFramerFuzzTest {
 
     private static final List<String> DELIMITERS = List.of("\0", "\n", "\r\n", "\r\n\r\n", "aab");

@@ -3,6 +3,8 @@ package dev.turnstile.core.framing;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.concurrent.TimeUnit;
+
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -12,9 +14,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Frames do not depend on read boundaries; the prefix has 1, 2 or 4 bytes, picked by the variant
  * byte.
  * Plain {@code mvn test} replays the committed corpus ({@code LengthPrefixedFramerFuzzTestInputs/}); {@code JAZZER_FUZZ=1}
- * fuzzes (see the README, Tests). The class timeout is also the fuzzer's limit per input.
+ * fuzzes (see the README, Tests). The class timeout bounds the whole fuzzing run (2 minutes) and is
+ * also Jazzer's limit per input.
  */
-@Timeout(60)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class LengthPrefixedFramerFuzzTest {
 
     @FuzzTest(maxDuration = "2m")

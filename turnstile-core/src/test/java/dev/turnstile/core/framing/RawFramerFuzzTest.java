@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,9 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * maximum, no read buffer past the maximum plus two, and no endless loop.
  * Raw messages follow the reads, so only their concatenation is fixed: it is the whole stream.
  * Plain {@code mvn test} replays the committed corpus ({@code RawFramerFuzzTestInputs/}); {@code JAZZER_FUZZ=1}
- * fuzzes (see the README, Tests). The class timeout is also the fuzzer's limit per input.
+ * fuzzes (see the README, Tests). The class timeout bounds the whole fuzzing run (2 minutes) and is
+ * also Jazzer's limit per input.
  */
-@Timeout(60)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class RawFramerFuzzTest {
 
     @FuzzTest(maxDuration = "2m")
