@@ -104,10 +104,14 @@ final class RespFramer implements Framer {
         for (int i = start; i < limit; i++) {
             if (in.get(i) == '\n') {
                 messageEnd = i > start && in.get(i - 1) == '\r' ? i - 1 : i;
+                if (messageEnd - start > maxMessageBytes) {
+                    throw new MessageTooLongException(maxMessageBytes, "too big inline request");
+                }
                 return i + 1;
             }
         }
-        return unfinished(start, limit, "too big inline request");
+        boolean lastIsCr = limit > start && in.get(limit - 1) == '\r'; // a whole line may wait for its \n
+        return unfinished(start, lastIsCr ? limit - 1 : limit, "too big inline request");
     }
 
     /** INCOMPLETE, unless the bytes from {@code from} already exceed the most a message may have. */
