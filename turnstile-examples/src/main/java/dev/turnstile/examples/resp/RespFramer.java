@@ -57,10 +57,13 @@ final class RespFramer implements Framer {
     private int arrayEnd(ByteBuffer in, int start, int limit) throws ProtocolException {
         int lineEnd = lineEnd(in, start, limit);
         if (lineEnd == INCOMPLETE) {
-            return unfinished(start, limit, "too big mbulk count string");
+            return unfinishedLine(in, start, limit, "too big mbulk count string");
         }
         long count = number(in, start + 1, lineEnd, "invalid multibulk length");
         long at = lineEnd + 2;
+        if (lineEnd - start > maxMessageBytes) {
+            throw new MessageTooLongException(maxMessageBytes, "too big mbulk count string");
+        }
         if (count <= 0) {
             messageEnd = start; // nothing to run, as in Redis
             return (int) at;
@@ -110,8 +113,13 @@ final class RespFramer implements Framer {
                 return i + 1;
             }
         }
-        boolean lastIsCr = limit > start && in.get(limit - 1) == '\r'; // a whole line may wait for its \n
-        return unfinished(start, lastIsCr ? limit - 1 : limit, "too big inline request");
+        return unfinishedLine(in, start, limit, "too big inline request");
+    }
+
+    /** As {@link #unfinished}, for a line: one of the maximum may wait for its {@code \n} after its {@code \r}. */
+    private int unfinishedLine(ByteBuffer in, int from, int upTo, String tooLong) throws MessageTooLongException {
+        boolean lastIsCr = upTo > from && in.get(upTo - 1) == '\r';
+        return unfinished(from, lastIsCr ? upTo - 1 : upTo, tooLong);
     }
 
     /** INCOMPLETE, unless the bytes from {@code from} already exceed the most a message may have. */
