@@ -12,6 +12,11 @@ import java.util.function.Consumer;
  * {@code \0}, {@code \r\n\r\n}); the delimiter is not part of the message, and each reply gets it
  * appended. At end of input, bytes without a delimiter form a last message.
  *
+ * <p>A message and its delimiter must fit the {@code maxMessageBytes + 2} bytes a driver buffers
+ * (see {@link Framer#maxMessageBytes}), so with a delimiter longer than two bytes the longest
+ * message is {@code maxMessageBytes + 2 - delimiter.length}, and that is what
+ * {@link #maxMessageBytes()} reports.
+ *
  * <p>Like {@link LineFramer}, remembers how far an unfinished message has been scanned, so a long
  * message arriving in many reads is scanned once. Not thread-safe: one connection's.
  */
@@ -21,13 +26,21 @@ public final class DelimiterFramer implements Framer {
     private final int maxMessageBytes;
     private int scanned; // bytes after in.position() known to hold no complete delimiter start
 
-    /** @throws IllegalArgumentException if the delimiter is empty */
+    /**
+     * @param maxMessageBytes the server's maximum; messages get less if the delimiter is longer than 2 bytes
+     * @throws IllegalArgumentException if the delimiter is empty, or does not fit {@code maxMessageBytes + 2}
+     */
     public DelimiterFramer(byte[] delimiter, int maxMessageBytes) {
         if (delimiter.length == 0) {
             throw new IllegalArgumentException("delimiter must not be empty");
         }
+        long longest = (long) maxMessageBytes + 2 - Math.max(2, delimiter.length);
+        if (longest < 0) {
+            throw new IllegalArgumentException("a delimiter of " + delimiter.length
+                    + " bytes does not fit maxMessageBytes + 2 (maxMessageBytes " + maxMessageBytes + ")");
+        }
         this.delimiter = delimiter.clone();
-        this.maxMessageBytes = maxMessageBytes;
+        this.maxMessageBytes = (int) longest;
     }
 
     @Override
@@ -52,6 +65,9 @@ public final class DelimiterFramer implements Framer {
         scanned = i - start; // the last d-1 bytes are scanned again: a delimiter may straddle reads
         if (limit - start > maxMessageBytes + d - 1) {
             throw tooLong();
+        }
+        if (endOfInput && limit - start > maxMessageBytes) {
+            throw tooLong(); // the last message has no delimiter: what is left is all message
         }
         if (endOfInput && limit > start) {
             LineFramer.deliver(in, start, limit, limit, sink);

@@ -49,7 +49,7 @@ public final class Framers {
     /** A message per run of bytes ending in {@code delimiter} (not part of the message); replies get it appended. */
     public static FramerFactory delimiter(byte[] delimiter) {
         byte[] copy = delimiter.clone();
-        new DelimiterFramer(copy, 16); // refuses an empty delimiter now, not at the first connection
+        new DelimiterFramer(copy, copy.length); // refuses an empty delimiter now, not at the first connection
         return max -> new DelimiterFramer(copy, max);
     }
 

@@ -16,6 +16,10 @@ import java.util.function.Consumer;
  * is buffered; a 4-byte length with its top bit set is malformed. Input that ends inside a frame
  * is malformed too: a frame is never delivered short.
  *
+ * <p>A frame, prefix included, must fit the {@code maxMessageBytes + 2} bytes a driver buffers
+ * (see {@link Framer#maxMessageBytes}), so with a 4-byte prefix the longest body is
+ * {@code maxMessageBytes - 2}, and that is what {@link #maxMessageBytes()} reports.
+ *
  * <p>Not thread-safe: one connection's. Holds no state between reads: the prefix is read again
  * until the whole frame is there.
  */
@@ -26,7 +30,9 @@ public final class LengthPrefixedFramer implements Framer {
 
     /**
      * @param prefixBytes     1, 2 or 4
-     * @param maxMessageBytes the longest body; also capped by what the prefix can say
+     * @param maxMessageBytes the longest body; also capped by what the prefix can say, and by
+     *                        {@code maxMessageBytes + 2 - prefixBytes} so that a whole frame fits what a driver buffers
+     * @throws IllegalArgumentException if {@code prefixBytes} is not 1, 2 or 4, or a prefix does not fit
      */
     public LengthPrefixedFramer(int prefixBytes, int maxMessageBytes) {
         if (prefixBytes != 1 && prefixBytes != 2 && prefixBytes != 4) {
@@ -34,7 +40,12 @@ public final class LengthPrefixedFramer implements Framer {
         }
         this.prefixBytes = prefixBytes;
         long largest = prefixBytes == 4 ? Integer.MAX_VALUE : (1L << (8 * prefixBytes)) - 1;
-        this.maxMessageBytes = (int) Math.min(largest, maxMessageBytes);
+        long fits = (long) maxMessageBytes + 2 - prefixBytes;
+        if (fits < 0) {
+            throw new IllegalArgumentException("a " + prefixBytes + "-byte prefix does not fit maxMessageBytes + 2 (maxMessageBytes "
+                    + maxMessageBytes + ")");
+        }
+        this.maxMessageBytes = (int) Math.min(largest, Math.min(maxMessageBytes, fits));
     }
 
     @Override

@@ -10,7 +10,9 @@ import java.util.function.Consumer;
 /**
  * A message per line ending in {@code \n}; a {@code \r} before it is dropped too. At end of
  * input, unterminated bytes form a last message (what {@code printf hello | nc} sends). Replies
- * end in {@code \n}.
+ * end in {@code \n}. An unfinished line may hold {@code maxMessageBytes} bytes and then a
+ * {@code \r}, whose {@code \n} may come in the next read: at most {@code maxMessageBytes + 1}
+ * bytes, within the {@code + 2} a driver buffers.
  *
  * <p>Remembers how far it has already scanned an unfinished line, so that a long line arriving
  * in many reads is scanned once, not once per read.
@@ -42,8 +44,11 @@ public final class LineFramer implements Framer {
         }
         in.limit(limit).position(start);
         scanned = limit - start;
-        if (scanned > maxMessageBytes) {
+        if (scanned > maxMessageBytes && !(scanned == maxMessageBytes + 1 && in.get(limit - 1) == '\r')) {
             throw new MessageTooLongException(maxMessageBytes);
+        }
+        if (endOfInput && scanned > maxMessageBytes) {
+            throw new MessageTooLongException(maxMessageBytes); // no \n is coming: the \r is the message's
         }
         if (endOfInput && scanned > 0) {
             deliver(in, start, limit, limit, sink);

@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  * {@code send(b'')}.
  *
  * <p>A UTF-8 character cut by the read boundary is held back until its remaining bytes arrive,
- * so a multi-byte character is never split into two replies (unless input ends first).
+ * so a multi-byte character is never split into two replies (unless input ends first, or the
+ * maximum message is shorter than the character: bytes are never held past the maximum).
  */
 public final class RawFramer implements Framer {
 
@@ -29,7 +30,10 @@ public final class RawFramer implements Framer {
         while (limit - start > 0) {
             int end = Math.min(limit, start + maxMessageBytes);
             if (!endOfInput) {
-                end = completeUtf8End(in, start, end);
+                int whole = completeUtf8End(in, start, end);
+                if (whole > start || end - start < maxMessageBytes) {
+                    end = whole;
+                } // else a maximum's worth of bytes holds no whole character: pass them on as they are
             }
             if (end == start) {
                 break;

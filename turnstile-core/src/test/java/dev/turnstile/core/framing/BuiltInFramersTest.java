@@ -122,6 +122,17 @@ class BuiltInFramersTest {
         assertThat(Framers.lengthPrefixed(1).newFramer(64 * 1024).maxMessageBytes()).isEqualTo(255);
     }
 
+    @Test
+    void aWholeFrameFitsTheMaximumPlusTheTwoBytesADriverBuffers() {
+        assertThat(Framers.lengthPrefixed(2).newFramer(MAX).maxMessageBytes()).isEqualTo(MAX);
+        assertThat(Framers.lengthPrefixed(4).newFramer(MAX).maxMessageBytes()).isEqualTo(MAX - 2);
+        assertThat(Framers.delimiter(new byte[] {'\r', '\n'}).newFramer(MAX).maxMessageBytes()).isEqualTo(MAX);
+        assertThat(Framers.delimiter("\r\n\r\n".getBytes(StandardCharsets.US_ASCII)).newFramer(MAX).maxMessageBytes())
+                .isEqualTo(MAX - 2);
+        assertThatThrownBy(() -> Framers.lengthPrefixed(4).newFramer(1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not fit maxMessageBytes + 2");
+    }
+
     private static final class Collected implements Outbound {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 

@@ -57,10 +57,13 @@ final class RespFramer implements Framer {
     private int arrayEnd(ByteBuffer in, int start, int limit) throws ProtocolException {
         int lineEnd = lineEnd(in, start, limit);
         if (lineEnd == INCOMPLETE) {
-            return unfinished(start, limit, "too big mbulk count string");
+            return unfinishedLine(in, start, limit, "too big mbulk count string");
         }
         long count = number(in, start + 1, lineEnd, "invalid multibulk length");
         long at = lineEnd + 2;
+        if (lineEnd - start > maxMessageBytes) {
+            throw new MessageTooLongException(maxMessageBytes, "too big mbulk count string");
+        }
         if (count <= 0) {
             messageEnd = start; // nothing to run, as in Redis
             return (int) at;
@@ -78,7 +81,7 @@ final class RespFramer implements Framer {
             }
             lineEnd = lineEnd(in, (int) at, limit);
             if (lineEnd == INCOMPLETE) {
-                return unfinished((int) at, limit, "too big bulk count string");
+                return unfinished(start, limit, "too big bulk count string"); // the whole request counts, not this line
             }
             long length = number(in, (int) at + 1, lineEnd, "invalid bulk length");
             if (length < 0) {
@@ -104,10 +107,19 @@ final class RespFramer implements Framer {
         for (int i = start; i < limit; i++) {
             if (in.get(i) == '\n') {
                 messageEnd = i > start && in.get(i - 1) == '\r' ? i - 1 : i;
+                if (messageEnd - start > maxMessageBytes) {
+                    throw new MessageTooLongException(maxMessageBytes, "too big inline request");
+                }
                 return i + 1;
             }
         }
-        return unfinished(start, limit, "too big inline request");
+        return unfinishedLine(in, start, limit, "too big inline request");
+    }
+
+    /** As {@link #unfinished}, for a line: one of the maximum may wait for its {@code \n} after its {@code \r}. */
+    private int unfinishedLine(ByteBuffer in, int from, int upTo, String tooLong) throws MessageTooLongException {
+        boolean lastIsCr = upTo > from && in.get(upTo - 1) == '\r';
+        return unfinished(from, lastIsCr ? upTo - 1 : upTo, tooLong);
     }
 
     /** INCOMPLETE, unless the bytes from {@code from} already exceed the most a message may have. */

@@ -1,0 +1,32 @@
+package dev.turnstile.core.framing;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Fuzzes {@link RawFramer} through a driver's read loop ({@link BoundedReadLoop}): any bytes, cut into
+ * reads where the fuzzer says, give no exception but a protocol error, no message over the
+ * maximum, no read buffer past the maximum plus two, and no endless loop.
+ * Raw messages follow the reads, so only their concatenation is fixed: it is the whole stream.
+ * Plain {@code mvn test} replays the committed corpus ({@code RawFramerFuzzTestInputs/}); {@code JAZZER_FUZZ=1}
+ * fuzzes (see the README, Tests). The class timeout bounds the whole fuzzing run (2 minutes) and is
+ * also Jazzer's limit per input.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class RawFramerFuzzTest {
+
+    @FuzzTest(maxDuration = "2m")
+    void decodesAnyBytesWithinBounds(byte[] data) {
+        FramerFuzzInput input = FramerFuzzInput.parse(data);
+        BoundedReadLoop.Outcome outcome = BoundedReadLoop.run(RawFramer::new, input.maxMessageBytes(), input.stream(), input.readSizes());
+        assertThat(outcome.error()).isNull();
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        outcome.messages().forEach(all::writeBytes);
+        assertThat(all.toByteArray()).isEqualTo(input.stream());
+    }
+}
