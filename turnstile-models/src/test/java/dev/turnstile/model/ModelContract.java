@@ -1,6 +1,7 @@
 package dev.turnstile.model;
 
 import dev.turnstile.api.CloseReason;
+import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.api.StatsSnapshot;
@@ -24,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The contract every model keeps, run against every model on the class path: registering a
@@ -203,11 +203,12 @@ public abstract class ModelContract {
     @ParameterizedTest
     @MethodSource("models")
     void boundedModelsNeverServeMoreConnectionsAtOnceThanTheirBound(String model) throws Exception {
-        assumeTrue(BOUNDED.contains(model), model + " has no connection bound");
+        // each model's own bound (pool size, max-children) and the server-wide max-connections, all 3
         ModelOptions three = ModelOptions.none().withWorkers(3).withMinWorkers(1).withMaxWorkers(3)
                 .withKeepAlive(Duration.ofSeconds(1)).with("max-connections", "3").with("max-children", "3");
         int clients = 8;
-        try (RunningServer server = RunningServer.start(model, three)) {
+        try (RunningServer server = RunningServer.start(model, three,
+                b -> b.limits(new ConnectionLimits(3, 0, 0)))) {
             CountDownLatch go = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(clients);
             try {
@@ -234,8 +235,4 @@ public abstract class ModelContract {
             assertThat(s.peakActive()).isBetween(1, 3);
         }
     }
-
-    /** Models with a bound on concurrent connections, set to 3 by the options above. */
-    static final List<String> BOUNDED = List.of("thread-per-connection", "virtual-threads", "thread-pool",
-            "thread-pool-handoff", "elastic-pool", "process-per-connection", "process-pool");
 }
