@@ -50,9 +50,10 @@ class StormTest {
             assertThat(r.after()).as("probes after the storm").isNotEmpty();
             assertThat(r.probes()).as("every fresh client answered within 2 s: %s", r.describe())
                     .allSatisfy(p -> assertThat(p.replied() && p.millis() < 2000).as("%s", p).isTrue());
-            assertThat(r.idleAfterStormMillis()).as("idle after the storm").isNotNegative();
-
-            assertThat(Poll.within(Duration.ofSeconds(10), () -> server.snapshot().active() == 0)).isTrue();
+            // idle again: the server's own count (the sampler's view of child processes is a figure for the
+            // bench, reported in describe(); NoProcessLeftBehind checks that no child outlives the test)
+            assertThat(Poll.within(Duration.ofSeconds(10), () -> server.snapshot().active() == 0))
+                    .as("the server idle after the storm: %s", r.describe()).isTrue();
             StatsSnapshot s = server.snapshot();
             assertThat(s.accepted()).isEqualTo(CYCLES + r.probes().size());
             assertThat(s.closedFor(CloseReason.PEER_CLOSED) + s.closedFor(CloseReason.RESET)).isEqualTo(s.accepted());
