@@ -209,13 +209,24 @@ public final class ConnectionHandle implements Connection {
      * wins. Any thread; the owner's driver does the closing.
      */
     public void abort(CloseReason reason) {
-        if (closedWith == null && ABORT_REASON.compareAndSet(this, null, reason)) {
-            if (reason == CloseReason.SLOW_CONSUMER) {
-                log.info("{} {}: more than {} bytes waiting for a slow reader; closing it", info.worker(), info.peer(),
-                        maxPendingBytes);
-            }
+        if (markAborted(reason)) {
             owner.abort();
         }
+    }
+
+    /**
+     * Sets the close-now reason, unless one is set or the close was reported, and logs a slow consumer;
+     * the caller closes. For an owner that closes on its own thread at once; true if this call set it.
+     */
+    public boolean markAborted(CloseReason reason) {
+        if (closedWith != null || !ABORT_REASON.compareAndSet(this, null, reason)) {
+            return false;
+        }
+        if (reason == CloseReason.SLOW_CONSUMER) {
+            log.info("{} {}: more than {} bytes waiting for a slow reader; closing it", info.worker(), info.peer(),
+                    maxPendingBytes);
+        }
+        return true;
     }
 
     /** Why a close-now was asked for, or null. */
@@ -231,7 +242,7 @@ public final class ConnectionHandle implements Connection {
     private void enqueue(Object item) {
         ConcurrentLinkedQueue<Object> q = inbox();
         q.add(item);
-        if (!isOpen() && closedWith != null) {
+        if (closedWith != null) {
             q.clear(); // raced with the close: nobody will take it
             return;
         }

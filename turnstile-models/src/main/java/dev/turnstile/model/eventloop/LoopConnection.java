@@ -286,8 +286,7 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
             handle.unwritten(pending);
         }
         if (pending > 0 && handle.overBound(pending)) {
-            log.info("{} {}: more than {} bytes waiting for a slow reader; closing it", loop.name(), info().peer(),
-                    loop.maxPendingBytes());
+            handle.markAborted(CloseReason.SLOW_CONSUMER); // logs it once, as a sender's abort would
             close(CloseReason.SLOW_CONSUMER);
             return;
         }
