@@ -3,6 +3,7 @@ module dev.turnstile.cli {
     requires dev.turnstile.bench;
     requires dev.turnstile.core;
     requires dev.turnstile.loadgen;
+    requires dev.turnstile.posix;
     requires dev.turnstile.process;
     requires info.picocli;
     requires jdk.unsupported;

@@ -1,9 +1,10 @@
 /**
  * The libc calls of the process models, through java.lang.foreign: exported to the process models
- * alone, so no other module can compile against it. Running on the module path, native access is
+ * and to the command line (which takes systemd's sockets and speaks sd_notify before any model
+ * starts), so no other module can compile against it. Running on the module path, native access is
  * granted with {@code --enable-native-access=dev.turnstile.posix}; on the class path with
  * {@code ALL-UNNAMED}.
  */
 module dev.turnstile.posix {
-    exports dev.turnstile.posix to dev.turnstile.process;
+    exports dev.turnstile.posix to dev.turnstile.process, dev.turnstile.cli;
 }

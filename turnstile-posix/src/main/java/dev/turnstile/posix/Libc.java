@@ -41,7 +41,8 @@ final class Libc {
     // waitpid(2), eventfd(2), poll(2), fcntl(2)
     static final int WNOHANG = 1, EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;
     static final short POLLIN = 1;
-    static final int F_SETFD = 2, FD_CLOEXEC = 1;
+    static final int F_SETFD = 2, FD_CLOEXEC = 1, F_GETFL = 3, F_SETFL = 4, O_NONBLOCK = 0x800;
+    static final int AF_UNIX = 1, SOCK_DGRAM = 2, SO_TYPE = 3, SO_ACCEPTCONN = 30, MSG_NOSIGNAL = 0x4000;
     static final long SYS_PIDFD_OPEN = 434; // the same number on every architecture since Linux 5.3
 
     /** Room for opaque glibc structs: file actions are 80 bytes, spawn attributes 336, sigset_t 128. */
@@ -60,6 +61,9 @@ final class Libc {
     private static final MethodHandle ACCEPT4 = withErrno("accept4", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
     private static final MethodHandle GETSOCKNAME = withErrno("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle CLOSE = withErrno("close", JAVA_INT, JAVA_INT);
+    private static final MethodHandle DUP2 = withErrno("dup2", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle GETSOCKOPT = withErrno("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle SENDTO = withErrno("sendto", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle READ = withErrno("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     private static final MethodHandle RECV = withErrno("recv", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
     private static final MethodHandle WRITE = withErrno("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
@@ -216,6 +220,93 @@ final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             check("fcntl", state, (int) FCNTL.invokeExact(state, fd, F_SETFD, FD_CLOEXEC));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** dup2(2): makes {@code target} a copy of {@code source} (not close-on-exec), closing what {@code target} was. */
+    static void dup2(int source, int target) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            while (true) {
+                int r = (int) DUP2.invokeExact(state, source, target);
+                if (r >= 0) {
+                    return;
+                }
+                if (errno(state) != PosixException.EINTR) {
+                    throw new PosixException("dup2", errno(state));
+                }
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int getIntOption(int fd, int level, int option) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment v = arena.allocate(JAVA_INT);
+            MemorySegment length = arena.allocateFrom(JAVA_INT, (int) JAVA_INT.byteSize());
+            check("getsockopt", state, (int) GETSOCKOPT.invokeExact(state, fd, level, option, v, length));
+            return v.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Sets or clears O_NONBLOCK, keeping the other status flags. */
+    static void setNonBlocking(int fd, boolean nonBlocking) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int flags = check("fcntl", state, (int) FCNTL.invokeExact(state, fd, F_GETFL, 0));
+            int wanted = nonBlocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+            if (wanted != flags) {
+                check("fcntl", state, (int) FCNTL.invokeExact(state, fd, F_SETFL, wanted));
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** sendto(2) of all of {@code data} as one datagram to {@code address}; EINTR is retried. */
+    static void sendto(int fd, MemorySegment data, MemorySegment address, int addressLength) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            while (true) {
+                long r = (long) SENDTO.invokeExact(state, fd, data, data.byteSize(), MSG_NOSIGNAL, address, addressLength);
+                if (r >= 0) {
+                    return;
+                }
+                if (errno(state) != PosixException.EINTR) {
+                    throw new PosixException("sendto", errno(state));
+                }
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * recv(2) into {@code buffer} without waiting: the byte count, or -1 if nothing is queued
+     * (EAGAIN); EINTR is retried.
+     */
+    static long receiveNow(int fd, MemorySegment buffer) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            while (true) {
+                long r = (long) RECV.invokeExact(state, fd, buffer, buffer.byteSize(), MSG_DONTWAIT);
+                if (r >= 0) {
+                    return r;
+                }
+                int errno = errno(state);
+                if (errno == PosixException.EAGAIN) {
+                    return -1;
+                }
+                if (errno != PosixException.EINTR) {
+                    throw new PosixException("recv", errno);
+                }
+            }
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -64,6 +64,41 @@ final class NativeListener implements Listener {
         }
     }
 
+    /**
+     * Takes over {@code fd}, a listening TCP socket this process was given (standard input, or a
+     * socket-activation descriptor), in {@code mode}'s blocking mode. Binds nothing.
+     *
+     * @throws IOException if {@code fd} is not a listening stream socket
+     */
+    static NativeListener adopt(int fd, ListenMode mode) throws IOException {
+        if (!mode.listens() || mode.reusePort()) {
+            throw new IllegalArgumentException("an inherited socket is served as it is: " + mode + " cannot apply");
+        }
+        requireListeningStream(fd);
+        Libc.setNonBlocking(fd, mode.nonBlocking());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment bound = arena.allocate(Libc.SOCKADDR_STORAGE, 8);
+            Libc.getsockname(fd, bound);
+            return new NativeListener(fd, SocketAddresses.decode(bound), true);
+        }
+    }
+
+    /** @throws IOException naming {@code fd} if it is not a TCP-or-other stream socket in the listening state */
+    static void requireListeningStream(int fd) throws IOException {
+        int type;
+        int listening;
+        try {
+            type = Libc.getIntOption(fd, Libc.SOL_SOCKET, Libc.SO_TYPE);
+            listening = Libc.getIntOption(fd, Libc.SOL_SOCKET, Libc.SO_ACCEPTCONN);
+        } catch (PosixException e) {
+            throw new IOException("descriptor " + fd + " is not a socket (" + e.getMessage() + ")", e);
+        }
+        if (type != Libc.SOCK_STREAM || listening == 0) {
+            throw new IOException("descriptor " + fd + " is not a listening stream socket ("
+                    + (type != Libc.SOCK_STREAM ? "socket type " + type : "not listening") + ")");
+        }
+    }
+
     @Override
     public int fd() {
         return fd;

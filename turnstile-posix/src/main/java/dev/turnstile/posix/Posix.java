@@ -36,6 +36,19 @@ public final class Posix {
         return NativeListener.open(address, backlog, mode);
     }
 
+    /**
+     * The listening socket on this process's standard input (descriptor 0), as inetd passes it and
+     * as {@link SocketActivation#moveToStandardInput} leaves it, in {@code mode}'s blocking mode
+     * ({@link ListenMode#SHARED} or {@link ListenMode#POLLED}). Nothing is bound. Closing it closes
+     * descriptor 0; the socket stays open in whoever passed it (systemd keeps it listening).
+     *
+     * @throws IOException if standard input is not a listening stream socket
+     */
+    public static Listener inheritedListener(ListenMode mode) throws IOException {
+        requireSupported();
+        return NativeListener.adopt(0, mode);
+    }
+
     /** The real {@link Processes}; close it when the master is done. */
     public static Processes processes() throws IOException {
         requireSupported();
@@ -82,7 +95,7 @@ public final class Posix {
         }
     }
 
-    private static void requireSupported() {
+    static void requireSupported() {
         if (!supported()) {
             throw new UnsupportedOperationException("the process models need Linux on x86_64 or aarch64 (this is "
                     + System.getProperty("os.name") + " on " + System.getProperty("os.arch") + ")");
