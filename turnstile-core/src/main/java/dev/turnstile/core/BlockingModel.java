@@ -53,7 +53,7 @@ public abstract class BlockingModel implements ServerModel {
         this.driver = new BlockingDriver(context, connections, timers);
         this.limits = new AcceptLimits(context.config().limits(), context.stats(), name());
         try {
-            this.listener = openListener(context.config());
+            this.listener = openListener(context);
             this.localAddress = Sockets.local(listener);
             startServing(listener);
         } catch (IOException | RuntimeException | Error e) {
@@ -64,12 +64,12 @@ public abstract class BlockingModel implements ServerModel {
     }
 
     /**
-     * The listening socket to serve: bound here from {@code config} by default; a subclass may
-     * supply one made elsewhere, such as a worker process's inherited socket. The model owns it
-     * from here on and closes it when it stops.
+     * The listening socket to serve: bound here from the config, or inherited on standard input,
+     * as the context says, by default; a subclass may supply one made elsewhere, such as a worker
+     * process's inherited socket. The model owns it from here on and closes it when it stops.
      */
-    protected ServerSocketChannel openListener(ServerConfig config) throws IOException {
-        return ListeningSocket.bind(config);
+    protected ServerSocketChannel openListener(ServerContext context) throws IOException {
+        return ListeningSocket.open(context, false);
     }
 
     /** Starts the threads that accept from {@code listener} and serve, and returns. */

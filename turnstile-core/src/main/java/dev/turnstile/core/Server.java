@@ -2,6 +2,7 @@ package dev.turnstile.core;
 
 import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.Framing;
+import dev.turnstile.api.ListenOn;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
@@ -115,6 +116,7 @@ public final class Server implements AutoCloseable {
         private ModelOptions options = ModelOptions.none();
         private ServerConfig config = ServerConfig.defaults();
         private final List<ServerListener> listeners = new ArrayList<>();
+        private ListenOn listenOn = ListenOn.ADDRESS;
 
         private Builder() {
         }
@@ -202,6 +204,12 @@ public final class Server implements AutoCloseable {
             return this;
         }
 
+        /** Serve the listening socket on standard input instead of binding ({@link ListenOn}); binding by default. */
+        public Builder listenOn(ListenOn listenOn) {
+            this.listenOn = Objects.requireNonNull(listenOn, "listenOn");
+            return this;
+        }
+
         public Builder listener(ServerListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
@@ -217,7 +225,7 @@ public final class Server implements AutoCloseable {
             ServerModel m = model != null ? model : Models.require(modelName).create(options);
             ServerStats stats = new ServerStats();
             listeners.forEach(stats::addListener);
-            m.start(new ServerContext(config, service, stats));
+            m.start(new ServerContext(config, service, stats, listenOn));
             return new Server(m, config, service, stats);
         }
     }

@@ -41,7 +41,7 @@ final class Libc {
     // waitpid(2), eventfd(2), poll(2), fcntl(2)
     static final int WNOHANG = 1, EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;
     static final short POLLIN = 1;
-    static final int F_SETFD = 2, FD_CLOEXEC = 1, F_GETFL = 3, F_SETFL = 4, O_NONBLOCK = 0x800;
+    static final int F_SETFD = 2, FD_CLOEXEC = 1, F_GETFL = 3, F_SETFL = 4, O_NONBLOCK = 0x800, F_DUPFD_CLOEXEC = 1030;
     static final int AF_UNIX = 1, SOCK_DGRAM = 2, SO_TYPE = 3, SO_ACCEPTCONN = 30, MSG_NOSIGNAL = 0x4000;
     static final long SYS_PIDFD_OPEN = 434; // the same number on every architecture since Linux 5.3
 
@@ -236,6 +236,34 @@ final class Libc {
                 }
                 if (errno(state) != PosixException.EINTR) {
                     throw new PosixException("dup2", errno(state));
+                }
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** A new close-on-exec descriptor (3 or above) for what {@code fd} refers to. */
+    static int duplicate(int fd) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            return check("fcntl", state, (int) FCNTL.invokeExact(state, fd, F_DUPFD_CLOEXEC, 3));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** write(2) of all of {@code data}, retrying partial writes and EINTR. */
+    static void writeFully(int fd, MemorySegment data) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            long offset = 0;
+            while (offset < data.byteSize()) {
+                long r = (long) WRITE.invokeExact(state, fd, data.asSlice(offset), data.byteSize() - offset);
+                if (r >= 0) {
+                    offset += r;
+                } else if (errno(state) != PosixException.EINTR) {
+                    throw new PosixException("write", errno(state));
                 }
             }
         } catch (Throwable t) {

@@ -1,5 +1,6 @@
 package dev.turnstile.model.eventloop;
 
+import dev.turnstile.api.ListenOn;
 import dev.turnstile.api.ModelProvider;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
@@ -64,7 +65,7 @@ public final class LoopModel implements ServerModel {
         refuseSessions(context);
         lifecycle.start();
         try {
-            listeners = bind(context.config());
+            listeners = bind(context);
             localAddress = Sockets.local(listeners.getFirst());
             handlers = settings.handlersOnLoops() ? null : new HandlerPool(settings.workers());
             group = new SelectorGroup(settings, context, handlers, this::failed);
@@ -109,9 +110,14 @@ public final class LoopModel implements ServerModel {
     /**
      * One listener, or with SO_REUSEPORT one per loop on the same port. Before sharing a fixed port
      * that way, a plain bind checks that nobody holds it, since SO_REUSEPORT would otherwise
-     * silently share it with another server that also set it.
+     * silently share it with another server that also set it. An inherited socket is one listener
+     * whatever the accept mode: its acceptor hands connections to the loops in turn.
      */
-    private List<ServerSocketChannel> bind(ServerConfig config) throws IOException {
+    private List<ServerSocketChannel> bind(ServerContext context) throws IOException {
+        ServerConfig config = context.config();
+        if (context.listenOn() == ListenOn.STANDARD_INPUT) {
+            return List.of(ListeningSocket.inherited());
+        }
         if (settings.loops() == 1 || settings.accept() == AcceptMode.ROUND_ROBIN) {
             return List.of(ListeningSocket.bind(config));
         }

@@ -1,5 +1,6 @@
 package dev.turnstile.model.prefork;
 
+import dev.turnstile.api.ListenOn;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
 import dev.turnstile.model.process.ClassDataArchive;
@@ -63,10 +64,12 @@ public final class PreforkPool extends MasterModel {
     @Override
     protected Launched launch(ServerContext context) throws IOException {
         ServerConfig config = context.config();
-        PoolPlan plan = settings.plan();
+        boolean inherited = context.listenOn() == ListenOn.STANDARD_INPUT;
+        PoolPlan plan = inherited ? sharedAccept(settings.plan()) : settings.plan();
         ServiceSpec.of(context.service(), config, name()); // fail before binding if workers could not create it
         ListenMode mode = plan.balance() == Balance.SHARED ? ListenMode.SHARED : ListenMode.REUSE_PORT_RESERVATION;
-        Listener listener = Posix.listen(new InetSocketAddress(config.host(), config.port()), config.acceptBacklog(), mode);
+        Listener listener = inherited ? Posix.inheritedListener(mode)
+                : Posix.listen(new InetSocketAddress(config.host(), config.port()), config.acceptBacklog(), mode);
         Processes processes = null;
         Scoreboard made = null;
         try {
@@ -100,6 +103,21 @@ public final class PreforkPool extends MasterModel {
             }
             throw e;
         }
+    }
+
+    /**
+     * An inherited socket is the one socket: the workers share it (they get it as their standard
+     * input), since a SO_REUSEPORT socket of their own would bind the port beside it.
+     */
+    private PoolPlan sharedAccept(PoolPlan plan) {
+        if (plan.balance() == Balance.SHARED) {
+            return plan;
+        }
+        log.info("{}: serving the inherited socket, so the workers share it (--balance {} does not apply)", name(),
+                plan.balance().cliName());
+        return new PoolPlan(plan.initial(), plan.min(), plan.max(), plan.minSpare(), plan.maxSpare(),
+                plan.threadsPerWorker(), plan.maxConnectionsPerWorker(), Balance.SHARED, plan.maxRestarts(),
+                plan.restartWindow(), plan.workerTimeout(), plan.bootTimeout());
     }
 
     /**

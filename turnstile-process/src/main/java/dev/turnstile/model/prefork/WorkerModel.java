@@ -1,6 +1,6 @@
 package dev.turnstile.model.prefork;
 
-import dev.turnstile.api.ServerConfig;
+import dev.turnstile.api.ServerContext;
 import dev.turnstile.core.Admission;
 import dev.turnstile.core.BlockingModel;
 import dev.turnstile.core.Dispatcher;
@@ -51,8 +51,8 @@ final class WorkerModel extends BlockingModel {
     }
 
     @Override
-    protected ServerSocketChannel openListener(ServerConfig config) throws IOException {
-        return inherited != null ? inherited : dev.turnstile.core.ListeningSocket.bind(config, true);
+    protected ServerSocketChannel openListener(ServerContext context) throws IOException {
+        return inherited != null ? inherited : dev.turnstile.core.ListeningSocket.bind(context.config(), true);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.turnstile.model.process;
 
+import dev.turnstile.api.ListenOn;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
 
@@ -62,7 +63,8 @@ public final class ProcessPerConnection extends MasterModel {
         Scoreboard board = null;
         try {
             ServiceSpec spec = settings.exec().isPresent() ? null : ServiceSpec.of(context.service(), config, name());
-            listener = Posix.listen(new InetSocketAddress(config.host(), config.port()), config.acceptBacklog(), ListenMode.POLLED);
+            listener = context.listenOn() == ListenOn.STANDARD_INPUT ? Posix.inheritedListener(ListenMode.POLLED)
+                    : Posix.listen(new InetSocketAddress(config.host(), config.port()), config.acceptBacklog(), ListenMode.POLLED);
             InetSocketAddress local = listener.localAddress();
             board = Scoreboard.create(Scoreboard.fileFor(local.getPort()), settings.maxChildren(), Posix.pid(),
                     local.getPort(), name(), 1);
