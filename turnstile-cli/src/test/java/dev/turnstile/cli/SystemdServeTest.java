@@ -54,7 +54,8 @@ class SystemdServeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"event-loop", "thread-pool", "process-pool", "multi-loop", "process-per-connection"})
+    @ValueSource(strings = {"event-loop", "thread-pool", "process-pool", "multi-loop", "loop-with-workers", "virtual-threads",
+            "process-per-connection"})
     void servesTheSocketSystemdPassedAndBindsNoPortOfItsOwn(String model) throws Exception {
         int activated = ServeProcess.freePort();
         int own = ServeProcess.freePort();
