@@ -20,17 +20,17 @@ public final class ServerOptions {
     @Option(names = "--workers", paramLabel = "N", description = "Pool size (thread-pool, thread-pool-handoff, process-pool, loop-with-workers); loops for multi-loop.")
     Integer workers;
 
-    @Option(names = "--min", paramLabel = "N", description = "Elastic pool floor.")
+    @Option(names = "--min", paramLabel = "N", description = "Elastic pool floor; default: 2.")
     Integer min;
 
-    @Option(names = "--max", paramLabel = "N", description = "Elastic pool ceiling.")
+    @Option(names = "--max", paramLabel = "N", description = "Elastic pool ceiling; default: 64.")
     Integer max;
 
     @Option(names = "--keep-alive", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "How long an idle elastic-pool thread above --min lives.")
+            description = "How long an idle elastic-pool thread above --min lives; default: 10s.")
     Duration keepAlive;
 
-    @Option(names = "--policy", paramLabel = "POLICY", description = "Hand-off pool: first-free, round-robin or least-served.")
+    @Option(names = "--policy", paramLabel = "POLICY", description = "Hand-off pool: first-free (default), round-robin or least-served.")
     String policy;
 
     @Option(names = "--max-connections", paramLabel = "N",

@@ -23,7 +23,15 @@ public final class Turnstile {
 
     /** Runs the command line and returns the exit status (for tests). */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command line with its subcommands, serve's and demo's options grouped by topic, and the error handlers. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Turnstile());
+        for (String grouped : new String[]{"serve", "demo"}) {
+            OptionTopics.group(cli.getSubcommands().get(grouped).getCommandSpec());
+        }
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("turnstile: " + e.getMessage());
@@ -37,7 +45,7 @@ public final class Turnstile {
             commandLine.getErr().println("turnstile: " + describe(e));
             return e instanceof IllegalArgumentException ? 2 : 1;
         });
-        return cli.execute(args);
+        return cli;
     }
 
     /** One line for a failure: the message, or the exception type when there is none. */

@@ -156,4 +156,29 @@ class CommandLineTest {
             assertThat(err()).as(command + " --help wrote to stderr").doesNotContain("WARN").isEmpty();
         }
     }
+
+    @Test
+    void serveHelpListsTheOptionsUnderTopicHeadings() {
+        assertThat(Turnstile.run("serve", "--help")).isZero();
+        assertThat(out()).containsSubsequence("Service, address and framing:", "--model", "--port",
+                "Limits and timeouts:", "--max-connections", "--idle-timeout",
+                "Thread models:", "--workers", "Event loops:", "--loops", "Process models:", "--max-children",
+                "Operations:", "--drain", "--pid-file");
+        assertThat(err()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"serve", "demo"})
+    void everyServerOptionHasATopic(String command) {
+        picocli.CommandLine.Model.CommandSpec spec = Turnstile.commandLine().getSubcommands().get(command).getCommandSpec();
+        java.util.Set<String> topical = new java.util.HashSet<>();
+        OptionTopics.TOPICS.values().forEach(topical::addAll);
+        assertThat(spec.options().stream().filter(o -> o.group() == null && !o.usageHelp() && !o.versionHelp())
+                .map(o -> o.longestName()).filter(topical::contains).toList())
+                .as("options a topic lists but the help shows outside it").isEmpty();
+        // the options shared by serve and demo, where new server options go: each must have a topic
+        assertThat(new picocli.CommandLine(new ServerOptions()).getCommandSpec().options().stream()
+                .map(o -> o.longestName()).filter(n -> !topical.contains(n)).toList())
+                .as("server options with no topic in OptionTopics").isEmpty();
+    }
 }
