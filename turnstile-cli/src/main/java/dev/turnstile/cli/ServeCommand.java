@@ -17,7 +17,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code turnstile serve}: run a service (echo-uppercase by default) under a model until SIGINT or SIGTERM. */
+/**
+ * {@code turnstile serve}: run a service (echo-uppercase by default) under a model until SIGINT or
+ * SIGTERM. Under systemd it serves the socket systemd passed and says when it is ready
+ * ({@link SocketSource}, {@link SystemdNotifier}); {@code --pid-file} for scripts ({@link PidFile}).
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve a service (the notes' echo-uppercase by default) under a model until SIGINT/SIGTERM (a second signal forces).")
 final class ServeCommand implements Callable<Integer> {
@@ -51,46 +55,50 @@ final class ServeCommand implements Callable<Integer> {
         Map<String, String> environment = System.getenv();
         long pid = ProcessHandle.current().pid();
         Optional<PidFile> pids = pidFile == null ? Optional.empty() : Optional.of(PidFile.claim(pidFile, pid));
-        Service chosen = Services.require(service).create();
+        SystemdNotifier notifier = SystemdNotifier.fromEnvironment(environment, pid);
         ListenOn listenOn = SocketSource.settle(environment, pid, inheritStdin, Optional.ofNullable(socketName));
+        Service chosen = Services.require(service).create();
         Server s = server.builder().service(chosen).listenOn(listenOn).start();
-        try (SystemdNotifier notifier = SystemdNotifier.fromEnvironment(environment, pid)) {
-            StopSignals signals = StopSignals.install();
-            System.out.println("listening on " + s.address().getAddress().getHostAddress() + ":" + s.port()
-                    + " (service " + service + ", model " + s.modelName() + (chosen instanceof FramedService f
-                    && f.framing().isPresent() ? "" : ", framing " + s.config().framing().cliName())
-                    + (listenOn == ListenOn.STANDARD_INPUT ? ", inherited socket" : "") + ")");
-            System.out.flush();
-            if (pids.isPresent()) {
-                pids.get().write();
+        StopSignals signals = StopSignals.install();
+        System.out.println("listening on " + s.address().getAddress().getHostAddress() + ":" + s.port()
+                + " (service " + service + ", model " + s.modelName() + (chosen instanceof FramedService f
+                && f.framing().isPresent() ? "" : ", framing " + s.config().framing().cliName())
+                + (listenOn == ListenOn.STANDARD_INPUT ? ", inherited socket" : "") + ")");
+        System.out.flush();
+        if (pids.isPresent()) {
+            pids.get().write();
+        }
+        notifier.ready(s);
+        Thread.ofPlatform().daemon().name("turnstile-watch").start(() -> { // a model may also stop by itself
+            try {
+                s.awaitTermination();
+            } catch (InterruptedException e) {
+                return;
             }
-            notifier.ready(s);
-            Thread.ofPlatform().daemon().name("turnstile-watch").start(() -> { // a model may also stop by itself
-                try {
-                    s.awaitTermination();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                signals.stopRequested().countDown();
-            });
-            signals.stopRequested().await();
-            notifier.stopping();
-            if (s.failure().isPresent()) {
-                s.stop(drain);
-                System.err.println("turnstile: the server stopped by itself: " + s.failure().get());
-                return 1;
-            }
-            ShutdownReport report = s.stop(drain);
-            StatsSnapshot st = s.snapshot();
-            System.out.printf("stopped in %d ms: %d connections, %d messages; %d drained, %d forced%s%n",
-                    report.took().toMillis(), st.accepted(), st.messages(), report.drained(), report.forced(),
-                    report.stragglers().isEmpty() ? "" : ", " + report.stragglers().size() + " stragglers (see log)");
-            return 0;
-        } finally {
-            s.close();
-            if (pids.isPresent()) {
-                pids.get().remove();
-            }
+            signals.stopRequested().countDown();
+        });
+        signals.stopRequested().await();
+        notifier.stopping();
+        if (s.failure().isPresent()) {
+            s.stop(drain);
+            stopped(pids, notifier);
+            System.err.println("turnstile: the server stopped by itself: " + s.failure().get());
+            return 1;
+        }
+        ShutdownReport report = s.stop(drain);
+        stopped(pids, notifier);
+        StatsSnapshot st = s.snapshot();
+        System.out.printf("stopped in %d ms: %d connections, %d messages; %d drained, %d forced%s%n",
+                report.took().toMillis(), st.accepted(), st.messages(), report.drained(), report.forced(),
+                report.stragglers().isEmpty() ? "" : ", " + report.stragglers().size() + " stragglers (see log)");
+        return 0;
+    }
+
+    /** After the stop: the pid file goes (if it still names us), the notifier's timer and socket close. */
+    private static void stopped(Optional<PidFile> pids, SystemdNotifier notifier) throws java.io.IOException {
+        notifier.close();
+        if (pids.isPresent()) {
+            pids.get().remove();
         }
     }
 }

@@ -13,5 +13,11 @@
  * <p>Masters use it through two narrow interfaces, {@link dev.turnstile.posix.Processes} and
  * {@link dev.turnstile.posix.Listener}, so their decisions can be tested with doubles, without
  * forking. Linux on x86_64 and aarch64 with glibc; the constants used have the same values on both.
+ *
+ * <p>For the command line, the systemd contracts: {@link dev.turnstile.posix.SocketActivation}
+ * (sd_listen_fds: passed sockets moved onto standard input, with dup2, fcntl, getsockopt),
+ * {@link dev.turnstile.posix.NotifySocket} and {@link dev.turnstile.posix.NotifyInbox} (sd_notify:
+ * AF_UNIX datagrams with sendto and recv), and {@link dev.turnstile.posix.DescriptorOutput} (output
+ * that survives the JDK pointing descriptors 1 and 2 at /dev/null).
  */
 package dev.turnstile.posix;
