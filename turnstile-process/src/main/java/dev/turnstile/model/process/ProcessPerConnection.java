@@ -2,6 +2,7 @@ package dev.turnstile.model.process;
 
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
+import dev.turnstile.core.AcceptLimits;
 
 import dev.turnstile.posix.ListenMode;
 import dev.turnstile.posix.Listener;
@@ -70,7 +71,8 @@ public final class ProcessPerConnection extends MasterModel {
                     : serviceChild(spec, config, board);
             processes = Posix.processes();
             ConnectionMaster master = new ConnectionMaster(name(), listener, command, settings.maxChildren(),
-                    config.acceptBacklog(), context.stats(), board, processes, Clock.systemUTC());
+                    config.acceptBacklog(), context.stats(), new AcceptLimits(config.limits(), context.stats(), name()),
+                    board, processes, Clock.systemUTC());
             log.info("{} on {}: {}, at most {} at once", name(), local, command.describe(), settings.maxChildren());
             return new Launched(local, master);
         } catch (IOException | RuntimeException | Error e) {
