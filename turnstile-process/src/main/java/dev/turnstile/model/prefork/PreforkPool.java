@@ -75,14 +75,15 @@ public final class PreforkPool extends MasterModel {
             ServiceSpec spec = ServiceSpec.of(context.service(), bound, name());
             Path file = Scoreboard.fileFor(local.getPort());
             refuseIfServed(file, local);
-            made = Scoreboard.create(file, plan.slots(), Posix.pid(), local.getPort(), name(), plan.threadsPerWorker());
+            made = Scoreboard.create(file, plan.slots(), Posix.pid(), local.getPort(), name(), plan.threadsPerWorker(),
+                    config.limits());
             WorkerLaunch workers = settings.workers();
             Optional<ClassDataArchive> archive = ClassDataArchive.prepare(workers.archive(), workers.jvm(),
                     PoolWorker.class, bound);
             WorkerJvm jvm = archive.map(ClassDataArchive::jvm).orElse(workers.jvm());
             PoolWorkerCommand launcher = new PoolWorkerCommand(jvm, archive, spec, Posix.pid(), made, plan, listener.fd());
             processes = Posix.processes();
-            ScoreboardFeed feed = new ScoreboardFeed(made, context.stats(), local);
+            ScoreboardFeed feed = new ScoreboardFeed(made, context.stats(), local, name());
             PoolMaster master = new PoolMaster(name(), plan, made, listener, launcher, context.stats(), feed, processes,
                     Clock.systemUTC(), RandomGenerator.getDefault(), config.idleTimeout());
             feed.start("turnstile-feed-" + local.getPort());
