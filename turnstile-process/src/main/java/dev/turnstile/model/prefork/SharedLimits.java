@@ -24,6 +24,12 @@ import java.util.function.BooleanSupplier;
  *     algorithm: with sequentially consistent atomics, of two threads racing for the last permit
  *     at least one sees the other's, so the sum never passes the limit (both may back off, and
  *     try again). A thread blocked in accept holds a permit, as in one process.</li>
+ * <li><b>With {@code --balance reuseport}</b> each worker has a queue of its own, filled by the
+ *     kernel's hash before anyone asks for a permit, so a worker holding a permit while blocked
+ *     on an empty queue could starve one whose queue is full. There the permit is taken after
+ *     accept instead ({@link PermitTaken#AFTER_ACCEPT}), once the per-source limits passed: the
+ *     connection waits for it accepted but not served (at most one per accepting thread), and
+ *     served connections stay within the limit.</li>
  * <li><b>max-accept-rate</b>, after accept: the source's shared bucket ({@link SharedAcceptRate}).</li>
  * <li><b>max-connections-per-ip</b>, after accept: the thread records the source in one of its
  *     slot's holds, then counts the holds of that source in every slot; over the limit, it takes
@@ -40,19 +46,29 @@ import java.util.function.BooleanSupplier;
  */
 final class SharedLimits implements AcceptGate {
 
+    /** When a thread takes its max-connections permit: see the class comment. */
+    enum PermitTaken { BEFORE_ACCEPT, AFTER_ACCEPT }
+
     private final Scoreboard board;
     private final Scoreboard.Slot slot;
     private final int maxConnections;
     private final int maxPerIp;
     private final SharedAcceptRate rate; // null: no max-accept-rate
     private final BooleanSupplier accepting;
+    private final PermitTaken permitTaken;
+
+    /** Permits taken before accept, for workers that share one listening socket. */
+    SharedLimits(Scoreboard.Slot slot, BooleanSupplier accepting) {
+        this(slot, accepting, PermitTaken.BEFORE_ACCEPT);
+    }
 
     /**
      * @param slot      this worker's slot, whose board holds the limits ({@link Scoreboard#limits()})
      * @param accepting false once the worker's listener closed: a thread waiting for a permit then gives up
      */
-    SharedLimits(Scoreboard.Slot slot, BooleanSupplier accepting) {
+    SharedLimits(Scoreboard.Slot slot, BooleanSupplier accepting, PermitTaken permitTaken) {
         this.slot = slot;
+        this.permitTaken = permitTaken;
         this.board = slot.board();
         ConnectionLimits limits = board.limits();
         this.maxConnections = limits.maxConnections();
@@ -63,6 +79,11 @@ final class SharedLimits implements AcceptGate {
 
     @Override
     public boolean acquire() {
+        return permitTaken == PermitTaken.AFTER_ACCEPT || takePermit();
+    }
+
+    /** Waits for a permit under max-connections; false if the listener closed or the thread was interrupted. */
+    private boolean takePermit() {
         if (maxConnections == 0) {
             return true;
         }
@@ -86,6 +107,12 @@ final class SharedLimits implements AcceptGate {
 
     @Override
     public void release() {
+        if (permitTaken == PermitTaken.BEFORE_ACCEPT) {
+            givePermit();
+        }
+    }
+
+    private void givePermit() {
         if (maxConnections > 0) {
             slot.addPermits(-1);
         }
@@ -112,6 +139,12 @@ final class SharedLimits implements AcceptGate {
                 }
             }
         }
+        if (permitTaken == PermitTaken.AFTER_ACCEPT && !takePermit()) { // stopping: not counted as a refusal
+            if (maxPerIp > 0 && address != null) {
+                slot.unhold(Scoreboard.sourceKey(address));
+            }
+            return false;
+        }
         slot.addOpen(1);
         if (maxConnections > 0 && board.openInAllSlots() >= maxConnections) {
             slot.touchCeiling();
@@ -126,6 +159,6 @@ final class SharedLimits implements AcceptGate {
             slot.unhold(Scoreboard.sourceKey(address));
         }
         slot.addOpen(-1);
-        release();
+        givePermit();
     }
 }

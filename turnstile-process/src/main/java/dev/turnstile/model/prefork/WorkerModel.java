@@ -71,7 +71,7 @@ final class WorkerModel extends BlockingModel {
         return new SharedLimits(slot, () -> {
             ServerSocketChannel l = listener;
             return l == null || l.isOpen();
-        });
+        }, inherited != null ? SharedLimits.PermitTaken.BEFORE_ACCEPT : SharedLimits.PermitTaken.AFTER_ACCEPT);
     }
 
     @Override

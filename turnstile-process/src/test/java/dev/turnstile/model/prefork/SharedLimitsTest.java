@@ -77,6 +77,24 @@ class SharedLimitsTest {
     }
 
     @Test
+    void withReuseportThePermitIsTakenAfterAcceptSoNoIdleWorkerHoldsOne() {
+        Scoreboard board = board(2, ConnectionLimits.none().withMaxConnections(1));
+        SharedLimits w0 = new SharedLimits(board.slot(0), () -> false, SharedLimits.PermitTaken.AFTER_ACCEPT);
+        SharedLimits w1 = new SharedLimits(board.slot(1), () -> false, SharedLimits.PermitTaken.AFTER_ACCEPT);
+        assertThat(w0.acquire()).isTrue();
+        assertThat(w1.acquire()).isTrue();
+        assertThat(board.permitsInAllSlots()).as("both wait in accept, holding nothing").isZero();
+        assertThat(w1.admit(A1)).isTrue();
+        assertThat(w0.admit(B1)).as("no permit left, and its listener closed: given up").isFalse();
+        assertThat(board.slot(0).refusedBy(ConnectionLimit.MAX_CONNECTIONS_PER_IP)).isZero();
+        w0.release(); // as the accept loop does after a refusal: nothing to give back
+        assertThat(board.permitsInAllSlots()).isEqualTo(1);
+        w1.closed(A1);
+        assertThat(board.permitsInAllSlots()).isZero();
+        assertThat(w0.admit(B1)).isTrue();
+    }
+
+    @Test
     void perIpCountsTheSourceInEveryWorkerAndRefusesOnlyIt() {
         Scoreboard board = board(2, ConnectionLimits.none().withMaxConnectionsPerIp(2));
         SharedLimits w0 = worker(board, 0);

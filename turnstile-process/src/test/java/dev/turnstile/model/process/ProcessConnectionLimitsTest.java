@@ -1,14 +1,28 @@
 package dev.turnstile.model.process;
 
+import dev.turnstile.api.ConnectionLimits;
+import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ModelProvider;
+import dev.turnstile.api.StatsSnapshot;
 import dev.turnstile.core.Models;
 import dev.turnstile.model.ConnectionLimitsContract;
+import dev.turnstile.testing.LineClient;
+import dev.turnstile.testing.RunningServer;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The {@link ConnectionLimitsContract} over every model that serves in other processes: the
@@ -25,5 +39,48 @@ class ProcessConnectionLimitsTest extends ConnectionLimitsContract {
         String only = System.getProperty("turnstile.test.models", ""); // a comma-separated subset, while developing
         return Models.all().stream().filter(ModelProvider::servesInOtherProcesses).map(ModelProvider::name)
                 .filter(m -> only.isEmpty() || List.of(only.split(",")).contains(m));
+    }
+
+    /**
+     * Pass rule: a pool of 3 workers balanced by reuseport (a queue per worker, filled by the
+     * kernel's hash) under max-connections 2: 5 clients that send at once are answered 2 at a time
+     * at most, and as answered clients leave, every other is answered too, whichever worker's queue
+     * it is in: no worker starves waiting for a permit another holds idle. Peak 2.
+     */
+    @Test
+    void aReuseportPoolStaysWithinMaxConnectionsAndServesEveryWorkersQueue() throws Exception {
+        ModelOptions options = ModelOptions.none().withWorkers(3).with("balance", "reuseport");
+        try (RunningServer server = RunningServer.start("process-pool", options,
+                b -> b.limits(ConnectionLimits.none().withMaxConnections(2)))) {
+            List<LineClient> clients = new ArrayList<>();
+            List<CompletableFuture<String>> replies = new ArrayList<>();
+            ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor(); // one blocked reader per client
+            try {
+                for (int i = 0; i < 5; i++) {
+                    LineClient c = server.connect();
+                    clients.add(c);
+                    c.send("c" + i + "\n");
+                    replies.add(CompletableFuture.supplyAsync(c::readLine, readers));
+                }
+                List<Integer> left = new ArrayList<>(List.of(0, 1, 2, 3, 4));
+                while (!left.isEmpty()) {
+                    CompletableFuture.anyOf(left.stream().map(replies::get).toArray(CompletableFuture[]::new))
+                            .get(30, TimeUnit.SECONDS);
+                    List<Integer> answered = left.stream().filter(i -> replies.get(i).isDone()).toList();
+                    assertThat(answered.size()).as("answered at once").isBetween(1, 2);
+                    for (int i : answered) {
+                        assertThat(replies.get(i).get()).isEqualTo("C" + i);
+                        clients.get(i).close();
+                    }
+                    left.removeAll(answered);
+                }
+            } finally {
+                clients.forEach(LineClient::close);
+                readers.shutdownNow();
+            }
+            StatsSnapshot s = server.await("all closed", Duration.ofSeconds(10), st -> st.closed() == 5);
+            assertThat(s.peakActive()).isBetween(1, 2);
+            assertThat(s.rejected()).isZero();
+        }
     }
 }
