@@ -66,7 +66,7 @@ public final class ProcessPerConnection extends MasterModel {
             listener = Posix.listen(new InetSocketAddress(config.host(), config.port()), config.acceptBacklog(), ListenMode.POLLED);
             InetSocketAddress local = listener.localAddress();
             board = Scoreboard.create(Scoreboard.fileFor(local.getPort()), settings.maxChildren(), Posix.pid(),
-                    local.getPort(), name(), 1);
+                    local.getPort(), name(), 1, config.limits()); // the limits for the status page: the master applies them
             ChildCommand command = settings.exec().isPresent() ? new ExecChild(settings.exec().get())
                     : serviceChild(spec, config, board);
             processes = Posix.processes();

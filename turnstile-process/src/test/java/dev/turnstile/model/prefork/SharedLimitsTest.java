@@ -7,8 +7,10 @@ import dev.turnstile.api.StatsSnapshot;
 import dev.turnstile.model.process.Scoreboard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -200,6 +202,20 @@ class SharedLimitsTest {
         assertThat(board.openInAllSlots()).isZero();
         assertThat(board.permitsInAllSlots()).isZero();
         assertThat(board.heldFrom(Scoreboard.sourceKey(A1.getAddress()))).isZero();
+    }
+
+    @Test
+    void theStatusPageShowsTheLimitsAndTheWorkersRefusals(@TempDir Path dir) throws Exception {
+        Scoreboard board = Scoreboard.create(dir.resolve("board"), 2, ProcessHandle.current().pid(), 20446,
+                "process-pool", 2, new ConnectionLimits(2, 1, 0));
+        board.slot(0).prepareForSpawn(System.currentTimeMillis());
+        SharedLimits w0 = worker(board, 0);
+        assertThat(w0.acquire() && w0.admit(A1)).isTrue();
+        assertThat(w0.admit(A2)).isFalse(); // a second thread's connection, say
+        String page = StatusPage.render(board, System.currentTimeMillis());
+        assertThat(page).contains("Limits: max-connections 2, max-connections-per-ip 1; 1 open;"
+                + " refused by the workers shown: 1 per ip, 0 over the accept rate; max-connections reached 0 times");
+        board.delete();
     }
 
     @Test
