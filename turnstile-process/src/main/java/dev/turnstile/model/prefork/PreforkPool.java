@@ -1,5 +1,6 @@
 package dev.turnstile.model.prefork;
 
+import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
 import dev.turnstile.model.process.ClassDataArchive;
@@ -90,6 +91,9 @@ public final class PreforkPool extends MasterModel {
             board = made;
             log.info("{} on {}: {} to {} workers ({} at start), {} thread(s) each, {} accept; scoreboard {}", name(), local,
                     plan.min(), plan.max(), plan.initial(), plan.threadsPerWorker(), plan.balance().cliName(), file);
+            if (!config.limits().equals(ConnectionLimits.none())) {
+                log.info("{}: {}, applied by the workers together through the scoreboard", name(), config.limits());
+            }
             return new Launched(local, master);
         } catch (IOException | RuntimeException | Error e) {
             listener.close();
