@@ -3,7 +3,6 @@ package dev.turnstile.model.prefork;
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
 import dev.turnstile.api.ConnectionLimit;
-import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.WorkerStats;
 import dev.turnstile.model.process.ConnectionEvent;
