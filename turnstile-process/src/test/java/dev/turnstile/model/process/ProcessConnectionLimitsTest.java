@@ -7,6 +7,7 @@ import dev.turnstile.api.StatsSnapshot;
 import dev.turnstile.core.Models;
 import dev.turnstile.model.ConnectionLimitsContract;
 import dev.turnstile.testing.LineClient;
+import dev.turnstile.testing.Poll;
 import dev.turnstile.testing.RunningServer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -82,5 +83,48 @@ class ProcessConnectionLimitsTest extends ConnectionLimitsContract {
             assertThat(s.peakActive()).isBetween(1, 2);
             assertThat(s.rejected()).isZero();
         }
+    }
+
+    /**
+     * Pass rule: a pool worker killed by SIGKILL while it holds the one connection its source may
+     * have takes its count with it: a second connection from that source is refused before, and
+     * once the master has reaped the worker one is served again.
+     */
+    @Test
+    void aKilledWorkerGivesItsSourcesPlacesBack() throws Exception {
+        try (RunningServer server = RunningServer.start("process-pool", ModelOptions.none().withWorkers(2),
+                b -> b.limits(ConnectionLimits.none().withMaxConnectionsPerIp(1)));
+             LineClient first = server.connect()) {
+            assertThat(first.ask("a")).isEqualTo("A");
+            try (LineClient second = server.connect()) {
+                assertThat(second.closedByServer()).as("over the per-ip limit").isTrue();
+            }
+            Scoreboard board = Scoreboard.open(Scoreboard.fileFor(server.port()), false);
+            long busy = Poll.until("the busy worker", Duration.ofSeconds(10), () -> busyPid(board), pid -> pid > 0);
+            assertThat(ProcessHandle.of(busy).map(ProcessHandle::destroyForcibly)).contains(true); // SIGKILL
+            assertThat(first.closedByServer()).isTrue();
+            Poll.until("a connection from the same source served again", Duration.ofSeconds(20), () -> {
+                try (LineClient again = server.connect()) {
+                    return "AGAIN".equals(ask(again));
+                }
+            });
+        }
+    }
+
+    private static String ask(LineClient client) {
+        try {
+            return client.ask("again");
+        } catch (RuntimeException e) {
+            return null; // refused: closed at once
+        }
+    }
+
+    private static long busyPid(Scoreboard board) {
+        for (int i = 0; i < board.slots(); i++) {
+            if (board.slot(i).state() == Scoreboard.State.BUSY) {
+                return board.slot(i).pid();
+            }
+        }
+        return 0;
     }
 }
