@@ -1,8 +1,9 @@
 package dev.turnstile.api;
 
 /**
- * The server-wide bounds on connections, honoured by every in-process model's accept path; 0 means
- * no bound. They act in this order on each accepted connection: the accept rate of its source, then
+ * The server-wide bounds on connections, honoured by every model's accept path (the process
+ * models' too: process-per-connection's master, and process-pool's workers together, through
+ * shared memory); 0 means no bound. They act in this order on each accepted connection: the accept rate of its source, then
  * the open connections of its source, then (before accept) the open connections of the server.
  *
  * <ul>

@@ -34,7 +34,7 @@ public final class ServerOptions {
     String policy;
 
     @Option(names = "--max-connections", paramLabel = "N",
-            description = "Most connections open at once, in every in-process model; at the limit accepting pauses and the listen backlog holds the rest; default: no bound.")
+            description = "Most connections open at once, in every model (process-per-connection: with a child or waiting for one; process-pool: across all workers); at the limit accepting pauses and the listen backlog holds the rest; default: no bound.")
     int maxConnections;
 
     @Option(names = "--max-connections-per-ip", paramLabel = "N",

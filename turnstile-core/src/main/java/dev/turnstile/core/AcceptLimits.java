@@ -10,8 +10,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
- * The server-wide {@link ConnectionLimits}, applied by every accept path (core's
- * {@link AcceptLoop} and the event loops' acceptor) in one way:
+ * The server-wide {@link ConnectionLimits} of one process, applied by every accept path (core's
+ * {@link AcceptLoop}, as its {@link AcceptGate}, and the event loops' acceptor) in one way:
  *
  * <ol>
  * <li>Before accept, a permit ({@link #acquire} or, on a loop, {@link #tryAcquire}): with
@@ -27,7 +27,7 @@ import java.net.InetSocketAddress;
  * <p>With no limit set every step is a no-op apart from a null check.
  * <p><b>Thread-safety.</b> Thread-safe; one instance per server, shared by its acceptors.
  */
-public final class AcceptLimits {
+public final class AcceptLimits implements AcceptGate {
 
     private static final Logger log = LoggerFactory.getLogger(AcceptLimits.class);
 
@@ -55,6 +55,7 @@ public final class AcceptLimits {
     }
 
     /** Waits for room under max-connections; false if interrupted (stopping), with the status kept. */
+    @Override
     public boolean acquire() {
         return permits.acquire();
     }
@@ -65,6 +66,7 @@ public final class AcceptLimits {
     }
 
     /** Gives back a permit that no connection holds (accept failed, or the connection was refused). */
+    @Override
     public void release() {
         permits.release();
     }
@@ -74,6 +76,7 @@ public final class AcceptLimits {
      * and {@link #closed} must follow when it closes. False: refused and already counted; the caller
      * closes the socket and calls {@link #release}.
      */
+    @Override
     public boolean admit(InetSocketAddress peer) {
         InetAddress address = peer.getAddress();
         if (address != null) {
@@ -100,6 +103,7 @@ public final class AcceptLimits {
     }
 
     /** A connection {@link #admit admitted} from {@code peer} closed: its counts and its permit go back. */
+    @Override
     public void closed(InetSocketAddress peer) {
         InetAddress address = peer.getAddress();
         if (perPeer != null && address != null) {

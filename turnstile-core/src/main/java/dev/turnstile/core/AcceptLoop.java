@@ -24,8 +24,8 @@ import java.util.function.Consumer;
  * end the loop and are reported to {@code onFatal}, which fails the server. One connection's
  * failure never stops the loop.
  *
- * <p><b>Limits.</b> Two permits are taken before accept(): the server's ({@link AcceptLimits},
- * {@code --max-connections}) and the model's ({@link Admission}, such as a pool's size); with
+ * <p><b>Limits.</b> Two permits are taken before accept(): the server's ({@link AcceptGate}, such as
+ * {@link AcceptLimits}: {@code --max-connections}) and the model's ({@link Admission}, such as a pool's size); with
  * either exhausted the loop waits and new connections wait in the listen backlog. An accepted
  * connection over a per-source limit is closed at once, its permits given back.
  */
@@ -35,7 +35,7 @@ public final class AcceptLoop implements Runnable {
 
     private final ServerSocketChannel listener;
     private final Admission admission;
-    private final AcceptLimits limits;
+    private final AcceptGate limits;
     private final Dispatcher dispatcher;
     private final Consumer<Throwable> onFatal;
     private final Consumer<SocketChannel> onRefused;
@@ -45,7 +45,7 @@ public final class AcceptLoop implements Runnable {
      * @param onRefused called with a socket the dispatcher rejected, before it is closed
      * @param onFatal   called once if the loop dies of an unexpected throwable
      */
-    public AcceptLoop(ServerSocketChannel listener, Admission admission, AcceptLimits limits, Dispatcher dispatcher,
+    public AcceptLoop(ServerSocketChannel listener, Admission admission, AcceptGate limits, Dispatcher dispatcher,
                       Consumer<SocketChannel> onRefused, Consumer<Throwable> onFatal) {
         this.listener = listener;
         this.admission = admission;

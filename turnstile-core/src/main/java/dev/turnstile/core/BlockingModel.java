@@ -41,7 +41,7 @@ public abstract class BlockingModel implements ServerModel {
     private volatile ServerContext context;
     private volatile BlockingDriver driver;
     private volatile OpenConnections connections;
-    private volatile AcceptLimits limits;
+    private volatile AcceptGate limits;
     private volatile ServerSocketChannel listener;
     private volatile InetSocketAddress localAddress;
 
@@ -51,7 +51,7 @@ public abstract class BlockingModel implements ServerModel {
         this.context = context;
         this.connections = new OpenConnections();
         this.driver = new BlockingDriver(context, connections, timers);
-        this.limits = new AcceptLimits(context.config().limits(), context.stats(), name());
+        this.limits = acceptGate(context);
         try {
             this.listener = openListener(context);
             this.localAddress = Sockets.local(listener);
@@ -70,6 +70,15 @@ public abstract class BlockingModel implements ServerModel {
      */
     protected ServerSocketChannel openListener(ServerContext context) throws IOException {
         return ListeningSocket.open(context, false);
+    }
+
+    /**
+     * The server's connection limits as the accept loops apply them: {@link AcceptLimits} over the
+     * config's limits by default; a model whose limits are kept elsewhere (a pool worker process,
+     * whose counts live in shared memory) supplies its own. Called once, in {@link #start}.
+     */
+    protected AcceptGate acceptGate(ServerContext context) {
+        return new AcceptLimits(context.config().limits(), context.stats(), name());
     }
 
     /** Starts the threads that accept from {@code listener} and serve, and returns. */
@@ -95,7 +104,7 @@ public abstract class BlockingModel implements ServerModel {
 
     /**
      * Starts an {@link AcceptLoop} on a new platform thread named {@code name}; it honours the
-     * server's {@link AcceptLimits} as well as {@code admission}, the model's own bound. Shutdown closes
+     * server's {@link AcceptGate} as well as {@code admission}, the model's own bound. Shutdown closes
      * the listener and interrupts the thread if it waits for admission.
      */
     protected final Thread startAcceptor(String name, ServerSocketChannel listener, Admission admission,

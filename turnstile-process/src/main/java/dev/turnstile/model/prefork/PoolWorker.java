@@ -68,7 +68,7 @@ public final class PoolWorker {
             recycleDrain = spec.config().idleTimeout();
             Service service = spec.newService();
             Balance balance = Balance.parse(a.text("balance"));
-            model = new WorkerModel(balance == Balance.SHARED ? inheritedListener() : null,
+            model = new WorkerModel(balance == Balance.SHARED ? inheritedListener() : null, reporter.slot(),
                     Math.toIntExact(a.number("threads")), a.number("max-connections"), limitReached::countDown);
             model.start(new ServerContext(spec.config(), service, stats));
         } catch (IllegalArgumentException | IOException e) {

@@ -1,5 +1,6 @@
 package dev.turnstile.model.prefork;
 
+import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ListenOn;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
@@ -78,20 +79,24 @@ public final class PreforkPool extends MasterModel {
             ServiceSpec spec = ServiceSpec.of(context.service(), bound, name());
             Path file = Scoreboard.fileFor(local.getPort());
             refuseIfServed(file, local);
-            made = Scoreboard.create(file, plan.slots(), Posix.pid(), local.getPort(), name(), plan.threadsPerWorker());
+            made = Scoreboard.create(file, plan.slots(), Posix.pid(), local.getPort(), name(), plan.threadsPerWorker(),
+                    config.limits());
             WorkerLaunch workers = settings.workers();
             Optional<ClassDataArchive> archive = ClassDataArchive.prepare(workers.archive(), workers.jvm(),
                     PoolWorker.class, bound);
             WorkerJvm jvm = archive.map(ClassDataArchive::jvm).orElse(workers.jvm());
             PoolWorkerCommand launcher = new PoolWorkerCommand(jvm, archive, spec, Posix.pid(), made, plan, listener.fd());
             processes = Posix.processes();
-            ScoreboardFeed feed = new ScoreboardFeed(made, context.stats(), local);
+            ScoreboardFeed feed = new ScoreboardFeed(made, context.stats(), local, name());
             PoolMaster master = new PoolMaster(name(), plan, made, listener, launcher, context.stats(), feed, processes,
                     Clock.systemUTC(), RandomGenerator.getDefault(), config.idleTimeout());
             feed.start("turnstile-feed-" + local.getPort());
             board = made;
             log.info("{} on {}: {} to {} workers ({} at start), {} thread(s) each, {} accept; scoreboard {}", name(), local,
                     plan.min(), plan.max(), plan.initial(), plan.threadsPerWorker(), plan.balance().cliName(), file);
+            if (!config.limits().equals(ConnectionLimits.none())) {
+                log.info("{}: {}, applied by the workers together through the scoreboard", name(), config.limits());
+            }
             return new Launched(local, master);
         } catch (IOException | RuntimeException | Error e) {
             listener.close();

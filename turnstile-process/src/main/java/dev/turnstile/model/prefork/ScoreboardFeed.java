@@ -2,6 +2,7 @@ package dev.turnstile.model.prefork;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
+import dev.turnstile.api.ConnectionLimit;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.WorkerStats;
 import dev.turnstile.model.process.ConnectionEvent;
@@ -11,8 +12,11 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,7 +34,13 @@ import java.util.Map;
  *
  * <p><b>Order.</b> For each slot the ring's head is read first (acquire), then the counters,
  * then the events up to that head: a worker writes its counters before it publishes a close,
- * so a connection's messages are always counted before its close.
+ * so a connection's messages are always counted before its close. The events of one read, from
+ * every slot, are reported in the order they were written (the scoreboard's event sequence), so
+ * a close in one worker that let another accept is reported first, and the open count and its
+ * peak never show a moment that did not happen.
+ *
+ * <p><b>Limits.</b> The workers' refusals and max-connections touches ({@link SharedLimits}) are
+ * read with the counters and handed to {@link LimitEpisodes}, for the stats and the log.
  *
  * <p><b>Thread-safety.</b> {@link #poll} and {@link #retire} are synchronized on the feed; the
  * per-slot cursors are guarded by it.
@@ -51,21 +61,34 @@ final class ScoreboardFeed {
         long opened;
         long lost;
         boolean retired; // its worker is gone and everything it wrote was taken
+        long touches;
+        final long[] refused = new long[ConnectionLimit.values().length];
         final long[] closed = new long[Scoreboard.CLOSE_REASONS];
         final Map<Long, ConnectionInfo> open = new HashMap<>();
+    }
+
+    /** An event read from a slot, to be reported in sequence with the other slots'. */
+    private record Pending(long sequence, Cursor cursor, String worker, ConnectionEvent event) {
     }
 
     private final Scoreboard board;
     private final ServerStats stats;
     private final InetSocketAddress local;
+    private final LimitEpisodes limits;
     private final Cursor[] cursors;     // guarded by this
     private long ids;                   // guarded by this
     private volatile Thread thread;
 
     ScoreboardFeed(Scoreboard board, ServerStats stats, InetSocketAddress local) {
+        this(board, stats, local, "process-pool");
+    }
+
+    /** @param server the model's name, for the limits' log lines */
+    ScoreboardFeed(Scoreboard board, ServerStats stats, InetSocketAddress local, String server) {
         this.board = board;
         this.stats = stats;
         this.local = local;
+        this.limits = new LimitEpisodes(board.limits(), stats, server);
         this.cursors = new Cursor[board.slots()];
         for (int i = 0; i < cursors.length; i++) {
             cursors[i] = new Cursor();
@@ -104,17 +127,24 @@ final class ScoreboardFeed {
         poll();
     }
 
-    /** Reads every slot that holds a worker. */
+    /** Reads every slot that holds a worker; reports their events in the order they were written. */
     synchronized void poll() {
+        long now = System.nanoTime();
+        List<Pending> events = new ArrayList<>();
+        long touches = 0;
         for (int i = 0; i < cursors.length; i++) {
             Scoreboard.Slot slot = board.slot(i);
             if (slot.state() != Scoreboard.State.FREE) {
                 Cursor c = cursorFor(slot);
                 if (!c.retired) { // retired but not freed yet: read already, to the end
-                    read(slot, c);
+                    touches += readLimits(slot, c, now);
+                    read(slot, c, events);
                 }
             }
         }
+        events.sort(Comparator.comparingLong(Pending::sequence));
+        report(events);
+        limits.observe(touches, board.openInAllSlots(), now);
     }
 
     /**
@@ -127,7 +157,12 @@ final class ScoreboardFeed {
         if (c.retired) {
             return;
         }
-        read(slot, c);
+        long now = System.nanoTime();
+        long touches = readLimits(slot, c, now);
+        List<Pending> events = new ArrayList<>();
+        read(slot, c, events);
+        report(events);
+        limits.observe(touches, board.openInAllSlots() - slot.open(), now); // the slot's own are gone with it
         String worker = workerName(slot.index());
         for (long n = slot.connections() - c.opened; n > 0; n--) {
             opened(c, -(++c.lost), UNKNOWN, worker);
@@ -156,7 +191,37 @@ final class ScoreboardFeed {
         return c;
     }
 
-    private void read(Scoreboard.Slot slot, Cursor c) {
+    /** The slot's refusals since the last read, to the stats; returns its new max-connections touches. */
+    private long readLimits(Scoreboard.Slot slot, Cursor c, long now) {
+        InetSocketAddress peer = null;
+        for (ConnectionLimit limit : ConnectionLimit.values()) {
+            long refused = slot.refusedBy(limit);
+            if (refused > c.refused[limit.ordinal()]) {
+                if (peer == null) {
+                    peer = slot.lastRefused();
+                }
+                limits.refused(limit, refused - c.refused[limit.ordinal()], peer, now);
+                c.refused[limit.ordinal()] = refused;
+            }
+        }
+        long touches = slot.ceilingTouches();
+        long fresh = Math.max(0, touches - c.touches);
+        c.touches = touches;
+        return fresh;
+    }
+
+    private void report(List<Pending> events) {
+        for (Pending p : events) {
+            ConnectionEvent e = p.event();
+            if (e.kind() == ConnectionEvent.Kind.OPENED) {
+                opened(p.cursor(), e.id(), e.peer(), p.worker());
+            } else {
+                closed(p.cursor(), e.id(), e.reasonOrdinal(), e.peer(), p.worker());
+            }
+        }
+    }
+
+    private void read(Scoreboard.Slot slot, Cursor c, List<Pending> events) {
         String worker = workerName(slot.index());
         long head = slot.eventHead(); // first: the counters read next are at least as new as these events
         counters(slot, c, worker);
@@ -168,14 +233,11 @@ final class ScoreboardFeed {
         }
         for (; c.tail < head; c.tail++) {
             ConnectionEvent e = slot.event(c.tail);
+            long sequence = slot.eventSequence(c.tail);
             if (slot.eventHead() - c.tail >= Scoreboard.RING_EVENTS) {
                 continue; // overwritten while we read it: made up from totals at retirement
             }
-            if (e.kind() == ConnectionEvent.Kind.OPENED) {
-                opened(c, e.id(), e.peer(), worker);
-            } else {
-                closed(c, e.id(), e.reasonOrdinal(), e.peer(), worker);
-            }
+            events.add(new Pending(sequence, c, worker, e));
         }
     }
 

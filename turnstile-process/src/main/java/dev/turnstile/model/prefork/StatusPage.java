@@ -1,5 +1,7 @@
 package dev.turnstile.model.prefork;
 
+import dev.turnstile.api.ConnectionLimit;
+import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.model.process.Scoreboard;
 
 import java.io.IOException;
@@ -16,7 +18,9 @@ import java.util.Map;
 /**
  * {@code turnstile status}: prints a running process model's scoreboard the way Apache's
  * server-status does: a line of keys, one character per slot, then a row per worker with its
- * pid, state, connections, messages, last activity, heartbeat and current client. It only
+ * pid, state, connections, messages, last activity, heartbeat and current client; with
+ * connection limits set, a line with them (and, for the pool, whose workers apply them, the
+ * connections open and refused by each limit, and the times max-connections was reached). It only
  * reads the shared memory (never the master), so it works even when the master is busy, and
  * says so when the master that wrote the file is gone.
  *
@@ -85,6 +89,7 @@ public final class StatusPage {
                 used.size(), counts.getOrDefault(Scoreboard.State.BUSY, 0), counts.getOrDefault(Scoreboard.State.IDLE, 0),
                 counts.getOrDefault(Scoreboard.State.STARTING, 0), counts.getOrDefault(Scoreboard.State.STOPPING, 0),
                 connections, messages));
+        limits(board, page);
         page.append("\nScoreboard: ").append(keys).append('\n');
         page.append("Key: \"_\" idle, \"W\" busy, \"S\" starting, \"G\" stopping gracefully, \".\" open slot\n\n");
         page.append(String.format("%-4s %-10s %-8s %-9s %7s %6s %9s %9s %9s %12s %10s  %s%n", "Slot", "Worker", "PID",
@@ -101,6 +106,41 @@ public final class StatusPage {
             }
         }
         return page.toString();
+    }
+
+    private static void limits(Scoreboard board, StringBuilder page) {
+        ConnectionLimits limits = board.limits();
+        if (limits.equals(ConnectionLimits.none())) {
+            return;
+        }
+        List<String> set = new ArrayList<>();
+        if (limits.maxConnections() > 0) {
+            set.add("max-connections " + limits.maxConnections());
+        }
+        if (limits.maxConnectionsPerIp() > 0) {
+            set.add("max-connections-per-ip " + limits.maxConnectionsPerIp());
+        }
+        if (limits.maxAcceptRate() > 0) {
+            set.add("max-accept-rate " + limits.maxAcceptRate() + "/s");
+        }
+        page.append("Limits: ").append(String.join(", ", set));
+        if (board.model().equals("process-pool")) { // applied by the workers, in their slots
+            long touches = 0;
+            Map<ConnectionLimit, Long> refused = new EnumMap<>(ConnectionLimit.class);
+            for (int i = 0; i < board.slots(); i++) {
+                Scoreboard.Slot s = board.slot(i);
+                if (s.state() != Scoreboard.State.FREE) {
+                    touches += s.ceilingTouches();
+                    for (ConnectionLimit l : ConnectionLimit.values()) {
+                        refused.merge(l, s.refusedBy(l), Long::sum);
+                    }
+                }
+            }
+            page.append(String.format("; %d open; refused by the workers shown: %d per ip, %d over the accept rate;"
+                            + " max-connections reached %d times", board.openInAllSlots(),
+                    refused.get(ConnectionLimit.MAX_CONNECTIONS_PER_IP), refused.get(ConnectionLimit.MAX_ACCEPT_RATE), touches));
+        }
+        page.append('\n');
     }
 
     private static String ago(long now, long then) {

@@ -1,11 +1,15 @@
 package dev.turnstile.model.prefork;
 
+import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ServerContext;
+import dev.turnstile.core.AcceptGate;
+import dev.turnstile.core.AcceptLimits;
 import dev.turnstile.core.Admission;
 import dev.turnstile.core.BlockingModel;
 import dev.turnstile.core.Dispatcher;
 import dev.turnstile.core.Sockets;
 import dev.turnstile.core.Stragglers;
+import dev.turnstile.model.process.Scoreboard;
 
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
@@ -20,6 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * serving what it accepted, with the core's accept loop, driver and three-step shutdown, as
  * the in-process {@code thread-pool} does.
  *
+ * <p><b>Limits.</b> The server's connection limits bind the whole pool, not each worker: the
+ * accept loops apply them through {@link SharedLimits}, over the counts all workers keep in the
+ * scoreboard (the worker's own config carries none).
+ *
  * <p><b>Recycling.</b> With a limit, the connection that reaches it closes the listener before
  * it is served, so this worker accepts no more; {@code onLimit} then tells the worker's main
  * thread to drain and exit. Thread-safe: the counter is atomic; the listener is the model's.
@@ -27,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class WorkerModel extends BlockingModel {
 
     private final ServerSocketChannel inherited;
+    private final Scoreboard.Slot slot;
     private final int threads;
     private final long connectionLimit;
     private final Runnable onLimit;
@@ -36,10 +45,12 @@ final class WorkerModel extends BlockingModel {
 
     /**
      * @param inherited       the listening socket to serve, or null to bind one from the config (with SO_REUSEPORT)
+     * @param slot            this worker's scoreboard slot, where its share of the connection limits is kept
      * @param connectionLimit connections to serve before retiring; 0 for no limit
      */
-    WorkerModel(ServerSocketChannel inherited, int threads, long connectionLimit, Runnable onLimit) {
+    WorkerModel(ServerSocketChannel inherited, Scoreboard.Slot slot, int threads, long connectionLimit, Runnable onLimit) {
         this.inherited = inherited;
+        this.slot = slot;
         this.threads = threads;
         this.connectionLimit = connectionLimit;
         this.onLimit = onLimit;
@@ -48,6 +59,18 @@ final class WorkerModel extends BlockingModel {
     @Override
     public String name() {
         return "process-pool-worker";
+    }
+
+    /** The pool's limits, shared through the scoreboard; none if the master set none. */
+    @Override
+    protected AcceptGate acceptGate(ServerContext context) {
+        if (slot.board().limits().equals(ConnectionLimits.none())) {
+            return new AcceptLimits(context.config().limits(), context.stats(), name());
+        }
+        return new SharedLimits(slot, () -> {
+            ServerSocketChannel l = listener;
+            return l == null || l.isOpen();
+        }, inherited != null ? SharedLimits.PermitTaken.BEFORE_ACCEPT : SharedLimits.PermitTaken.AFTER_ACCEPT);
     }
 
     @Override

@@ -12,7 +12,10 @@
  *     {@code --threads-per-worker} threads (1 by default: one connection at a time).</li>
  * <li><b>What bounds concurrency:</b> workers times threads; the pool grows and shrinks between
  *     {@code --min} and {@code --max} to keep {@code --min-spare} to {@code --max-spare} idle
- *     workers, as Apache's prefork does ({@link dev.turnstile.model.prefork.PoolPlan}).</li>
+ *     workers, as Apache's prefork does ({@link dev.turnstile.model.prefork.PoolPlan}). The
+ *     server's connection limits bind the pool as a whole: each worker applies them over counts
+ *     all workers keep in the scoreboard ({@link dev.turnstile.model.prefork.SharedLimits}), and
+ *     the master reports the hits ({@link dev.turnstile.model.prefork.LimitEpisodes}).</li>
  * <li><b>Shutdown:</b> the master writes the drain deadline into every worker's slot; each stops
  *     accepting, finishes the connections in hand, forces the rest at the deadline and exits 0;
  *     laggards get SIGTERM, then SIGKILL. Workers of a master that dies notice within 200 ms.</li>

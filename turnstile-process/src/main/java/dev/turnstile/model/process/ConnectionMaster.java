@@ -2,8 +2,10 @@ package dev.turnstile.model.process;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
+import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.WorkerStats;
+import dev.turnstile.core.AcceptLimits;
 import dev.turnstile.core.Backoff;
 import dev.turnstile.posix.AcceptedSocket;
 import dev.turnstile.posix.ExitStatus;
@@ -30,6 +32,16 @@ import java.util.Iterator;
  * arrival order without a child; with that many it stops accepting (the listener leaves its poll
  * set), so the excess waits in the listen backlog, as tcpserver -c does. A child's exit wakes the
  * loop through its pidfd, so the next waiting connection gets a child at once.
+ *
+ * <p><b>Connection limits</b> ({@link dev.turnstile.api.ConnectionLimits}), all applied here, where
+ * the connections are accepted, by the core's {@link AcceptLimits} as in the in-process models.
+ * {@code --max-connections} bounds the connections the server holds: those with a child and
+ * those accepted and waiting in line for one. At it the listener leaves the poll set, as at the
+ * bound above, and the rest wait in the listen backlog; so with both set, at most
+ * {@code min(maxChildren, maxConnections)} children run. A connection over
+ * {@code --max-connections-per-ip} or {@code --max-accept-rate} is closed at once, before any
+ * child, and counted as rejected and as a limit hit. Its permit and its source's count go back
+ * when its child is reaped, or when the master closes it (peer gone, spawn failed, stopping).
  *
  * <p><b>Peers that left.</b> A connection gets a child only if its peer is still there, looked at
  * ({@link AcceptedSocket#peerState()}, which reads nothing) right after accept and again right
@@ -66,6 +78,11 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     private record Waiting(AcceptedSocket connection, Instant silentUntil) {
     }
 
+    /** The connection limits of the server (none in tests that do not say). */
+    private static AcceptLimits noLimits(ServerStats stats, String model) {
+        return new AcceptLimits(ConnectionLimits.none(), stats, model);
+    }
+
     /** A child, the connection it serves and its scoreboard slot. */
     static final class ConnectionChild extends MasterLoop.Child {
         final ConnectionInfo info;
@@ -84,6 +101,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     private final int maxWaiting;
     private final Deque<Waiting> waiting = new ArrayDeque<>(); // master thread only; accepted, no child yet
     private final ServerStats stats;
+    private final AcceptLimits limits;
     private final Scoreboard board;
     private final FreeSlots slots;
     private final Backoff backoff = new Backoff(); // master thread only
@@ -96,6 +114,14 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
      */
     ConnectionMaster(String model, Listener listener, ChildCommand command, int maxChildren, int maxWaiting,
                      ServerStats stats, Scoreboard board, Processes processes, Clock clock) {
+        this(model, listener, command, maxChildren, maxWaiting, stats, noLimits(stats, model), board, processes, clock);
+    }
+
+    /**
+     * @param limits the server's connection limits, over {@code stats}
+     */
+    ConnectionMaster(String model, Listener listener, ChildCommand command, int maxChildren, int maxWaiting,
+                     ServerStats stats, AcceptLimits limits, Scoreboard board, Processes processes, Clock clock) {
         super(model, listener, processes, clock);
         if (maxWaiting < 0) {
             throw new IllegalArgumentException("maxWaiting must be >= 0 (got " + maxWaiting + ")");
@@ -105,6 +131,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         this.maxChildren = maxChildren;
         this.maxWaiting = maxWaiting;
         this.stats = stats;
+        this.limits = limits;
         this.board = board;
         this.slots = new FreeSlots(board, maxChildren);
     }
@@ -113,9 +140,14 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         return clock.instant().isBefore(pausedUntil);
     }
 
-    /** True while a connection just accepted could get a child or a place among the waiting. */
+    /**
+     * True while a connection just accepted could get a child or a place among the waiting, under
+     * max-connections too (the master is the one thread that takes its permits, so between two
+     * accepts the permits in use are the connections held).
+     */
     private boolean accepting() {
-        return !listenerClosed() && !paused() && childCount() + waiting.size() < maxChildren + maxWaiting;
+        return !listenerClosed() && !paused() && childCount() + waiting.size() < maxChildren + maxWaiting
+                && !limits.atCeiling();
     }
 
     @Override
@@ -147,16 +179,23 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     protected void spawnToTarget() {
         dropLeftWhileWaiting();
         spawnForWaiting();
-        while (accepting()) {
+        while (accepting() && limits.tryAcquire()) {
             AcceptedSocket connection;
             try {
                 connection = listener.accept();
             } catch (IOException e) {
+                limits.release();
                 pause("accept failed: " + e.getMessage());
                 return;
             }
             if (connection == null) {
+                limits.release();
                 return;
+            }
+            if (!limits.admit(connection.remote())) {
+                connection.close(); // counted and logged by the limits
+                limits.release();
+                continue;
             }
             if (!left(connection, connection.peerState())) {
                 waiting.addLast(new Waiting(connection, clock.instant().plus(SILENT_GRACE)));
@@ -205,6 +244,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         }
         ConnectionInfo info = new ConnectionInfo(++ids, connection.remote(), connection.local(), MASTER);
         connection.close();
+        limits.closed(connection.remote());
         stats.connectionOpened(info);
         stats.connectionClosed(info, peer == PeerState.RESET ? CloseReason.RESET : CloseReason.PEER_CLOSED);
         log.debug("{}: {} left before it got a process ({})", model, connection.peer(), peer);
@@ -223,6 +263,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
             pid = processes.spawn(command.spawn(connection, slot.index()));
         } catch (IOException e) {
             slots.release(slot);
+            limits.closed(connection.remote());
             stats.connectionRejected(connection.peer(), "cannot start a process: " + e.getMessage());
             pause("cannot start a process for " + connection.peer() + ": " + e.getMessage());
             return;
@@ -257,6 +298,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         }
         countFinal(child);
         slots.release(child.slot);
+        limits.closed(child.info.remote());
         stats.connectionClosed(child.info, command.closeReason(status));
         stats.retireWorker(child.info.worker());
     }
@@ -286,6 +328,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     private void closeWaiting() {
         for (Waiting w; (w = waiting.pollFirst()) != null; ) {
             w.connection().close();
+            limits.closed(w.connection().remote());
             stats.connectionRejected(w.connection().peer(), "the server is stopping");
         }
     }

@@ -3,6 +3,7 @@ package dev.turnstile.model.process;
 import dev.turnstile.api.ListenOn;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
+import dev.turnstile.core.AcceptLimits;
 
 import dev.turnstile.posix.ListenMode;
 import dev.turnstile.posix.Listener;
@@ -67,12 +68,13 @@ public final class ProcessPerConnection extends MasterModel {
                     : Posix.listen(new InetSocketAddress(config.host(), config.port()), config.acceptBacklog(), ListenMode.POLLED);
             InetSocketAddress local = listener.localAddress();
             board = Scoreboard.create(Scoreboard.fileFor(local.getPort()), settings.maxChildren(), Posix.pid(),
-                    local.getPort(), name(), 1);
+                    local.getPort(), name(), 1, config.limits()); // the limits for the status page: the master applies them
             ChildCommand command = settings.exec().isPresent() ? new ExecChild(settings.exec().get())
                     : serviceChild(spec, config, board);
             processes = Posix.processes();
             ConnectionMaster master = new ConnectionMaster(name(), listener, command, settings.maxChildren(),
-                    config.acceptBacklog(), context.stats(), board, processes, Clock.systemUTC());
+                    config.acceptBacklog(), context.stats(), new AcceptLimits(config.limits(), context.stats(), name()),
+                    board, processes, Clock.systemUTC());
             log.info("{} on {}: {}, at most {} at once", name(), local, command.describe(), settings.maxChildren());
             return new Launched(local, master);
         } catch (IOException | RuntimeException | Error e) {

@@ -12,7 +12,10 @@
  *     it from {@link System#inheritedChannel()}), or with {@code --exec} any program, given
  *     TCPREMOTEIP, TCPREMOTEPORT, TCPLOCALIP, TCPLOCALPORT as tcpserver gives them.</li>
  * <li><b>What bounds concurrency:</b> {@code --max-children} (default 40); beyond it the master
- *     stops accepting and the excess waits in the listen backlog.</li>
+ *     stops accepting and the excess waits in the listen backlog. The server's connection limits
+ *     apply in the master too: {@code --max-connections} counts the connections with a child and
+ *     those accepted and waiting for one; {@code --max-connections-per-ip} and
+ *     {@code --max-accept-rate} close the excess before it gets a child.</li>
  * <li><b>Shutdown:</b> the listener closes; children finish their conversations until the drain
  *     ends, then get SIGTERM (a JVM child closes within a second), then SIGKILL.</li>
  * </ul>

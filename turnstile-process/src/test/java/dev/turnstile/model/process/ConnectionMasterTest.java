@@ -1,9 +1,12 @@
 package dev.turnstile.model.process;
 
 import dev.turnstile.api.CloseReason;
+import dev.turnstile.api.ConnectionLimit;
+import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.api.StatsSnapshot;
+import dev.turnstile.core.AcceptLimits;
 import dev.turnstile.posix.ExitStatus;
 import dev.turnstile.posix.PeerState;
 import dev.turnstile.posix.PosixException;
@@ -179,6 +182,55 @@ class ConnectionMasterTest {
         assertThat(report.drained()).isEqualTo(1);
         assertThat(report.forced()).isEqualTo(1);
         assertThat(report.stragglers()).singleElement().asString().contains("process 1002 for 127.0.0.1:40003");
+    }
+
+    private ConnectionMaster limited(int maxChildren, int maxWaiting, ConnectionLimits limits) {
+        return new ConnectionMaster("process-per-connection", listener, new ExecChild(List.of("cat")), maxChildren,
+                maxWaiting, stats, new AcceptLimits(limits, stats, "process-per-connection"),
+                Scoreboard.inMemory(maxChildren, "process-per-connection"), processes, clock);
+    }
+
+    @Test
+    void maxConnectionsCountsTheWaitingAndLeavesTheRestInTheBacklog() throws IOException {
+        ConnectionMaster master = limited(2, 10, ConnectionLimits.none().withMaxConnections(3));
+        listener.pending(5);
+        master.step();
+        assertThat(processes.spawned).hasSize(2);
+        assertThat(master.waitingCount()).as("held: two with a child, one in line").isEqualTo(1);
+        assertThat(listener.queue).as("the rest stays in the backlog").hasSize(2);
+        assertThat(master.readableFd()).as("the listener leaves the poll set").isEqualTo(-1);
+        assertThat(stats.snapshot().hitsOf(ConnectionLimit.MAX_CONNECTIONS)).isEqualTo(1);
+        processes.exit(1000, ExitStatus.exited(0));
+        master.step();
+        assertThat(processes.spawned).as("the one in line got the child").hasSize(3);
+        assertThat(master.waitingCount()).as("and one more came from the backlog").isEqualTo(1);
+        assertThat(listener.queue).hasSize(1);
+        assertThat(stats.snapshot().rejected()).isZero();
+    }
+
+    @Test
+    void perIpAndAcceptRateExcessIsClosedBeforeAnyChildAndCounted() throws IOException {
+        ConnectionMaster master = limited(10, 0, ConnectionLimits.none().withMaxConnectionsPerIp(2));
+        listener.pending(4); // all from 127.0.0.1
+        master.step();
+        assertThat(processes.spawned).hasSize(2);
+        assertThat(stats.snapshot().rejected()).isEqualTo(2);
+        assertThat(stats.snapshot().hitsOf(ConnectionLimit.MAX_CONNECTIONS_PER_IP)).isEqualTo(2);
+        processes.exit(1000, ExitStatus.exited(0));
+        master.step();
+        listener.pending(2);
+        master.step();
+        assertThat(processes.spawned).as("the reaped child's place went back to its source").hasSize(3);
+        assertThat(stats.snapshot().rejected()).isEqualTo(3);
+    }
+
+    @Test
+    void acceptRateExcessIsClosedBeforeAnyChild() throws IOException {
+        ConnectionMaster master = limited(10, 0, ConnectionLimits.none().withMaxAcceptRate(3));
+        listener.pending(5);
+        master.step();
+        assertThat(processes.spawned).hasSize(3);
+        assertThat(stats.snapshot().hitsOf(ConnectionLimit.MAX_ACCEPT_RATE)).isEqualTo(2);
     }
 
     @Test

@@ -1,10 +1,12 @@
 package dev.turnstile.model.process;
 
+import dev.turnstile.api.ConnectionLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +73,39 @@ class ScoreboardTest {
         assertThat(last.id()).isEqualTo(37);
         assertThat(last.peer()).isEqualTo(peer);
         assertThat(slot.event(head - Scoreboard.RING_EVENTS).atMillis()).isEqualTo(110);
+    }
+
+    @Test
+    void theLimitsTheHoldsAndTheEventOrderAreSharedBetweenMappings() throws IOException {
+        Path file = dir.resolve("limits");
+        Scoreboard master = Scoreboard.create(file, 2, 4242, 20446, "process-pool", 2,
+                new ConnectionLimits(10, 2, 5));
+        Scoreboard worker = Scoreboard.open(file, true);
+        assertThat(worker.limits()).isEqualTo(new ConnectionLimits(10, 2, 5));
+        master.slot(0).prepareForSpawn(1000);
+        master.slot(1).prepareForSpawn(1000);
+        long v4 = Scoreboard.sourceKey(InetAddress.getByName("127.0.0.1"));
+        long v6 = Scoreboard.sourceKey(InetAddress.getByName("::1"));
+        assertThat(v4).isNotEqualTo(v6).isNotZero();
+        assertThat(worker.slot(0).hold(v4)).isTrue();
+        assertThat(worker.slot(1).hold(v4)).isTrue();
+        assertThat(worker.slot(1).hold(v6)).isTrue();
+        assertThat(worker.slot(1).hold(v6)).as("two holds per slot: one per thread").isFalse();
+        assertThat(master.heldFrom(v4)).isEqualTo(2);
+        worker.slot(1).addOpen(1);
+        worker.slot(0).addPermits(1);
+        master.slot(1).free(); // reaped: what it held goes back
+        assertThat(master.heldFrom(v4)).isEqualTo(1);
+        assertThat(master.heldFrom(v6)).isZero();
+        assertThat(master.openInAllSlots()).isZero();
+        assertThat(master.permitsInAllSlots()).isEqualTo(1);
+
+        InetSocketAddress peer = new InetSocketAddress("127.0.0.1", 4000);
+        worker.slot(1).appendEvent(new ConnectionEvent(ConnectionEvent.Kind.OPENED, 0, 1, peer, 1));
+        worker.slot(0).appendEvent(new ConnectionEvent(ConnectionEvent.Kind.OPENED, 0, 1, peer, 1));
+        assertThat(master.slot(1).eventSequence(0)).as("written first, across slots")
+                .isLessThan(master.slot(0).eventSequence(0));
+        master.delete();
     }
 
     @Test

@@ -1,0 +1,32 @@
+package dev.turnstile.core;
+
+import java.net.InetSocketAddress;
+
+/**
+ * What an {@link AcceptLoop} asks of the server's connection limits, before and after each
+ * accept: {@link AcceptLimits} in one process; a pool of worker processes supplies one that keeps
+ * its counts in shared memory, so the limits hold across the pool.
+ *
+ * <ol>
+ * <li>{@link #acquire} before accept: waits for room under max-connections (the listen backlog
+ *     holds the rest meanwhile).</li>
+ * <li>{@link #admit} with the peer just accepted: false refuses it (already counted and logged);
+ *     the caller closes it and calls {@link #release}.</li>
+ * <li>{@link #closed} once an admitted connection closed: its room and its source's count go back.</li>
+ * </ol>
+ * Implementations are thread-safe: several accept loops may share one.
+ */
+public interface AcceptGate {
+
+    /** Waits for room under max-connections; false if interrupted (stopping), with the status kept. */
+    boolean acquire();
+
+    /** Gives back room taken by {@link #acquire} that no connection holds (accept failed, or refused). */
+    void release();
+
+    /** Applies the per-source limits to a connection just accepted; see the class comment. */
+    boolean admit(InetSocketAddress peer);
+
+    /** A connection {@link #admit admitted} from {@code peer} closed: its counts and its room go back. */
+    void closed(InetSocketAddress peer);
+}
