@@ -10,8 +10,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,11 +71,14 @@ class LifecycleTest extends ReliabilityCases {
     void aResetWithUnreadDataIsCountedAndTheServerGoesOn(String model) throws Exception {
         try (RunningServer server = start(model); LineClient steady = server.connect()) {
             assertThat(steady.ask("one")).isEqualTo("ONE");
-            LineClient unread = server.connect();
-            unread.send("reply i will not read\n".repeat(50));
-            long written = "ONE\n".length() + 50L * "REPLY I WILL NOT READ\n".length();
-            server.await("the 50 replies written", BOUND, s -> s.bytesOut() >= written);
-            unread.reset();
+            try (Socket unread = new Socket()) {
+                unread.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+                unread.getOutputStream().write("reply i will not read\n".repeat(50).getBytes(StandardCharsets.US_ASCII));
+                int replies = 50 * "REPLY I WILL NOT READ\n".length();
+                Poll.until("the 50 replies in the client's receive buffer, unread", BOUND,
+                        () -> unreadBytes(unread), n -> n == replies);
+                unread.setSoLinger(true, 0);
+            } // closed with SO_LINGER 0: a reset
             LineClient midLine = server.connect();
             assertThat(midLine.ask("hi")).isEqualTo("HI");
             midLine.send("half a li");
@@ -84,6 +89,15 @@ class LifecycleTest extends ReliabilityCases {
             try (LineClient after = server.connect()) {
                 assertThat(after.ask("after")).isEqualTo("AFTER");
             }
+        }
+    }
+
+    /** Bytes that lie in the socket's receive buffer, not yet read (FIONREAD). */
+    private static int unreadBytes(Socket socket) {
+        try {
+            return socket.getInputStream().available();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
