@@ -44,14 +44,14 @@ class HostilePeersTest extends ReliabilityCases {
 
     /**
      * Pass: 4 clients that send lines as fast as they can and never read are each closed, as
-     * SLOW_CONSUMER (replies queued past max-pending, 16 KiB) or WRITE_TIMEOUT (a blocking write
+     * SLOW_CONSUMER (replies queued past max-pending, 32 KiB) or WRITE_TIMEOUT (a blocking write
      * waited 1 s), and for no other reason; a fresh client is then answered: no worker stays held
      * and no reply queue grows past its bound.
      */
     @ParameterizedTest
     @MethodSource("models")
     void slowReadersAreClosedAndFreeTheirWorkers(String model) throws Exception {
-        try (RunningServer server = start(model, b -> b.maxMessageBytes(1024).maxPendingBytes(16 * 1024)
+        try (RunningServer server = start(model, b -> b.maxMessageBytes(16 * 1024).maxPendingBytes(32 * 1024)
                 .writeTimeout(Duration.ofSeconds(1)))) {
             List<Socket> readers = new ArrayList<>();
             try {
@@ -156,15 +156,15 @@ class HostilePeersTest extends ReliabilityCases {
     }
 
     /**
-     * A client that sends 1 KiB lines as fast as the server reads them and never reads a reply:
-     * its receive buffer is small, so replies back up soon. The sending thread ends when the
-     * server closes the socket.
+     * A client that sends 16,000-byte lines as fast as the server reads them and never reads a
+     * reply: its receive buffer is small, so replies back up soon (long lines fill the server's
+     * send buffer in few writes). The sending thread ends when the server closes the socket.
      */
     private static Socket neverReads(int port) throws IOException {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(4096);
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        byte[] line = new byte[1000];
+        byte[] line = new byte[16_000];
         Arrays.fill(line, (byte) 'r');
         line[line.length - 1] = '\n';
         OutputStream out = socket.getOutputStream();
