@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -120,6 +121,17 @@ class TlsModelsTest {
             try (LineClient secure = certificates.connect(server.port())) {
                 assertThat(secure.ask("after")).isEqualTo("AFTER");
             }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"thread-per-connection", "virtual-threads", "thread-pool", "thread-pool-handoff", "elastic-pool"})
+    void runsASessionServiceOverTheTlsStreams(String model) {
+        try (RunningServer server = RunningServer.start(model, ModelContract.OPTIONS,
+                b -> b.service(new SessionServiceTest.NumberedLines()).tls(certificates.pem()));
+             LineClient client = certificates.connect(server.port(), "TLSv1.2")) {
+            assertThat(client.ask("first")).startsWith("1 first (");
+            assertThat(client.ask("second")).startsWith("2 second (");
         }
     }
 }

@@ -101,6 +101,9 @@ public final class TlsChannel implements ByteChannel {
                 switch (status) {
                     case NOT_HANDSHAKING, FINISHED -> {
                         handshakeDone = true;
+                        if (appIn != null && appIn.position() == 0) {
+                            appIn = null; // reads go straight into the caller's buffer when it has room for a record
+                        }
                         return Handshake.DONE;
                     }
                     case NEED_TASK -> runTasks();
