@@ -36,7 +36,8 @@ final class ServeCommand implements Callable<Integer> {
         StopSignals signals = StopSignals.install();
         System.out.println("listening on " + s.address().getAddress().getHostAddress() + ":" + s.port()
                 + " (service " + service + ", model " + s.modelName() + (chosen instanceof FramedService f
-                && f.framing().isPresent() ? "" : ", framing " + s.config().framing().cliName()) + ")");
+                && f.framing().isPresent() ? "" : ", framing " + s.config().framing().cliName())
+                + (s.config().tls() != null ? ", TLS" : "") + ")");
         System.out.flush();
         Thread.ofPlatform().daemon().name("turnstile-watch").start(() -> { // a model may also stop by itself
             try {

@@ -27,6 +27,10 @@ import java.nio.channels.SocketChannel;
  * stops reading must ask {@link #hasBufferedInput} before it waits for the socket again: bytes
  * held here make the socket no more readable.
  *
+ * <p><b>Closing.</b> In TLS 1.3 the peer's close_notify ends only its direction, so replies still
+ * go out after it (a half-close); in TLS 1.2 it ends both, and a later {@link #write} fails as
+ * the peer being gone.
+ *
  * <p><b>Delegated tasks</b> (the handshake's certificate and key work) run inline on the caller's
  * thread, as Netty's {@code SslHandler} does by default: for a server without client
  * authentication they are one signature per full handshake.
@@ -223,8 +227,8 @@ public final class TlsChannel implements ByteChannel {
         while (src.hasRemaining()) {
             SSLEngineResult r = wrap(src);
             taken += r.bytesConsumed();
-            if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-                throw new SSLException("TLS is closed for output");
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) { // TLS 1.2: the peer's close_notify closed both ways
+                throw new java.io.EOFException("the peer closed TLS; replies after its close_notify are dropped");
             }
             if (!flush()) {
                 break;
