@@ -93,4 +93,35 @@ class ServerTlsTest {
         assertThatThrownBy(() -> rsa.pem().withHandshakeTimeout(Duration.ZERO))
                 .hasMessageContaining("handshakeTimeout must be positive");
     }
+
+    @Test
+    void loadsWhatTheReadmesOpensslCommandsMake() throws Exception {
+        Path made = Files.createDirectory(dir.resolve("openssl"));
+        Path cert = made.resolve("cert.pem"), key = made.resolve("key.pem"), store = made.resolve("server.p12");
+        Path password = Files.writeString(made.resolve("pass.txt"), "secret\n");
+        openssl(made, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+                "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                "-keyout", key.toString(), "-out", cert.toString());
+        openssl(made, "pkcs12", "-export", "-in", cert.toString(), "-inkey", key.toString(), "-out", store.toString(),
+                "-passout", "file:" + password);
+        assertThat(ServerTls.load(TlsSettings.pem(cert, key)).newEngine()).isNotNull();
+        assertThat(ServerTls.load(TlsSettings.pkcs12(store, password)).newEngine()).isNotNull();
+        Path traditional = made.resolve("traditional.pem");
+        openssl(made, "genrsa", "-traditional", "-out", traditional.toString(), "2048");
+        assertThatThrownBy(() -> ServerTls.load(TlsSettings.pem(cert, traditional)))
+                .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt -in " + traditional);
+    }
+
+    private static void openssl(Path workDir, String... args) throws Exception {
+        Path openssl = Path.of("/usr/bin/openssl");
+        if (!Files.isExecutable(openssl)) {
+            org.junit.jupiter.api.Assertions.fail(openssl + " not found: install Debian's openssl (scripts/install-test-tools does)");
+        }
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(openssl.toString()));
+        command.addAll(Arrays.asList(args));
+        Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("openssl %s: %s", String.join(" ", args), output).isZero();
+    }
 }
