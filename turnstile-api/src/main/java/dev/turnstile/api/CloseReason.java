@@ -30,5 +30,11 @@ public enum CloseReason {
      */
     WRITE_TIMEOUT,
     /** A message was begun but not finished within the server's {@code messageTimeout} (a slowloris). */
-    MESSAGE_TIMEOUT
+    MESSAGE_TIMEOUT,
+    /**
+     * The TLS handshake failed or did not finish within the handshake timeout: a plaintext client
+     * on a TLS port, a client that trusts no certificate of ours or offers no protocol we speak,
+     * or one that went quiet mid-handshake.
+     */
+    TLS_HANDSHAKE_FAILED
 }

@@ -28,10 +28,13 @@ import java.util.Objects;
  *                        reset by every byte, so one byte a second cannot hold a connection open
  * @param limits          bounds on connections: in all, per source address, per second per source
  *                        ({@link ConnectionLimits}); none by default
+ * @param tls             the server's TLS identity and handshake timeout ({@link TlsSettings});
+ *                        null (the default): plaintext
  */
 public record ServerConfig(String host, int port, int acceptBacklog, Duration idleTimeout,
                            int maxMessageBytes, Framing framing, int maxPendingBytes,
-                           Duration writeTimeout, Duration messageTimeout, ConnectionLimits limits) {
+                           Duration writeTimeout, Duration messageTimeout, ConnectionLimits limits,
+                           TlsSettings tls) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 20446;
@@ -76,11 +79,19 @@ public record ServerConfig(String host, int port, int acceptBacklog, Duration id
         }
     }
 
+    /** As the canonical constructor, in plaintext (no TLS). */
+    public ServerConfig(String host, int port, int acceptBacklog, Duration idleTimeout, int maxMessageBytes,
+                        Framing framing, int maxPendingBytes, Duration writeTimeout, Duration messageTimeout,
+                        ConnectionLimits limits) {
+        this(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes, writeTimeout,
+                messageTimeout, limits, null);
+    }
+
     /** As the canonical constructor, with no connection limits. */
     public ServerConfig(String host, int port, int acceptBacklog, Duration idleTimeout, int maxMessageBytes,
                         Framing framing, int maxPendingBytes, Duration writeTimeout, Duration messageTimeout) {
         this(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes, writeTimeout,
-                messageTimeout, ConnectionLimits.none());
+                messageTimeout, ConnectionLimits.none(), null);
     }
 
     /** As the canonical constructor, with the default write and message timeouts (30 s each) and no connection limits. */
@@ -108,52 +119,58 @@ public record ServerConfig(String host, int port, int acceptBacklog, Duration id
 
     public ServerConfig withHost(String host) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits);
+                writeTimeout, messageTimeout, limits, tls);
     }
 
     public ServerConfig withPort(int port) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits);
+                writeTimeout, messageTimeout, limits, tls);
     }
 
     public ServerConfig withAcceptBacklog(int acceptBacklog) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits);
+                writeTimeout, messageTimeout, limits, tls);
     }
 
     public ServerConfig withIdleTimeout(Duration idleTimeout) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits);
+                writeTimeout, messageTimeout, limits, tls);
     }
 
     /** Also raises {@code maxPendingBytes} to {@code maxMessageBytes} if it was below. */
     public ServerConfig withMaxMessageBytes(int maxMessageBytes) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing,
-                Math.max(maxPendingBytes, maxMessageBytes), writeTimeout, messageTimeout, limits);
+                Math.max(maxPendingBytes, maxMessageBytes), writeTimeout, messageTimeout, limits, tls);
     }
 
     public ServerConfig withFraming(Framing framing) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits);
+                writeTimeout, messageTimeout, limits, tls);
     }
 
     public ServerConfig withMaxPendingBytes(int maxPendingBytes) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits);
+                writeTimeout, messageTimeout, limits, tls);
     }
 
     public ServerConfig withWriteTimeout(Duration writeTimeout) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits);
+                writeTimeout, messageTimeout, limits, tls);
     }
 
     public ServerConfig withMessageTimeout(Duration messageTimeout) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits);
+                writeTimeout, messageTimeout, limits, tls);
     }
 
     public ServerConfig withLimits(ConnectionLimits limits) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits);
+                writeTimeout, messageTimeout, limits, tls);
+    }
+
+    /** With TLS as {@code tls} says, or plaintext if null. */
+    public ServerConfig withTls(TlsSettings tls) {
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
+                writeTimeout, messageTimeout, limits, tls);
     }
 }

@@ -35,6 +35,8 @@ final class OptionTopics {
                 "--max-message-bytes"));
         t.put("Limits and timeouts", List.of("--max-connections", "--max-connections-per-ip", "--max-accept-rate",
                 "--idle-timeout", "--write-timeout", "--message-timeout", "--max-pending"));
+        t.put("TLS", List.of("--tls-cert", "--tls-key", "--tls-keystore", "--tls-keystore-password-file",
+                "--tls-handshake-timeout"));
         t.put("Thread models", List.of("--workers", "--min", "--max", "--keep-alive", "--policy"));
         t.put("Event loops", List.of("--loops", "--accept", "--high-water", "--low-water", "--slow-callback"));
         t.put("Process models", List.of("--max-children", "--exec", "--min-spare", "--max-spare", "--threads-per-worker",

@@ -63,6 +63,7 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("listening on " + s.address().getAddress().getHostAddress() + ":" + s.port()
                 + " (service " + service + ", model " + s.modelName() + (chosen instanceof FramedService f
                 && f.framing().isPresent() ? "" : ", framing " + s.config().framing().cliName())
+                + (s.config().tls() != null ? ", TLS" : "")
                 + (listenOn == ListenOn.STANDARD_INPUT ? ", inherited socket" : "") + ")");
         System.out.flush();
         if (pids.isPresent()) {

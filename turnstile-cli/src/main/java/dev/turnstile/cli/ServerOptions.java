@@ -6,6 +6,7 @@ import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.core.Models;
 import dev.turnstile.core.Server;
+import dev.turnstile.core.tls.ServerTls;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -98,6 +99,9 @@ public final class ServerOptions {
     @Mixin
     ProcessOptions process = new ProcessOptions();
 
+    @Mixin
+    TlsOptions tls = new TlsOptions();
+
     ModelOptions modelOptions() {
         ModelOptions o = ModelOptions.none();
         if (workers != null) {
@@ -138,13 +142,18 @@ public final class ServerOptions {
 
     ServerConfig config() {
         return new ServerConfig(host, port, backlog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, new ConnectionLimits(maxConnections, maxConnectionsPerIp, maxAcceptRate));
+                writeTimeout, messageTimeout, new ConnectionLimits(maxConnections, maxConnectionsPerIp, maxAcceptRate))
+                .withTls(tls.settings());
     }
 
     /** A builder with the model, its options and the config; the caller adds a service or listeners. */
     Server.Builder builder() {
         Models.require(model); // an unknown name fails here, listing the known ones
-        return Server.builder().model(model).options(modelOptions()).config(config());
+        ServerConfig config = config();
+        if (config.tls() != null) {
+            ServerTls.load(config.tls()); // a bad certificate or key fails here, naming the file
+        }
+        return Server.builder().model(model).options(modelOptions()).config(config);
     }
 
     private static void requirePositive(String option, int n) {

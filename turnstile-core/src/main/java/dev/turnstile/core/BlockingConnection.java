@@ -44,6 +44,7 @@ final class BlockingConnection implements ConnectionHandle.Owner {
     private final OpenConnections.Entry entry;                    // told when a write may block, for the write timeout
     private final Runnable writing;                               // entry::writing, made once
     private Conversation conversation;                            // set once, before the first call
+    private ConnectionStreams streams;                            // set with the conversation: where replies go
     private boolean ended;                                        // guarded by lock: closed() has run
 
     BlockingConnection(SocketChannel channel, ServerStats stats, ConnectionHandle handle, OpenConnections.Entry entry) {
@@ -63,8 +64,9 @@ final class BlockingConnection implements ConnectionHandle.Owner {
         return handle;
     }
 
-    void attach(Conversation conversation) {
+    void attach(Conversation conversation, ConnectionStreams streams) {
         this.conversation = conversation;
+        this.streams = streams;
     }
 
     /** True once a conversation was made (the service's handler was created). Connection thread. */
@@ -113,7 +115,7 @@ final class BlockingConnection implements ConnectionHandle.Owner {
         if (out.pending() > 0) {
             handle.unwritten(out.pending());
             try { // each slice renews the write clock: the model's sweep closes a peer that takes none for the write timeout
-                stats.bytesOut(out.writeAll(channel, WRITE_SLICE_BYTES, writing));
+                stats.bytesOut(out.writeAll(streams.writer(), WRITE_SLICE_BYTES, writing));
             } finally {
                 entry.wrote();
             }
@@ -160,7 +162,7 @@ final class BlockingConnection implements ConnectionHandle.Owner {
 
     /** The peer gets every reply, then the end; the connection thread's read returns end of input. */
     private void endInput() throws IOException {
-        channel.shutdownOutput();
+        streams.shutdownOutput();
         channel.shutdownInput();
     }
 }

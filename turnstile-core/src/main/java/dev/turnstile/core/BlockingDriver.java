@@ -10,6 +10,7 @@ import dev.turnstile.api.Session;
 import dev.turnstile.api.SessionService;
 import dev.turnstile.api.WorkerStats;
 import dev.turnstile.core.framing.Framers;
+import dev.turnstile.core.tls.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * and message timeouts → debug; write timeout → info; protocol broken → info (by
  * {@link Conversation}); our bug → warn with stack. A connection closed by shutdown logs nothing.
  *
+ * <p><b>TLS.</b> With {@link ServerConfig#tls()} set, each connection first completes a handshake
+ * within the handshake timeout ({@link ConnectionStreams}); one that fails or times out is closed
+ * as {@link CloseReason#TLS_HANDSHAKE_FAILED}, logged at debug, and the service never hears of it.
+ * Everything after runs over the SSLSocket's streams exactly as over the socket's.
+ *
  * <p><b>Memory.</b> The read buffer starts at 4 KiB and grows only while a message is
  * unfinished, up to the maximum message length; it shrinks back after such a message.
  *
@@ -65,6 +71,7 @@ public final class BlockingDriver {
     private final OpenConnections connections;
     private final ConnectionTimers timers;
     private final FramerFactory framers; // null for a session service
+    private final ServerTls tls;         // null: plaintext
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean sweeping = new AtomicBoolean(); // the stuck-write sweep was started
 
@@ -77,6 +84,7 @@ public final class BlockingDriver {
         this.timers = timers;
         this.framers = context.service() instanceof FramedService framed
                 ? Framers.forService(framed, context.config()) : null;
+        this.tls = ServerTls.loadIfSet(context.config().tls());
     }
 
     /**
@@ -106,9 +114,20 @@ public final class BlockingDriver {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             Socket socket = channel.socket();
             socket.setSoTimeout(Math.toIntExact(Math.min(Integer.MAX_VALUE, context.config().idleTimeout().toMillis())));
+            ConnectionStreams streams;
+            try {
+                streams = ConnectionStreams.open(channel, tls, timers);
+            } catch (IOException e) {
+                if (entry.closedByShutdown()) {
+                    throw e;
+                }
+                reason = CloseReason.TLS_HANDSHAKE_FAILED;
+                log.debug("{} {}: TLS handshake failed: {}", worker, info.peer(), e.toString());
+                return;
+            }
             reason = switch (context.service()) {
-                case FramedService service -> serveFramed(channel, socket.getInputStream(), service, info, entry, connection);
-                case SessionService service -> serveSession(socket, service, info, entry);
+                case FramedService service -> serveFramed(channel, streams, service, info, entry, connection);
+                case SessionService service -> serveSession(streams, service, info, entry);
             };
         } catch (SocketTimeoutException e) {
             reason = CloseReason.IDLE_TIMEOUT;
@@ -150,19 +169,20 @@ public final class BlockingDriver {
         }
     }
 
-    private CloseReason serveFramed(SocketChannel channel, InputStream in, FramedService service,
+    private CloseReason serveFramed(SocketChannel channel, ConnectionStreams streams, FramedService service,
                                     ConnectionInfo info, OpenConnections.Entry entry,
                                     BlockingConnection connection) throws IOException {
         ServerConfig config = context.config();
         WorkerStats worker = context.stats().worker(info.worker());
         Conversation conversation = new Conversation(connection.handle(), framers.newFramer(config.maxMessageBytes()),
                 service.newHandler(info), connection.outbound(), worker);
-        connection.attach(conversation);
+        connection.attach(conversation, streams);
+        InputStream in = streams.input();
         int maxBuffer = config.maxMessageBytes() + 2; // an unfinished message never exceeds the maximum
         ByteBuffer buffer = ByteBuffer.allocate(Math.min(INITIAL_READ_BUFFER, maxBuffer)); // write mode
         connection.open();
         if (conversation.isClosing()) {
-            lingerBeforeClose(channel, in);
+            lingerBeforeClose(channel, streams);
             return conversation.closeReason();
         }
         Socket socket = channel.socket();
@@ -213,7 +233,7 @@ public final class BlockingDriver {
             buffer.compact();
             if (conversation.isClosing()) {
                 if (!endOfInput) {
-                    lingerBeforeClose(channel, in);
+                    lingerBeforeClose(channel, streams);
                 }
                 return conversation.closeReason();
             }
@@ -221,7 +241,7 @@ public final class BlockingDriver {
                 buffer = ByteBuffer.allocate(INITIAL_READ_BUFFER);
             }
             if (!entry.endWork()) {
-                lingerBeforeClose(channel, in);
+                lingerBeforeClose(channel, streams);
                 return CloseReason.SHUTDOWN; // shutdown asked to close after the replies in hand
             }
         }
@@ -256,11 +276,12 @@ public final class BlockingDriver {
      * shut our output (the peer sees the end after every reply), then read and discard what the peer
      * still sends until it closes or {@link #LINGER} passes.
      */
-    private static void lingerBeforeClose(SocketChannel channel, InputStream in) {
+    private static void lingerBeforeClose(SocketChannel channel, ConnectionStreams streams) {
+        InputStream in = streams.input();
         long deadline = System.nanoTime() + LINGER.toNanos();
         byte[] discard = new byte[4096];
         try {
-            channel.shutdownOutput();
+            streams.shutdownOutput();
             while (true) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -286,10 +307,10 @@ public final class BlockingDriver {
         return bigger.put(buffer);
     }
 
-    private CloseReason serveSession(Socket socket, SessionService service, ConnectionInfo info,
+    private CloseReason serveSession(ConnectionStreams streams, SessionService service, ConnectionInfo info,
                                      OpenConnections.Entry entry) throws IOException {
         var stats = context.stats();
-        InputStream in = new FilterInputStream(socket.getInputStream()) {
+        InputStream in = new FilterInputStream(streams.input()) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 int n = super.read(b, off, len);
@@ -299,7 +320,7 @@ public final class BlockingDriver {
                 return n;
             }
         };
-        OutputStream out = new FilterOutputStream(socket.getOutputStream()) {
+        OutputStream out = new FilterOutputStream(streams.output()) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 try {

@@ -5,6 +5,7 @@ import dev.turnstile.api.Framing;
 import dev.turnstile.api.ListenOn;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ServerConfig;
+import dev.turnstile.api.TlsSettings;
 import dev.turnstile.api.ServerContext;
 import dev.turnstile.api.ServerListener;
 import dev.turnstile.api.ServerModel;
@@ -196,6 +197,12 @@ public final class Server implements AutoCloseable {
         /** Bounds on connections, in all and per source address; see {@link ConnectionLimits}. */
         public Builder limits(ConnectionLimits limits) {
             config = config.withLimits(limits);
+            return this;
+        }
+
+        /** Serve TLS with this identity and handshake timeout; null: plaintext (the default). */
+        public Builder tls(TlsSettings tls) {
+            config = config.withTls(tls);
             return this;
         }
 

@@ -43,6 +43,16 @@ public final class LineClient implements AutoCloseable {
         }
     }
 
+    /** A client over a socket already connected (an SSLSocket, say), with the same read timeout. */
+    public static LineClient over(Socket connected) {
+        try {
+            connected.setSoTimeout(READ_TIMEOUT_MS);
+            return new LineClient(connected);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * True if the kernel accepts a connection to the port on loopback within 500 ms: the listener
      * is open. The probe connection is closed at once.

@@ -26,6 +26,12 @@ public final class ManyClients {
      */
     public static void converse(RunningServer server, int clients, int messages, Duration timeout)
             throws InterruptedException {
+        converse(server::connect, clients, messages, timeout);
+    }
+
+    /** As {@link #converse(RunningServer, int, int, Duration)}, each client made by {@code connect} (a TLS one, say). */
+    public static void converse(java.util.function.Supplier<LineClient> connect, int clients, int messages,
+                                Duration timeout) throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             List<Future<Integer>> results = new ArrayList<>();
@@ -33,7 +39,7 @@ public final class ManyClients {
                 int id = c;
                 results.add(pool.submit(() -> {
                     int verified = 0;
-                    try (LineClient client = server.connect()) {
+                    try (LineClient client = connect.get()) {
                         for (int m = 0; m < messages; m++) {
                             if (client.ask("client " + id + " message " + m).equals("CLIENT " + id + " MESSAGE " + m)) {
                                 verified++;

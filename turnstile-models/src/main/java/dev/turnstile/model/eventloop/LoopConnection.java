@@ -10,11 +10,13 @@ import dev.turnstile.core.ConnectionHandle;
 import dev.turnstile.core.Conversation;
 import dev.turnstile.core.OutboundBuffer;
 import dev.turnstile.core.Sockets;
+import dev.turnstile.core.tls.TlsChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
@@ -39,6 +41,10 @@ import java.nio.channels.SocketChannel;
  *     time ends. Closing with unread input would send a reset instead, and the kernel would drop
  *     replies it had not delivered yet.</li>
  * <li>RELEASED: the socket is closed and the loop has forgotten the connection.</li>
+ * <li>HANDSHAKE: TLS only, the first state: the handshake runs ({@link TlsHandshake}); the
+ *     conversation is not open yet and the handler has not been told of the connection (a
+ *     failed handshake closes it as {@link CloseReason#TLS_HANDSHAKE_FAILED} without a word to
+ *     the handler).</li>
  * </ul>
  * The interest set follows from them in {@link #settle}: OP_WRITE while replies are unsent, OP_READ
  * while none of EOF, PAUSED, JOB, STOPPING holds and the conversation is not closing.
@@ -62,6 +68,14 @@ import java.nio.channels.SocketChannel;
  * when it changes, and closes as a slow consumer when it passes the bound. The reason a close was
  * reported with is kept ({@code closedWith}) for a handler that hears of it after its worker job.
  *
+ * <p><b>TLS.</b> With TLS, {@code io} is a {@link TlsChannel} over the socket, and everything
+ * above works on plaintext as before: reads give decrypted bytes, writes take plaintext and
+ * encrypt it. The channel holds at most about a record each way; its unsent ciphertext keeps
+ * OP_WRITE on and holds back the close ({@link #settle}), and plaintext it decrypted ahead of a
+ * read (more records than the read buffer took) is read by a posted task once reading is wanted,
+ * since the socket will not signal it. Without TLS {@code io} is the socket itself and nothing
+ * on the plaintext path changes.
+ *
  * <p><b>Thread-safety.</b> Loop thread only, except {@link #wake} and {@link #abort} (any thread:
  * they only post to the loop) and what an {@link OnWorkerConnection} lends its worker during a
  * job (see there).
@@ -70,13 +84,18 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
 
     private static final Logger log = LoggerFactory.getLogger(LoopConnection.class);
 
-    static final int EOF = 1, PAUSED = 2, JOB = 4, STOPPING = 8, CLOSED = 16, LINGER = 32, RELEASED = 64;
+    static final int EOF = 1, PAUSED = 2, JOB = 4, STOPPING = 8, CLOSED = 16, LINGER = 32, RELEASED = 64,
+            HANDSHAKE = 128;
     static final int MIN_BUFFER = 1024;
     /** The longest a closed connection lingers to let its replies out (never longer than the idle timeout). */
     private static final long LINGER_NANOS = 2_000_000_000L;
 
     final SelectorLoop loop;
     final SocketChannel channel;
+    final ByteChannel io;                       // the socket, or its TLS channel: where plaintext is read and written
+    final TlsChannel tls;                       // null: plaintext
+    private final Runnable reread = this::reread; // posted when TLS holds plaintext the socket will not signal
+    private boolean rereadPosted;               // loop thread only
     private final SelectionKey key;
     private final MessageHandler handler;       // named in slow-callback warnings
     final Conversation conversation;
@@ -97,6 +116,8 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
                    MessageHandler handler, WorkerStats worker) {
         this.loop = loop;
         this.channel = channel;
+        this.tls = loop.tls() == null ? null : new TlsChannel(channel, loop.tls().newEngine());
+        this.io = tls == null ? channel : tls;
         this.key = key;
         this.handler = handler;
         this.handle = new ConnectionHandle(info, loop.maxPendingBytes(), loop.timers());
@@ -119,6 +140,41 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
      * on a worker as the first job), and its greeting is written.
      */
     abstract void opened();
+
+    /** Loop thread, right after registration: opens, or with TLS begins the handshake and opens after it. */
+    final void start() {
+        if (tls == null) {
+            opened();
+        } else {
+            state |= HANDSHAKE;
+            TlsHandshake.step(this);
+        }
+    }
+
+    /** TLS: the handshake is done; the conversation opens as a plaintext one would at registration. */
+    final void handshakeDone() {
+        state &= ~HANDSHAKE;
+        lastActive = loop.now();
+        interest(SelectionKey.OP_READ);
+        opened();
+    }
+
+    /** TLS: what the handshake waits for. */
+    final void handshakeWaits(int ops) {
+        interest(ops);
+    }
+
+    final boolean handshaking() {
+        return (state & HANDSHAKE) != 0;
+    }
+
+    /** TLS: decrypted plaintext waits that no readiness will announce; read it if reading is still wanted. */
+    private void reread() {
+        rereadPosted = false;
+        if (!closed() && (interest & SelectionKey.OP_READ) != 0) {
+            onReady(SelectionKey.OP_READ);
+        }
+    }
 
     // ---- ConnectionHandle.Owner: any thread --------------------------------------------------
 
@@ -155,9 +211,17 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
             discardInput();
             return;
         }
+        if ((state & HANDSHAKE) != 0) {
+            TlsHandshake.step(this);
+            return;
+        }
         try {
-            if ((readyOps & SelectionKey.OP_WRITE) != 0 && outbound != null) {
-                writePending();
+            if ((readyOps & SelectionKey.OP_WRITE) != 0 && (outbound != null || tls != null)) {
+                if (outbound != null) {
+                    writePending();
+                } else {
+                    tls.flush();
+                }
                 settle();
             }
             if ((readyOps & SelectionKey.OP_READ) != 0 && (interest & SelectionKey.OP_READ) != 0 && !closed()) {
@@ -172,7 +236,7 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
 
     private void onReadable() throws IOException {
         ByteBuffer buffer = readBuffer();
-        int n = channel.read(buffer);
+        int n = io.read(buffer);
         if (n == 0) {
             keepUnfinished(buffer.flip());
             return;
@@ -245,7 +309,7 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
 
     /** Writes what {@code outbound} holds, as far as the socket takes it now; a write is activity. */
     final void writePending() throws IOException {
-        int n = outbound.writeOnce(channel);
+        int n = outbound.writeOnce(io);
         if (n > 0) {
             loop.countWritten(n);
             lastActive = loop.now();
@@ -292,7 +356,8 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
         }
         boolean job = (state & JOB) != 0;
         boolean closing = conversation.isClosing() || (state & (EOF | STOPPING)) != 0;
-        if (closing && !job && pending == 0) {
+        boolean cipherWaits = tls != null && tls.wantsWritable(); // TLS: encrypted bytes the socket has not taken
+        if (closing && !job && pending == 0 && !cipherWaits) {
             finish(closeReason());
             return;
         }
@@ -304,11 +369,15 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
             }
             state &= ~PAUSED;
         }
-        int want = pending > 0 ? SelectionKey.OP_WRITE : 0;
+        int want = pending > 0 || cipherWaits ? SelectionKey.OP_WRITE : 0;
         if (!closing && !job && (state & PAUSED) == 0) {
             want |= SelectionKey.OP_READ;
         }
         interest(want);
+        if (tls != null && (want & SelectionKey.OP_READ) != 0 && !rereadPosted && tls.hasBufferedInput()) {
+            rereadPosted = true;
+            loop.execute(reread);
+        }
     }
 
     private void interest(int want) {
@@ -338,6 +407,10 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
         if ((state & LINGER) != 0) {
             if (now - lastActive >= Math.min(LINGER_NANOS, idleNanos)) {
                 release();
+            }
+        } else if ((state & HANDSHAKE) != 0) {
+            if (now - lastActive >= loop.handshakeNanos()) {
+                TlsHandshake.timedOut(this);
             }
         } else if (outbound != null && writeWaitSince != 0 && now - writeWaitSince >= writeNanos) {
             log.info("{} {}: took none of our bytes for {} ms; closing", loop.name(), info().peer(),
@@ -432,10 +505,16 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
      */
     private void finish(CloseReason reason) {
         if ((state & EOF) != 0) {
+            if (tls != null) {
+                tls.closeOutbound(); // the peer is done sending; it still reads our close_notify
+            }
             close(reason);
             return;
         }
         try {
+            if (tls != null) {
+                tls.closeOutbound(); // close_notify, as far as the socket takes it now
+            }
             channel.shutdownOutput();
         } catch (IOException e) {
             close(reason);
@@ -480,7 +559,7 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
         closedWith = reason;
         outbound = null;
         loop.reportClosed(this, reason);
-        if ((state & JOB) == 0) {
+        if ((state & (JOB | HANDSHAKE)) == 0) { // mid-handshake the handler never heard of it
             inbound = null;
             conversation.closed(reason);
         }

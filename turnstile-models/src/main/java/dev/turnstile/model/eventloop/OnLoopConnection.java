@@ -104,7 +104,7 @@ final class OnLoopConnection extends LoopConnection {
         if (staged.position() > 0) {
             staged.flip();
             try {
-                int n = channel.write(staged);
+                int n = io.write(staged);
                 if (n > 0) {
                     loop.countWritten(n);
                     lastActive = loop.now(); // pushed bytes too: a connection only listening is not idle

@@ -3,6 +3,7 @@ package dev.turnstile.model.eventloop;
 import dev.turnstile.api.ServerContext;
 import dev.turnstile.core.AcceptLimits;
 import dev.turnstile.core.ConnectionTimers;
+import dev.turnstile.core.tls.ServerTls;
 import dev.turnstile.core.Sockets;
 import dev.turnstile.core.Stragglers;
 
@@ -49,12 +50,14 @@ final class SelectorGroup {
     private final LoopWatchdog watchdog; // null: handlers run on workers, the loops only do I/O
     private final ConnectionTimers timers = new ConnectionTimers();
     private final AcceptLimits limits;
+    private final ServerTls tls; // null: plaintext
     private volatile boolean acceptorWaiting; // an acceptor dropped OP_ACCEPT at max-connections
     private int turn; // accepting loop only
 
     SelectorGroup(LoopSettings settings, ServerContext context, HandlerPool handlers, Consumer<Throwable> onFatal)
             throws IOException {
         this.onFatal = onFatal;
+        this.tls = ServerTls.loadIfSet(context.config().tls()); // once for all loops; a bad file fails the start
         this.limits = new AcceptLimits(context.config().limits(), context.stats(), settings.name());
         this.loops = new SelectorLoop[settings.loops()];
         try {
@@ -108,6 +111,11 @@ final class SelectorGroup {
     /** The clock for the connections' {@code schedule}, shared by every loop. */
     ConnectionTimers timers() {
         return timers;
+    }
+
+    /** The server's TLS, made once for every loop, or null: plaintext. */
+    ServerTls tls() {
+        return tls;
     }
 
     long nextId() {

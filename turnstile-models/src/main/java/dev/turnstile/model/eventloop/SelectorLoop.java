@@ -11,6 +11,7 @@ import dev.turnstile.api.ServerContext;
 import dev.turnstile.api.WorkerStats;
 import dev.turnstile.core.ConnectionTimers;
 import dev.turnstile.core.Sockets;
+import dev.turnstile.core.tls.ServerTls;
 import dev.turnstile.api.FramerFactory;
 import dev.turnstile.core.framing.Framers;
 import org.slf4j.Logger;
@@ -105,6 +106,7 @@ final class SelectorLoop implements Runnable {
     private final long idleNanos;
     private final long writeNanos;
     private final long messageNanos;
+    private final long handshakeNanos; // TLS: a connection still handshaking after this is closed
     private final long tickNanos;
     private final int maxInboundBytes;
     private final int highWaterBytes; // with workers 0, as is lowWaterBytes: see OnWorkerConnection
@@ -142,7 +144,8 @@ final class SelectorLoop implements Runnable {
         this.idleNanos = config.idleTimeout().toNanos();
         this.writeNanos = config.writeTimeout().toNanos();
         this.messageNanos = config.messageTimeout().toNanos();
-        long shortest = Math.min(idleNanos, Math.min(writeNanos, messageNanos));
+        this.handshakeNanos = config.tls() == null ? Long.MAX_VALUE : config.tls().handshakeTimeout().toNanos();
+        long shortest = Math.min(Math.min(idleNanos, handshakeNanos), Math.min(writeNanos, messageNanos));
         this.tickNanos = Math.clamp(shortest / 4, MIN_TICK_NANOS, MAX_TICK_NANOS);
         this.maxInboundBytes = config.maxMessageBytes() + 2; // an unfinished message never exceeds the maximum
         this.thread = Thread.ofPlatform().name("turnstile-" + name).unstarted(this);
@@ -241,19 +244,20 @@ final class SelectorLoop implements Runnable {
         Object attachment = key.attachment();
         try {
             if (attachment instanceof LoopConnection c) {
-                if (handlersOnLoop) {
+                boolean handler = handlersOnLoop && !c.handshaking(); // a TLS handshake step is ours, not the handler's
+                if (handler) {
                     HELD_BY.setRelease(this, c);
                     HELD_SINCE.setRelease(this, now);
                 }
                 try {
                     c.onReady(key.readyOps());
                 } finally {
-                    if (handlersOnLoop) {
+                    if (handler) {
                         HELD_SINCE.setRelease(this, NOT_HELD);
                     }
                 }
                 long end = System.nanoTime();
-                if (handlersOnLoop) {
+                if (handler) {
                     stalls.check(now, end, c);
                 }
                 now = end;
@@ -385,7 +389,7 @@ final class SelectorLoop implements Runnable {
         key.attach(c);
         connections.add(c);
         open = connections.size();
-        c.opened();
+        c.start();
     }
 
     /**
@@ -535,6 +539,15 @@ final class SelectorLoop implements Runnable {
 
     ConnectionTimers timers() {
         return group.timers();
+    }
+
+    /** The server's TLS, or null: plaintext. */
+    ServerTls tls() {
+        return group.tls();
+    }
+
+    long handshakeNanos() {
+        return handshakeNanos;
     }
 
     int maxInboundBytes() {

@@ -71,6 +71,10 @@
  * <li><b>Timers:</b> one {@link dev.turnstile.core.ConnectionTimers} thread per model, owned by the
  *     {@link dev.turnstile.model.eventloop.SelectorGroup} and stopped with the loops; a due task is
  *     only queued on its handle.</li>
+ * <li><b>TLS:</b> with {@code ServerConfig.tls()} set, each connection's socket is wrapped in a
+ *     {@link dev.turnstile.core.tls.TlsChannel}; the loop drives the handshake
+ *     ({@link dev.turnstile.model.eventloop.TlsHandshake}, delegated tasks inline) and the open
+ *     comes after it; everything above then works on plaintext, with the same water marks.</li>
  * <li><b>Framing:</b> the service's own {@link dev.turnstile.api.FramerFactory} if it brings one,
  *     else the server's {@code --framing}; chosen once per loop.</li>
  * </ul>

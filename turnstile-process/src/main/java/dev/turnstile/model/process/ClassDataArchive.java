@@ -173,7 +173,8 @@ public final class ClassDataArchive {
                 + System.nanoTime() + ".tmp");
         try {
             Files.createDirectories(file.getParent());
-            ServiceSpec training = new ServiceSpec(EchoUppercase.class.getName(), config.withFraming(Framing.LINE));
+            ServiceSpec training = new ServiceSpec(EchoUppercase.class.getName(),
+                    config.withFraming(Framing.LINE).withTls(null)); // the trainer speaks plaintext
             runTrainingWorker(jvm.withOptions(List.of(kind.writeFlag + temporary)).command(ConnectionWorker.class,
                     ConnectionWorker.arguments(training, ProcessHandle.current().pid(), Optional.empty())));
             if (!Files.isRegularFile(temporary)) {
@@ -215,8 +216,10 @@ public final class ClassDataArchive {
                 for (String word : List.of("hello", "why not?", "are you sure")) {
                     out.write((word + "\n").getBytes(StandardCharsets.UTF_8));
                     out.flush();
-                    while (in.read() != '\n') {
-                        // read the reply through its newline
+                    for (int b = in.read(); b != '\n'; b = in.read()) { // read the reply through its newline
+                        if (b < 0) {
+                            throw new IOException("the training worker closed the connection before its reply");
+                        }
                     }
                 }
                 client.shutdownOutput();

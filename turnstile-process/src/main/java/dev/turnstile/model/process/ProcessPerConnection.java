@@ -59,6 +59,11 @@ public final class ProcessPerConnection extends MasterModel {
     @Override
     protected Launched launch(ServerContext context) throws IOException {
         ServerConfig config = context.config();
+        if (settings.exec().isPresent() && config.tls() != null) {
+            throw new IllegalArgumentException("--exec children cannot serve TLS: the socket is the program's stdin"
+                    + " and stdout, so the program would have to speak TLS itself; run a JVM service under"
+                    + " process-per-connection (its children terminate TLS), or put a TLS proxy in front");
+        }
         Listener listener = null;
         Processes processes = null;
         Scoreboard board = null;

@@ -3,10 +3,13 @@ package dev.turnstile.model.process;
 import dev.turnstile.api.Framing;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.Service;
+import dev.turnstile.api.TlsSettings;
+import dev.turnstile.core.tls.ServerTls;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +30,8 @@ public record ServiceSpec(String serviceClass, ServerConfig config) {
 
     /** The argument names {@link #toArguments()} writes. */
     public static final Set<String> ARGUMENTS = Set.of("service", "host", "port", "backlog", "idle-timeout-ms",
-            "max-message-bytes", "framing", "max-pending-bytes", "write-timeout-ms", "message-timeout-ms");
+            "max-message-bytes", "framing", "max-pending-bytes", "write-timeout-ms", "message-timeout-ms",
+            "tls-cert", "tls-key", "tls-keystore", "tls-keystore-password-file", "tls-handshake-timeout-ms");
 
     public ServiceSpec {
         Objects.requireNonNull(serviceClass, "serviceClass");
@@ -38,7 +42,8 @@ public record ServiceSpec(String serviceClass, ServerConfig config) {
      * The spec for {@code service} under {@code config}, checked here in the master so that a
      * service the workers could not create fails the start, not every worker.
      *
-     * @throws IllegalArgumentException if workers could not create the service by its class name
+     * @throws IllegalArgumentException if workers could not create the service by its class name, or
+     *                                  the TLS files cannot be used
      */
     public static ServiceSpec of(Service service, ServerConfig config, String model) {
         if (service.sharesStateAcrossConnections()) {
@@ -69,6 +74,7 @@ public record ServiceSpec(String serviceClass, ServerConfig config) {
                     + " class name, but " + type.getName() + " " + problem
                     + "; use a public class with a public no-argument constructor, or a thread model");
         }
+        ServerTls.loadIfSet(config.tls()); // the workers read the same files: a bad one fails the start here, not in each worker
         return new ServiceSpec(type.getName(), config);
     }
 
@@ -85,6 +91,20 @@ public record ServiceSpec(String serviceClass, ServerConfig config) {
         WorkerArguments.add(args, "max-pending-bytes", config.maxPendingBytes());
         WorkerArguments.add(args, "write-timeout-ms", Math.max(1, config.writeTimeout().toMillis()));
         WorkerArguments.add(args, "message-timeout-ms", Math.max(1, config.messageTimeout().toMillis()));
+        TlsSettings tls = config.tls();
+        if (tls != null) { // paths only: each worker reads the files itself, no secret on a command line
+            if (tls.isPem()) {
+                WorkerArguments.add(args, "tls-cert", tls.certificate().toAbsolutePath().toString());
+                WorkerArguments.add(args, "tls-key", tls.privateKey().toAbsolutePath().toString());
+            } else {
+                WorkerArguments.add(args, "tls-keystore", tls.keyStore().toAbsolutePath().toString());
+                if (tls.keyStorePasswordFile() != null) {
+                    WorkerArguments.add(args, "tls-keystore-password-file",
+                            tls.keyStorePasswordFile().toAbsolutePath().toString());
+                }
+            }
+            WorkerArguments.add(args, "tls-handshake-timeout-ms", Math.max(1, tls.handshakeTimeout().toMillis()));
+        }
         return args;
     }
 
@@ -102,6 +122,14 @@ public record ServiceSpec(String serviceClass, ServerConfig config) {
                 Math.toIntExact(args.number("max-message-bytes")), framing,
                 Math.toIntExact(args.number("max-pending-bytes")),
                 Duration.ofMillis(args.number("write-timeout-ms")), Duration.ofMillis(args.number("message-timeout-ms")));
+        if ((args.text("tls-handshake-timeout-ms", null) != null)) {
+            Duration handshake = Duration.ofMillis(args.number("tls-handshake-timeout-ms"));
+            TlsSettings tls = (args.text("tls-keystore", null) != null)
+                    ? TlsSettings.pkcs12(Path.of(args.text("tls-keystore")),
+                            (args.text("tls-keystore-password-file", null) != null) ? Path.of(args.text("tls-keystore-password-file")) : null)
+                    : TlsSettings.pem(Path.of(args.text("tls-cert")), Path.of(args.text("tls-key")));
+            config = config.withTls(tls.withHandshakeTimeout(handshake));
+        }
         return new ServiceSpec(args.text("service"), config);
     }
 

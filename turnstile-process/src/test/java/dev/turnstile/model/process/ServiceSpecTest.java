@@ -1,9 +1,11 @@
 package dev.turnstile.model.process;
 
 import dev.turnstile.api.ServerConfig;
+import dev.turnstile.api.TlsSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,5 +23,17 @@ class ServiceSpecTest {
         String[] args = spec.toArguments().toArray(String[]::new);
         ServiceSpec back = ServiceSpec.fromArguments(WorkerArguments.parse(args, ServiceSpec.ARGUMENTS));
         assertThat(back).isEqualTo(spec);
+    }
+
+    @Test
+    void tlsTravelsAsPathsOnly() {
+        for (TlsSettings tls : new TlsSettings[] {
+                TlsSettings.pem(Path.of("/etc/tls/cert.pem"), Path.of("/etc/tls/key.pem")),
+                TlsSettings.pkcs12(Path.of("/etc/tls/server.p12"), Path.of("/etc/tls/password")),
+                TlsSettings.pkcs12(Path.of("/etc/tls/server.p12"), null).withHandshakeTimeout(Duration.ofMillis(1500))}) {
+            ServiceSpec spec = new ServiceSpec("x.Service", ServerConfig.defaults().withTls(tls));
+            String[] args = spec.toArguments().toArray(String[]::new);
+            assertThat(ServiceSpec.fromArguments(WorkerArguments.parse(args, ServiceSpec.ARGUMENTS))).isEqualTo(spec);
+        }
     }
 }
