@@ -25,6 +25,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Runs one connection to its end on the calling thread: reads with the idle timeout, feeds a
@@ -47,6 +48,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Errors.</b> Each connection sorts its own: peer gone (reset, broken pipe) → debug; idle
  * and message timeouts → debug; write timeout → info; protocol broken → info (by
  * {@link Conversation}); our bug → warn with stack. A connection closed by shutdown logs nothing.
+ * A handler's {@link VirtualMachineError} (a stack overflow, an {@link OutOfMemoryError}) closes its
+ * connection {@link CloseReason#SERVER_ERROR} like any other failure of the service, logs an error,
+ * and is then handed to the model's {@code fatalErrors}: the thread lives on (a pool's worker keeps
+ * serving), and the model decides whether more must go (a pool worker process retires itself).
  *
  * <p><b>Memory.</b> The read buffer starts at 4 KiB and grows only while a message is
  * unfinished, up to the maximum message length; it shrinks back after such a message.
@@ -67,14 +72,29 @@ public final class BlockingDriver {
     private final FramerFactory framers; // null for a session service
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean sweeping = new AtomicBoolean(); // the stuck-write sweep was started
+    private final Consumer<VirtualMachineError> fatalErrors;
 
     /**
+     * A driver whose handlers' {@link VirtualMachineError}s cost only their connection.
+     *
      * @param timers the clock for the connections' {@code schedule}; the model stops it when it stops
      */
     public BlockingDriver(ServerContext context, OpenConnections connections, ConnectionTimers timers) {
+        this(context, connections, timers, error -> { });
+    }
+
+    /**
+     * @param timers      the clock for the connections' {@code schedule}; the model stops it when it stops
+     * @param fatalErrors told, on the connection's thread after its close, when a handler failed
+     *                    with a {@link VirtualMachineError}: the model's policy beyond closing that
+     *                    connection (a pool worker process retires); must not throw
+     */
+    public BlockingDriver(ServerContext context, OpenConnections connections, ConnectionTimers timers,
+                          Consumer<VirtualMachineError> fatalErrors) {
         this.context = context;
         this.connections = connections;
         this.timers = timers;
+        this.fatalErrors = fatalErrors;
         this.framers = context.service() instanceof FramedService framed
                 ? Framers.forService(framed, context.config()) : null;
     }
@@ -101,6 +121,7 @@ public final class BlockingDriver {
         BlockingConnection connection = framed ? new BlockingConnection(channel, context.stats(),
                 new ConnectionHandle(info, context.config().maxPendingBytes(), timers), entry) : null;
         CloseReason reason = CloseReason.SERVER_ERROR;
+        VirtualMachineError fatal = null;
         try {
             channel.configureBlocking(true);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -131,6 +152,11 @@ public final class BlockingDriver {
                 reason = CloseReason.RESET;
                 log.info("{} {}: connection failed: {}", worker, info.peer(), e.toString());
             }
+        } catch (VirtualMachineError e) {
+            fatal = e;
+            reason = CloseReason.SERVER_ERROR; // even under shutdown: the model hears of it
+            log.error("{} {}: service {} failed with {}; closing the connection", worker, info.peer(),
+                    context.service().name(), e.getClass().getSimpleName(), e);
         } catch (RuntimeException | Error e) {
             if (entry.closedByShutdown()) {
                 reason = CloseReason.SHUTDOWN;
@@ -147,6 +173,9 @@ public final class BlockingDriver {
             }
             context.stats().connectionClosed(info, reason);
             release.run();
+            if (fatal != null) {
+                fatalErrors.accept(fatal);
+            }
         }
     }
 
