@@ -4,7 +4,7 @@ import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.Framing;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.core.Server;
-import dev.turnstile.echo.EchoUppercase;
+import dev.turnstile.model.DeliberateEcho;
 import dev.turnstile.model.FaultService;
 import dev.turnstile.testing.LineClient;
 import dev.turnstile.testing.PingPongLoad;
@@ -48,7 +48,8 @@ class ProcessFaultsTest {
     private static final Pattern MESSAGES = Pattern.compile("messages (\\d+)");
 
     /**
-     * Pass: the master, in a JVM of its own, gets SIGTERM while every conversation is under way; it
+     * Pass: the master, in a JVM of its own, gets SIGTERM while every conversation is under way (the
+     * handler takes a millisecond over each message, so many are mid-message at any moment); it
      * drains for 5 s (the conversations go on), then closes what is left. Every message the workers
      * handled reached its client completely (the master's count of handled messages equals the
      * complete replies received), no client saw part of a reply or a wrong byte, and the master
@@ -58,7 +59,7 @@ class ProcessFaultsTest {
     @CsvSource({"process-pool, 1000, workers=4 threads-per-worker=250",
             "process-per-connection, 32, max-children=48"})
     void aSigtermInTheMiddleOfConversationsLosesNoReply(String model, int conversations, String options) throws Exception {
-        try (ServerProcess server = ServerProcess.start(model, EchoUppercase.class, options.split(" "));
+        try (ServerProcess server = ServerProcess.start(model, DeliberateEcho.class, options.split(" "));
              PingPongLoad load = PingPongLoad.start(server.port(), conversations, PAUSE)) {
             load.awaitEveryConnectionAnswered(3, BOUND);
             server.process().toHandle().destroy(); // SIGTERM; Process.destroy() would also close its output
