@@ -22,6 +22,6 @@ class FaultContractTest extends FaultContract {
     }
 
     static Stream<Arguments> modelsAndErrors() {
-        return models().flatMap(m -> Stream.of(Arguments.of(m, "SOE"), Arguments.of(m, "OOME")));
+        return models().flatMap(m -> Stream.of(Arguments.of(m, "SOE"), Arguments.of(m, "SOE-LATER"), Arguments.of(m, "OOME")));
     }
 }
