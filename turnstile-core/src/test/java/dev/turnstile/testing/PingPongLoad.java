@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p><b>Outcomes.</b> Every connection ends in one of: still {@code OPEN}; {@code UNANSWERED}
  * (closed, by end of stream or reset, while a message was out and none of its reply had come);
- * {@code BETWEEN} (closed while waiting out the pause, nothing out); {@code PARTIAL} (closed after some but not all bytes of a reply: a reply cut mid-way);
- * {@code WRONG} (a byte that is not the expected reply's); {@code REFUSED} (the connect failed). A
+ * {@code BETWEEN} (closed while waiting out the pause, nothing out); {@code PARTIAL} (closed after
+ * some but not all bytes of a reply: a reply cut mid-way); {@code WRONG} (a byte that is not the
+ * expected reply's); {@code REFUSED} (the connect failed). A
  * server that loses no reply has handled exactly {@link Tally#answered} messages: every message
  * it handled was answered completely, and each {@code UNANSWERED} message was never read.
  *

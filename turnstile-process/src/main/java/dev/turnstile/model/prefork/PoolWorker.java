@@ -59,7 +59,7 @@ public final class PoolWorker {
         ParentWatch parent;
         Duration recycleDrain;
         CountDownLatch limitReached = new CountDownLatch(1);
-        AtomicBoolean handlerFailed = new AtomicBoolean(); // set before limitReached is counted down, to wake the main thread
+        AtomicBoolean handlerFailed = new AtomicBoolean(); // set, then limitReached counted down to wake the main thread
         try {
             WorkerArguments a = WorkerArguments.parse(args, ARGUMENTS);
             Scoreboard board = Scoreboard.open(Path.of(a.text("scoreboard")), true);
