@@ -2,6 +2,8 @@ package dev.turnstile.core;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ServerStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,6 +36,7 @@ final class BlockingConnection implements ConnectionHandle.Owner {
 
     /** A blocking write renews its write-timeout clock every this many bytes the peer takes. */
     static final int WRITE_SLICE_BYTES = 64 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(BlockingConnection.class);
 
     private final SocketChannel channel;
     private final ServerStats stats;
@@ -153,6 +156,9 @@ final class BlockingConnection implements ConnectionHandle.Owner {
                 }
             } catch (IOException e) {
                 handle.abort(CloseReason.RESET); // the connection thread sees the closed socket and reports it
+            } catch (RuntimeException | Error e) { // a task's Error: this writer ends, the connection with it
+                log.error("{}: failed on the writer; closing the connection", handle.info().peer(), e);
+                handle.abort(CloseReason.SERVER_ERROR);
             } finally {
                 lock.unlock();
             }

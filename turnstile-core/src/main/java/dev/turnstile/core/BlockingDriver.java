@@ -26,6 +26,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Runs one connection to its end on the calling thread: reads with the idle timeout, feeds a
@@ -48,6 +49,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Errors.</b> Each connection sorts its own: peer gone (reset, broken pipe) → debug; idle
  * and message timeouts → debug; write timeout → info; protocol broken → info (by
  * {@link Conversation}); our bug → warn with stack. A connection closed by shutdown logs nothing.
+ * A handler's {@link VirtualMachineError} (a stack overflow, an {@link OutOfMemoryError}) closes its
+ * connection {@link CloseReason#SERVER_ERROR} like any other failure of the service, logs an error,
+ * and is then handed to the model's {@code fatalErrors}: the thread lives on (a pool's worker keeps
+ * serving), and the model decides whether more must go (a pool worker process retires itself).
  *
  * <p><b>TLS.</b> With {@link ServerConfig#tls()} set, each connection first completes a handshake
  * within the handshake timeout ({@link ConnectionStreams}); one that fails or times out is closed
@@ -74,14 +79,29 @@ public final class BlockingDriver {
     private final ServerTls tls;         // null: plaintext
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean sweeping = new AtomicBoolean(); // the stuck-write sweep was started
+    private final Consumer<VirtualMachineError> fatalErrors;
 
     /**
+     * A driver whose handlers' {@link VirtualMachineError}s cost only their connection.
+     *
      * @param timers the clock for the connections' {@code schedule}; the model stops it when it stops
      */
     public BlockingDriver(ServerContext context, OpenConnections connections, ConnectionTimers timers) {
+        this(context, connections, timers, error -> { });
+    }
+
+    /**
+     * @param timers      the clock for the connections' {@code schedule}; the model stops it when it stops
+     * @param fatalErrors told, on the connection's thread after its close, when a handler failed
+     *                    with a {@link VirtualMachineError}: the model's policy beyond closing that
+     *                    connection (a pool worker process retires); must not throw
+     */
+    public BlockingDriver(ServerContext context, OpenConnections connections, ConnectionTimers timers,
+                          Consumer<VirtualMachineError> fatalErrors) {
         this.context = context;
         this.connections = connections;
         this.timers = timers;
+        this.fatalErrors = fatalErrors;
         this.framers = context.service() instanceof FramedService framed
                 ? Framers.forService(framed, context.config()) : null;
         this.tls = ServerTls.loadIfSet(context.config().tls());
@@ -109,6 +129,7 @@ public final class BlockingDriver {
         BlockingConnection connection = framed ? new BlockingConnection(channel, context.stats(),
                 new ConnectionHandle(info, context.config().maxPendingBytes(), timers), entry) : null;
         CloseReason reason = CloseReason.SERVER_ERROR;
+        VirtualMachineError fatal = null;
         try {
             channel.configureBlocking(true);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -150,6 +171,11 @@ public final class BlockingDriver {
                 reason = CloseReason.RESET;
                 log.info("{} {}: connection failed: {}", worker, info.peer(), e.toString());
             }
+        } catch (VirtualMachineError e) {
+            fatal = e;
+            reason = CloseReason.SERVER_ERROR; // even under shutdown: the model hears of it
+            log.error("{} {}: service {} failed with {}; closing the connection", worker, info.peer(),
+                    context.service().name(), e.getClass().getSimpleName(), e);
         } catch (RuntimeException | Error e) {
             if (entry.closedByShutdown()) {
                 reason = CloseReason.SHUTDOWN;
@@ -166,6 +192,9 @@ public final class BlockingDriver {
             }
             context.stats().connectionClosed(info, reason);
             release.run();
+            if (fatal != null) {
+                fatalErrors.accept(fatal);
+            }
         }
     }
 

@@ -50,7 +50,7 @@ public abstract class BlockingModel implements ServerModel {
         lifecycle.start();
         this.context = context;
         this.connections = new OpenConnections();
-        this.driver = new BlockingDriver(context, connections, timers);
+        this.driver = new BlockingDriver(context, connections, timers, this::handlerFailedFatally);
         this.limits = acceptGate(context);
         try {
             this.listener = openListener(context);
@@ -91,6 +91,17 @@ public abstract class BlockingModel implements ServerModel {
      * @return a description of each thread that did not stop, for the report
      */
     protected abstract List<String> stopWorkers(Instant deadline);
+
+    /**
+     * A handler failed with a {@link VirtualMachineError} (out of stack, out of memory); its
+     * connection is already closed {@link dev.turnstile.api.CloseReason#SERVER_ERROR}. By default
+     * nothing more: the thread and the server serve on, since a stack overflow unwinds only its own
+     * thread and a failed allocation may well have been that one connection's. A model whose unit
+     * of failure is a process overrides this to retire the process. Called on the connection's
+     * thread; must not throw.
+     */
+    protected void handlerFailedFatally(VirtualMachineError error) {
+    }
 
     /** The context given to {@link #start}. */
     protected final ServerContext context() {

@@ -233,7 +233,7 @@ public final class Conversation implements Consumer<ByteBuffer>, Replies {
         handle.caller(Thread.currentThread());
         try {
             handler.onClose(reason);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // the connection is gone already: an Error here must not take its owner's thread
             log.warn("{} {}: handler {} failed in onClose", info.worker(), info.peer(), handler.getClass().getName(), e);
         } finally {
             handle.caller(null);

@@ -483,7 +483,7 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
         close(CloseReason.RESET);
     }
 
-    /** Our bug (the handler's or ours): warn with the stack and close. */
+    /** Our bug (the handler's or ours), an Error such as a stack overflow included: warn with the stack and close. */
     void failed(Throwable e) {
         log.warn("{} {}: connection failed in service {}; closing it", loop.name(), info().peer(),
                 loop.serviceName(), e);

@@ -4,6 +4,12 @@
  * whichever is ready, running the same framers and handlers as the thread models through core's
  * {@link dev.turnstile.core.Conversation}, unchanged.
  *
+ * <p><b>Faults.</b> A handler that fails, with an exception or an {@link java.lang.Error} (a
+ * {@link java.lang.StackOverflowError}, an {@link java.lang.OutOfMemoryError}), costs only its own
+ * connection, closed {@code SERVER_ERROR}: the loop, or the handler pool's worker, catches it where
+ * it called the handler and serves on (a stack overflow has unwound by then; a failed allocation is
+ * as likely that connection's). Only a failure of the loop's own code ends a loop, and the server.
+ *
  * <p>{@code event-loop}: one {@link dev.turnstile.model.eventloop.SelectorLoop}.
  * <ul>
  * <li><b>Who accepts:</b> the loop itself, non-blocking, when the listener is ready

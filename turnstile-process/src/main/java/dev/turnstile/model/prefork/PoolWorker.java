@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The main class of a process-pool worker JVM: serves the configured service on the listening
@@ -33,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * {@value #HEARTBEAT_MS} ms, also while the worker drains. The main thread looks as often for a
  * reason to stop: the master's stop request in the slot (drain
  * until the master's deadline; exit 0), the connection limit reached (finish the connection in
- * hand; exit {@link ExitCodes#RECYCLED}), or a parent that is no longer the master (exit
+ * hand; exit {@link ExitCodes#RECYCLED}), a handler's VirtualMachineError (stop accepting, finish the
+ * connections in hand; exit {@link ExitCodes#FAILED}, and the master replaces the worker), or a parent that is no longer the master (exit
  * {@link ExitCodes#ORPHANED}). SIGTERM, which the master sends only after its deadline, runs a
  * shutdown hook that stops at once: idle connections close now, busy ones after their replies.
  *
@@ -57,6 +59,7 @@ public final class PoolWorker {
         ParentWatch parent;
         Duration recycleDrain;
         CountDownLatch limitReached = new CountDownLatch(1);
+        AtomicBoolean handlerFailed = new AtomicBoolean(); // set, then limitReached counted down to wake the main thread
         try {
             WorkerArguments a = WorkerArguments.parse(args, ARGUMENTS);
             Scoreboard board = Scoreboard.open(Path.of(a.text("scoreboard")), true);
@@ -69,7 +72,11 @@ public final class PoolWorker {
             Service service = spec.newService();
             Balance balance = Balance.parse(a.text("balance"));
             model = new WorkerModel(balance == Balance.SHARED ? inheritedListener() : null, reporter.slot(),
-                    Math.toIntExact(a.number("threads")), a.number("max-connections"), limitReached::countDown);
+                    Math.toIntExact(a.number("threads")), a.number("max-connections"), limitReached::countDown,
+                    () -> {
+                        handlerFailed.set(true);
+                        limitReached.countDown();
+                    });
             model.start(new ServerContext(spec.config(), service, stats));
         } catch (IllegalArgumentException | IOException e) {
             String why = e.getMessage();
@@ -87,7 +94,7 @@ public final class PoolWorker {
             slot.stopped(serving.shutdown(Duration.ZERO));
         }));
         reporter.ready();
-        System.exit(heartbeatUntilStop(reporter, model, parent, limitReached, recycleDrain));
+        System.exit(heartbeatUntilStop(reporter, model, parent, limitReached, handlerFailed, recycleDrain));
     }
 
     /**
@@ -96,7 +103,8 @@ public final class PoolWorker {
      * goes on while the worker drains.
      */
     private static int heartbeatUntilStop(SlotReporter reporter, WorkerModel model, ParentWatch parent,
-                                          CountDownLatch limitReached, Duration recycleDrain) {
+                                          CountDownLatch limitReached, AtomicBoolean handlerFailed,
+                                          Duration recycleDrain) {
         Thread.ofPlatform().daemon().name("turnstile-heartbeat").start(() -> {
             while (true) {
                 reporter.heartbeat();
@@ -111,6 +119,10 @@ public final class PoolWorker {
             long stopBy = reporter.slot().stopByMillis();
             if (stopBy > 0) {
                 return stop(reporter, model, Duration.ofMillis(Math.max(0, stopBy - System.currentTimeMillis())), ExitCodes.DONE);
+            }
+            if (handlerFailed.get()) {
+                log.error("a handler failed with a VirtualMachineError: finishing the conversations in hand and exiting");
+                return stop(reporter, model, recycleDrain, ExitCodes.FAILED);
             }
             if (limitReached.getCount() == 0) {
                 log.info("served {} connections: retiring", model.accepted());

@@ -28,6 +28,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * accept loops apply them through {@link SharedLimits}, over the counts all workers keep in the
  * scoreboard (the worker's own config carries none).
  *
+ * <p><b>A handler's VirtualMachineError</b> closes its connection (as in every model) and then
+ * retires the worker: it stops accepting at once, finishes the conversations in hand and exits
+ * {@code FAILED}; the master replaces it. A process is the unit of failure here, and a JVM that ran
+ * out of stack or memory once is not given more connections.
+ *
  * <p><b>Recycling.</b> With a limit, the connection that reaches it closes the listener before
  * it is served, so this worker accepts no more; {@code onLimit} then tells the worker's main
  * thread to drain and exit. Thread-safe: the counter is atomic; the listener is the model's.
@@ -39,6 +44,7 @@ final class WorkerModel extends BlockingModel {
     private final int threads;
     private final long connectionLimit;
     private final Runnable onLimit;
+    private final Runnable onFatal;
     private final AtomicLong accepted = new AtomicLong();
     private final List<Thread> workers = new ArrayList<>(); // written in startServing only, before any read
     private volatile ServerSocketChannel listener;
@@ -47,13 +53,16 @@ final class WorkerModel extends BlockingModel {
      * @param inherited       the listening socket to serve, or null to bind one from the config (with SO_REUSEPORT)
      * @param slot            this worker's scoreboard slot, where its share of the connection limits is kept
      * @param connectionLimit connections to serve before retiring; 0 for no limit
+     * @param onFatal         told once a handler failed with a VirtualMachineError, after this worker stopped accepting
      */
-    WorkerModel(ServerSocketChannel inherited, Scoreboard.Slot slot, int threads, long connectionLimit, Runnable onLimit) {
+    WorkerModel(ServerSocketChannel inherited, Scoreboard.Slot slot, int threads, long connectionLimit, Runnable onLimit,
+                Runnable onFatal) {
         this.inherited = inherited;
         this.slot = slot;
         this.threads = threads;
         this.connectionLimit = connectionLimit;
         this.onLimit = onLimit;
+        this.onFatal = onFatal;
     }
 
     @Override
@@ -100,6 +109,17 @@ final class WorkerModel extends BlockingModel {
             Sockets.closeQuietly(listener); // accept no more; this one is still served
             onLimit.run();
         }
+    }
+
+    /**
+     * A handler ran out of stack or memory: this JVM is no longer trusted with new connections.
+     * The worker accepts no more (the other workers take them), and {@code onFatal} has the main
+     * thread finish the conversations in hand and exit {@code FAILED}, so the master replaces it.
+     */
+    @Override
+    protected void handlerFailedFatally(VirtualMachineError error) {
+        Sockets.closeQuietly(listener);
+        onFatal.run();
     }
 
     /** Connections accepted so far. */

@@ -24,7 +24,8 @@
  * <p>The master ({@link dev.turnstile.model.prefork.PoolMaster}) reaps and replaces dead workers
  * at once, stops a crash loop (restart intensity), stops when a worker cannot boot, terminates
  * workers whose heartbeat stopped, and recycles workers after
- * {@code --max-connections-per-worker}. Workers report through the
+ * {@code --max-connections-per-worker}, and after a handler's {@link java.lang.VirtualMachineError}
+ * (its connection closed, the worker stops accepting, finishes the rest and exits 70). Workers report through the
  * {@link dev.turnstile.model.process.Scoreboard}: {@link dev.turnstile.model.prefork.ScoreboardFeed}
  * turns it into the server's stats, {@link dev.turnstile.model.prefork.StatusPage} into
  * {@code turnstile status}.

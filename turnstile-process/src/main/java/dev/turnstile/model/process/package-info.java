@@ -21,7 +21,9 @@
  * </ul>
  *
  * <p><b>Isolation.</b> A child that crashes (exit, kill -9, out of memory) takes only its own
- * connection with it; the master logs its peer and status and the others never notice.
+ * connection with it; the master logs its peer and status and the others never notice. A
+ * handler's {@link java.lang.StackOverflowError} or thrown {@link java.lang.OutOfMemoryError} closes
+ * the connection {@code SERVER_ERROR}, and the child exits with it, as with every close.
  *
  * <p><b>Start cost</b>, the model's weakness, is cut where the JVM allows: a small heap, the
  * serial collector, C1 only and late, no FFM in the worker, and a class-data archive (JDK 25's

@@ -12,7 +12,8 @@ import java.util.concurrent.CountDownLatch;
  * A server in a JVM of its own, for tests that must kill or signal the server's process:
  * {@code ServeMain MODEL SERVICE_CLASS [key=value...]} prints {@code listening on PORT} and
  * serves until SIGTERM or SIGINT, which stop it with a 5 s drain, as the CLI's serve does (and
- * with the same {@code sun.misc.Signal} handlers); then it prints the report and exits 0.
+ * with the same {@code sun.misc.Signal} handlers); then it prints the report, with the messages
+ * the service handled, and exits 0.
  * Keys: {@code workers}, {@code min}, {@code max}, or any model option.
  */
 public final class ServeMain {
@@ -42,7 +43,7 @@ public final class ServeMain {
         stop.await();
         ShutdownReport report = server.stop(Duration.ofSeconds(5));
         System.out.println("stopped: drained " + report.drained() + ", forced " + report.forced()
-                + ", stragglers " + report.stragglers().size());
+                + ", stragglers " + report.stragglers().size() + ", messages " + server.snapshot().messages());
         System.exit(0);
     }
 }
