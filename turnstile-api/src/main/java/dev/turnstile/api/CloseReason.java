@@ -30,5 +30,10 @@ public enum CloseReason {
      */
     WRITE_TIMEOUT,
     /** A message was begun but not finished within the server's {@code messageTimeout} (a slowloris). */
-    MESSAGE_TIMEOUT
+    MESSAGE_TIMEOUT,
+    /**
+     * The PROXY protocol is on and the connection's header was missing, malformed, late (past the
+     * header timeout) or came from a source not trusted to send one.
+     */
+    PROXY_HEADER
 }

@@ -28,10 +28,13 @@ import java.util.Objects;
  *                        reset by every byte, so one byte a second cannot hold a connection open
  * @param limits          bounds on connections: in all, per source address, per second per source
  *                        ({@link ConnectionLimits}); none by default
+ * @param proxyProtocol   whether connections begin with a PROXY protocol header naming the real
+ *                        client, and from whom ({@link ProxyProtocol}); off by default
  */
 public record ServerConfig(String host, int port, int acceptBacklog, Duration idleTimeout,
                            int maxMessageBytes, Framing framing, int maxPendingBytes,
-                           Duration writeTimeout, Duration messageTimeout, ConnectionLimits limits) {
+                           Duration writeTimeout, Duration messageTimeout, ConnectionLimits limits,
+                           ProxyProtocol proxyProtocol) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 20446;
@@ -49,6 +52,7 @@ public record ServerConfig(String host, int port, int acceptBacklog, Duration id
         Objects.requireNonNull(writeTimeout, "writeTimeout");
         Objects.requireNonNull(messageTimeout, "messageTimeout");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(proxyProtocol, "proxyProtocol");
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank");
         }
@@ -74,6 +78,14 @@ public record ServerConfig(String host, int port, int acceptBacklog, Duration id
         if (messageTimeout.isNegative() || messageTimeout.isZero()) {
             throw new IllegalArgumentException("messageTimeout must be positive (got " + messageTimeout + ")");
         }
+    }
+
+    /** As the canonical constructor, with no PROXY protocol. */
+    public ServerConfig(String host, int port, int acceptBacklog, Duration idleTimeout, int maxMessageBytes,
+                        Framing framing, int maxPendingBytes, Duration writeTimeout, Duration messageTimeout,
+                        ConnectionLimits limits) {
+        this(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes, writeTimeout,
+                messageTimeout, limits, ProxyProtocol.off());
     }
 
     /** As the canonical constructor, with no connection limits. */
@@ -108,52 +120,57 @@ public record ServerConfig(String host, int port, int acceptBacklog, Duration id
 
     public ServerConfig withHost(String host) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits);
+                writeTimeout, messageTimeout, limits, proxyProtocol);
     }
 
     public ServerConfig withPort(int port) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits);
+                writeTimeout, messageTimeout, limits, proxyProtocol);
     }
 
     public ServerConfig withAcceptBacklog(int acceptBacklog) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits);
+                writeTimeout, messageTimeout, limits, proxyProtocol);
     }
 
     public ServerConfig withIdleTimeout(Duration idleTimeout) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits);
+                writeTimeout, messageTimeout, limits, proxyProtocol);
     }
 
     /** Also raises {@code maxPendingBytes} to {@code maxMessageBytes} if it was below. */
     public ServerConfig withMaxMessageBytes(int maxMessageBytes) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing,
-                Math.max(maxPendingBytes, maxMessageBytes), writeTimeout, messageTimeout, limits);
+                Math.max(maxPendingBytes, maxMessageBytes), writeTimeout, messageTimeout, limits, proxyProtocol);
     }
 
     public ServerConfig withFraming(Framing framing) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits);
+                writeTimeout, messageTimeout, limits, proxyProtocol);
     }
 
     public ServerConfig withMaxPendingBytes(int maxPendingBytes) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits);
+                writeTimeout, messageTimeout, limits, proxyProtocol);
     }
 
     public ServerConfig withWriteTimeout(Duration writeTimeout) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits);
+                writeTimeout, messageTimeout, limits, proxyProtocol);
     }
 
     public ServerConfig withMessageTimeout(Duration messageTimeout) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits);
+                writeTimeout, messageTimeout, limits, proxyProtocol);
     }
 
     public ServerConfig withLimits(ConnectionLimits limits) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits);
+                writeTimeout, messageTimeout, limits, proxyProtocol);
+    }
+
+    public ServerConfig withProxyProtocol(ProxyProtocol proxyProtocol) {
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
+                writeTimeout, messageTimeout, limits, proxyProtocol);
     }
 }

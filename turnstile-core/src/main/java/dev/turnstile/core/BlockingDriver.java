@@ -10,6 +10,7 @@ import dev.turnstile.api.Session;
 import dev.turnstile.api.SessionService;
 import dev.turnstile.api.WorkerStats;
 import dev.turnstile.core.framing.Framers;
+import dev.turnstile.core.proxy.ProxyPreface;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +68,7 @@ public final class BlockingDriver {
     private final FramerFactory framers; // null for a session service
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean sweeping = new AtomicBoolean(); // the stuck-write sweep was started
+    private final ProxyPreface proxy; // null: no PROXY protocol
 
     /**
      * @param timers the clock for the connections' {@code schedule}; the model stops it when it stops
@@ -77,6 +79,8 @@ public final class BlockingDriver {
         this.timers = timers;
         this.framers = context.service() instanceof FramedService framed
                 ? Framers.forService(framed, context.config()) : null;
+        this.proxy = context.config().proxyProtocol().enabled()
+                ? new ProxyPreface(context.config().proxyProtocol(), context.stats(), connections) : null;
     }
 
     /**
@@ -87,10 +91,17 @@ public final class BlockingDriver {
         ConnectionInfo info;
         try {
             info = new ConnectionInfo(ids.incrementAndGet(), Sockets.remote(channel), Sockets.local(channel), worker);
+            if (proxy != null) {
+                info = proxy.admit(channel, info); // the client's address from the PROXY header; null: refused
+            }
         } catch (RuntimeException | Error e) {
             Sockets.closeQuietly(channel);
             release.run();
             throw e;
+        }
+        if (info == null) {
+            release.run(); // refused by the PROXY stage: closed and counted there
+            return;
         }
         if (!sweeping.get() && sweeping.compareAndSet(false, true)) {
             startWriteSweep();
