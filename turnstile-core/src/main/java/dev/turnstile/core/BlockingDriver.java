@@ -74,13 +74,22 @@ public final class BlockingDriver {
      * @param timers the clock for the connections' {@code schedule}; the model stops it when it stops
      */
     public BlockingDriver(ServerContext context, OpenConnections connections, ConnectionTimers timers) {
+        this(context, connections, timers, null);
+    }
+
+    /**
+     * @param limits the server's limits, whose per-source part applies to the client a PROXY header
+     *               names ({@link AcceptLimits#admitSource}); null: none
+     */
+    public BlockingDriver(ServerContext context, OpenConnections connections, ConnectionTimers timers,
+                          AcceptLimits limits) {
         this.context = context;
         this.connections = connections;
         this.timers = timers;
         this.framers = context.service() instanceof FramedService framed
                 ? Framers.forService(framed, context.config()) : null;
         this.proxy = context.config().proxyProtocol().enabled()
-                ? new ProxyPreface(context.config().proxyProtocol(), context.stats(), connections) : null;
+                ? new ProxyPreface(context.config().proxyProtocol(), context.stats(), connections, limits) : null;
     }
 
     /**
@@ -102,6 +111,9 @@ public final class BlockingDriver {
         if (info == null) {
             release.run(); // refused by the PROXY stage: closed and counted there
             return;
+        }
+        if (proxy != null) {
+            release = proxy.releaseFor(info, release);
         }
         if (!sweeping.get() && sweeping.compareAndSet(false, true)) {
             startWriteSweep();

@@ -50,8 +50,10 @@ public abstract class BlockingModel implements ServerModel {
         lifecycle.start();
         this.context = context;
         this.connections = new OpenConnections();
-        this.driver = new BlockingDriver(context, connections, timers);
-        this.limits = new AcceptLimits(context.config().limits(), context.stats(), name());
+        this.limits = new AcceptLimits(context.config().limits(), context.stats(), name(),
+                context.config().proxyProtocol().enabled()
+                        ? AcceptLimits.SourceCheck.AFTER_PROXY_HEADER : AcceptLimits.SourceCheck.AT_ACCEPT);
+        this.driver = new BlockingDriver(context, connections, timers, limits);
         try {
             this.listener = openListener(context.config());
             this.localAddress = Sockets.local(listener);

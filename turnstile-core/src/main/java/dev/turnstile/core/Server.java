@@ -3,6 +3,7 @@ package dev.turnstile.core;
 import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.Framing;
 import dev.turnstile.api.ModelOptions;
+import dev.turnstile.api.ProxyProtocol;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
 import dev.turnstile.api.ServerListener;
@@ -194,6 +195,12 @@ public final class Server implements AutoCloseable {
         /** Bounds on connections, in all and per source address; see {@link ConnectionLimits}. */
         public Builder limits(ConnectionLimits limits) {
             config = config.withLimits(limits);
+            return this;
+        }
+
+        /** Connections begin with a PROXY protocol header naming the real client ({@link ProxyProtocol}). */
+        public Builder proxyProtocol(ProxyProtocol proxyProtocol) {
+            config = config.withProxyProtocol(proxyProtocol);
             return this;
         }
 

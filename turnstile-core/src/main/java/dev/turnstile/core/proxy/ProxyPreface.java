@@ -4,6 +4,7 @@ import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
 import dev.turnstile.api.ProxyProtocol;
 import dev.turnstile.api.ServerStats;
+import dev.turnstile.core.AcceptLimits;
 import dev.turnstile.core.OpenConnections;
 import dev.turnstile.core.Sockets;
 import org.slf4j.Logger;
@@ -25,6 +26,9 @@ import java.nio.channels.SocketChannel;
  * so the socket's stream is left exactly at the client's first byte, for framed and session
  * services alike; a v1 header costs a few small reads for it.
  *
+ * <p>The per-source limits ({@code --max-connections-per-ip}, {@code --max-accept-rate}) apply
+ * here, to the header's client, not at accept to the balancer ({@link AcceptLimits.SourceCheck}).
+ *
  * <p>A refused connection (untrusted source, malformed, late or cut-short header) is logged at
  * info, counted as opened and closed with {@link CloseReason#PROXY_HEADER}, and closed; one whose
  * peer left before sending a byte is counted as {@link CloseReason#PEER_CLOSED}. While the header
@@ -40,14 +44,20 @@ public final class ProxyPreface {
     private final ProxyProtocol protocol;
     private final ServerStats stats;
     private final OpenConnections connections;
+    private final AcceptLimits limits; // null: no per-source limits here
 
-    public ProxyPreface(ProxyProtocol protocol, ServerStats stats, OpenConnections connections) {
+    /**
+     * @param limits the server's limits: their per-source part applies to the header's client
+     *               ({@link AcceptLimits#admitSource}); null: none
+     */
+    public ProxyPreface(ProxyProtocol protocol, ServerStats stats, OpenConnections connections, AcceptLimits limits) {
         if (!protocol.enabled()) {
             throw new IllegalArgumentException("the PROXY protocol is off");
         }
         this.protocol = protocol;
         this.stats = stats;
         this.connections = connections;
+        this.limits = limits;
     }
 
     /**
@@ -69,6 +79,10 @@ public final class ProxyPreface {
             }
             InetSocketAddress client = header.remoteOr(socketPeer);
             log.debug("{}: PROXY v{} header names {}", info.peer(), header.version(), client);
+            if (limits != null && !limits.admitSource(client)) {
+                Sockets.closeQuietly(channel); // counted and logged by the limits, as at accept
+                return null;
+            }
             return new ConnectionInfo(info.id(), client, info.local(), info.worker());
         } catch (MalformedProxyHeaderException e) {
             return refuse(channel, info, CloseReason.PROXY_HEADER, e.getMessage());
@@ -116,6 +130,24 @@ public final class ProxyPreface {
         } finally {
             socket.setSoTimeout(before);
         }
+    }
+
+    /**
+     * What to run when a connection {@link #admit admitted} as {@code info} ends: its client's
+     * per-source count goes back, then {@code release}.
+     */
+    public Runnable releaseFor(ConnectionInfo info, Runnable release) {
+        if (limits == null) {
+            return release;
+        }
+        InetSocketAddress client = info.remote();
+        return () -> {
+            try {
+                limits.closedSource(client);
+            } finally {
+                release.run();
+            }
+        };
     }
 
     private ConnectionInfo refuse(SocketChannel channel, ConnectionInfo info, CloseReason reason, String why) {

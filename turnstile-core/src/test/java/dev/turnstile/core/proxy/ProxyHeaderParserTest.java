@@ -1,6 +1,7 @@
 package dev.turnstile.core.proxy;
 
 import dev.turnstile.api.ProxyProtocol.Mode;
+import dev.turnstile.testing.ProxyHeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,8 +10,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-import static dev.turnstile.core.proxy.ProxyHeaders.address;
-import static dev.turnstile.core.proxy.ProxyHeaders.concat;
+import static dev.turnstile.testing.ProxyHeaders.address;
+import static dev.turnstile.testing.ProxyHeaders.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,6 +1,7 @@
 package dev.turnstile.core.proxy;
 
 import dev.turnstile.api.ProxyProtocol.Mode;
+import dev.turnstile.testing.ProxyHeaders;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;

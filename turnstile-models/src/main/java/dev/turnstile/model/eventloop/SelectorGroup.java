@@ -55,7 +55,9 @@ final class SelectorGroup {
     SelectorGroup(LoopSettings settings, ServerContext context, HandlerPool handlers, Consumer<Throwable> onFatal)
             throws IOException {
         this.onFatal = onFatal;
-        this.limits = new AcceptLimits(context.config().limits(), context.stats(), settings.name());
+        this.limits = new AcceptLimits(context.config().limits(), context.stats(), settings.name(),
+                context.config().proxyProtocol().enabled()
+                        ? AcceptLimits.SourceCheck.AFTER_PROXY_HEADER : AcceptLimits.SourceCheck.AT_ACCEPT);
         this.loops = new SelectorLoop[settings.loops()];
         try {
             for (int i = 0; i < loops.length; i++) {

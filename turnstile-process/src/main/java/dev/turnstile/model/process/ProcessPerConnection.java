@@ -61,6 +61,11 @@ public final class ProcessPerConnection extends MasterModel {
         Processes processes = null;
         Scoreboard board = null;
         try {
+            if (settings.exec().isPresent() && config.proxyProtocol().enabled()) {
+                throw new IllegalArgumentException(name() + " --exec cannot serve the PROXY protocol: the program reads"
+                        + " the socket itself, header and all, and the master does not read it for the program; run"
+                        + " the JVM workers (no --exec) or any other model with --proxy-protocol");
+            }
             ServiceSpec spec = settings.exec().isPresent() ? null : ServiceSpec.of(context.service(), config, name());
             listener = Posix.listen(new InetSocketAddress(config.host(), config.port()), config.acceptBacklog(), ListenMode.POLLED);
             InetSocketAddress local = listener.localAddress();

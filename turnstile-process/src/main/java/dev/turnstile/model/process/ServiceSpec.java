@@ -1,6 +1,8 @@
 package dev.turnstile.model.process;
 
+import dev.turnstile.api.Cidr;
 import dev.turnstile.api.Framing;
+import dev.turnstile.api.ProxyProtocol;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.Service;
 
@@ -27,7 +29,8 @@ public record ServiceSpec(String serviceClass, ServerConfig config) {
 
     /** The argument names {@link #toArguments()} writes. */
     public static final Set<String> ARGUMENTS = Set.of("service", "host", "port", "backlog", "idle-timeout-ms",
-            "max-message-bytes", "framing", "max-pending-bytes", "write-timeout-ms", "message-timeout-ms");
+            "max-message-bytes", "framing", "max-pending-bytes", "write-timeout-ms", "message-timeout-ms",
+            "proxy-protocol", "proxy-from", "proxy-header-timeout-ms");
 
     public ServiceSpec {
         Objects.requireNonNull(serviceClass, "serviceClass");
@@ -85,6 +88,11 @@ public record ServiceSpec(String serviceClass, ServerConfig config) {
         WorkerArguments.add(args, "max-pending-bytes", config.maxPendingBytes());
         WorkerArguments.add(args, "write-timeout-ms", Math.max(1, config.writeTimeout().toMillis()));
         WorkerArguments.add(args, "message-timeout-ms", Math.max(1, config.messageTimeout().toMillis()));
+        ProxyProtocol proxy = config.proxyProtocol();
+        WorkerArguments.add(args, "proxy-protocol", proxy.mode().name().toLowerCase(Locale.ROOT));
+        WorkerArguments.add(args, "proxy-from", proxy.from().isEmpty() ? "any"
+                : String.join(",", proxy.from().stream().map(Cidr::toString).toList()));
+        WorkerArguments.add(args, "proxy-header-timeout-ms", Math.max(1, proxy.headerTimeout().toMillis()));
         return args;
     }
 
@@ -102,6 +110,14 @@ public record ServiceSpec(String serviceClass, ServerConfig config) {
                 Math.toIntExact(args.number("max-message-bytes")), framing,
                 Math.toIntExact(args.number("max-pending-bytes")),
                 Duration.ofMillis(args.number("write-timeout-ms")), Duration.ofMillis(args.number("message-timeout-ms")));
+        ProxyProtocol.Mode mode = ProxyProtocol.Mode.parse(args.text("proxy-protocol", "off"));
+        if (mode != ProxyProtocol.Mode.OFF) {
+            String from = args.text("proxy-from", "any");
+            List<Cidr> blocks = from.equals("any") ? List.of()
+                    : java.util.Arrays.stream(from.split(",")).map(Cidr::parse).toList();
+            config = config.withProxyProtocol(new ProxyProtocol(mode, blocks,
+                    Duration.ofMillis(args.number("proxy-header-timeout-ms", ProxyProtocol.DEFAULT_HEADER_TIMEOUT.toMillis()))));
+        }
         return new ServiceSpec(args.text("service"), config);
     }
 

@@ -1,4 +1,4 @@
-package dev.turnstile.core.proxy;
+package dev.turnstile.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
