@@ -1,6 +1,7 @@
 package dev.turnstile.model.process;
 
 import dev.turnstile.api.Framing;
+import dev.turnstile.api.ProxyProtocol;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.echo.EchoUppercase;
 import dev.turnstile.posix.AcceptedSocket;
@@ -173,7 +174,8 @@ public final class ClassDataArchive {
                 + System.nanoTime() + ".tmp");
         try {
             Files.createDirectories(file.getParent());
-            ServiceSpec training = new ServiceSpec(EchoUppercase.class.getName(), config.withFraming(Framing.LINE));
+            ServiceSpec training = new ServiceSpec(EchoUppercase.class.getName(), config.withFraming(Framing.LINE)
+                    .withProxyProtocol(ProxyProtocol.off())); // the trainer is the worker's direct client
             runTrainingWorker(jvm.withOptions(List.of(kind.writeFlag + temporary)).command(ConnectionWorker.class,
                     ConnectionWorker.arguments(training, ProcessHandle.current().pid(), Optional.empty())));
             if (!Files.isRegularFile(temporary)) {
@@ -215,8 +217,10 @@ public final class ClassDataArchive {
                 for (String word : List.of("hello", "why not?", "are you sure")) {
                     out.write((word + "\n").getBytes(StandardCharsets.UTF_8));
                     out.flush();
-                    while (in.read() != '\n') {
-                        // read the reply through its newline
+                    for (int b = in.read(); b != '\n'; b = in.read()) {
+                        if (b < 0) {
+                            throw new IOException("training worker closed before its reply to '" + word + "'");
+                        }
                     }
                 }
                 client.shutdownOutput();

@@ -1,10 +1,13 @@
 package dev.turnstile.model.process;
 
 import dev.turnstile.api.ServerConfig;
+import dev.turnstile.api.Cidr;
+import dev.turnstile.api.ProxyProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,5 +24,14 @@ class ServiceSpecTest {
         String[] args = spec.toArguments().toArray(String[]::new);
         ServiceSpec back = ServiceSpec.fromArguments(WorkerArguments.parse(args, ServiceSpec.ARGUMENTS));
         assertThat(back).isEqualTo(spec);
+    }
+
+    @Test
+    void theProxyProtocolTravelsToTheWorker() {
+        ServerConfig config = ServerConfig.defaults().withPort(0).withProxyProtocol(new ProxyProtocol(
+                ProxyProtocol.Mode.V2, List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("::1")), Duration.ofMillis(1500)));
+        ServiceSpec spec = new ServiceSpec("x.Service", config);
+        String[] args = spec.toArguments().toArray(String[]::new);
+        assertThat(ServiceSpec.fromArguments(WorkerArguments.parse(args, ServiceSpec.ARGUMENTS))).isEqualTo(spec);
     }
 }
