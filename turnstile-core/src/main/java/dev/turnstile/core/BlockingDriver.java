@@ -34,6 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * threads send through a framed connection's handle is written by a {@link BlockingConnection}
  * writer while this thread waits in {@code read()}.
  *
+ * <p><b>PROXY protocol.</b> When it is on, {@link ProxyPreface} reads the header first, on this
+ * thread, and the connection's {@link ConnectionInfo} carries the client it names; nothing else
+ * (stats, handler, session) sees the connection before that.
+ *
  * <p><b>Timeouts.</b> A read waits at most the idle timeout; while an unfinished message is held
  * it waits at most until that message's deadline (the message timeout from the read that began
  * it, renewed whenever a message completes), and a timeout then closes with
