@@ -22,6 +22,8 @@ import static org.assertj.core.api.Assertions.fail;
 public final class Haproxy implements AutoCloseable {
 
     public static final Path BINARY = Path.of("/usr/sbin/haproxy");
+    /** Written in a configuration where the admin socket goes ({@code stats socket @ADMIN_SOCKET@ level admin}); see {@link #command}. */
+    public static final String ADMIN_SOCKET = "@ADMIN_SOCKET@";
 
     private final Process process;
     private final Path directory;
@@ -39,7 +41,8 @@ public final class Haproxy implements AutoCloseable {
         try {
             Path directory = Files.createTempDirectory("turnstile-haproxy");
             Path cfg = directory.resolve("haproxy.cfg");
-            Files.writeString(cfg, config, StandardCharsets.US_ASCII);
+            Files.writeString(cfg, config.replace(ADMIN_SOCKET, directory.resolve("admin.sock").toString()),
+                    StandardCharsets.US_ASCII);
             Process process = new ProcessBuilder(BINARY.toString(), "-f", cfg.toString(), "-db")
                     .redirectErrorStream(true)
                     .redirectOutput(directory.resolve("haproxy.log").toFile())
@@ -64,6 +67,31 @@ public final class Haproxy implements AutoCloseable {
     public static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path adminSocket() {
+        return directory.resolve("admin.sock");
+    }
+
+    /**
+     * Sends one command to HAProxy's runtime API (the configuration must declare
+     * {@code stats socket @ADMIN_SOCKET@ level admin}) and returns the answer, such as {@code set server turnstile/s0 state maint} or
+     * {@code show stat}.
+     */
+    public String command(String command) {
+        try (java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(adminSocket()))) {
+            channel.write(java.nio.ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(8192);
+            while (channel.read(buffer) >= 0) { // HAProxy closes after one command
+                answer.write(buffer.array(), 0, buffer.position());
+                buffer.clear();
+            }
+            return answer.toString(StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
