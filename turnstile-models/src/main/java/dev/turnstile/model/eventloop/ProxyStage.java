@@ -34,6 +34,7 @@ import java.nio.channels.SocketChannel;
  */
 final class ProxyStage {
 
+    private final SelectorLoop loop;
     private final SocketChannel channel;
     private final SelectionKey key;
     private final ConnectionInfo info;     // with the socket's peer; the header may name another
@@ -41,7 +42,9 @@ final class ProxyStage {
     private final ByteBuffer bytes = ByteBuffer.allocate(256); // a header part per read; never past the header
     private final long deadline;           // loop clock by which the header must be whole
 
-    ProxyStage(SocketChannel channel, SelectionKey key, ConnectionInfo info, ProxyProtocol protocol, long now) {
+    ProxyStage(SelectorLoop loop, SocketChannel channel, SelectionKey key, ConnectionInfo info, ProxyProtocol protocol,
+               long now) {
+        this.loop = loop;
         this.channel = channel;
         this.key = key;
         this.info = info;
@@ -93,6 +96,7 @@ final class ProxyStage {
                             : new Outcome.Refused(CloseReason.PROXY_HEADER,
                                     "the peer closed after " + parser.consumed() + " bytes of its PROXY header");
                 }
+                loop.countRead(n); // header bytes are bytes in, as the blocking models count them
                 ProxyHeader header = parser.parse(bytes.flip());
                 if (header != null) {
                     return new Outcome.Read(header.remoteOr(info.remote()));

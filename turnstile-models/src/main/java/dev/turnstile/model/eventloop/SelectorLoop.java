@@ -392,7 +392,7 @@ final class SelectorLoop implements Runnable {
                         "not in --proxy-from " + proxy.from() + "; closing without reading");
                 return;
             }
-            ProxyStage stage = new ProxyStage(socket, key, info, proxy, now);
+            ProxyStage stage = new ProxyStage(this, socket, key, info, proxy, now);
             key.attach(stage);
             awaitingHeader.add(stage);
             return; // the connection is made once its header is read: headerRead
