@@ -8,6 +8,7 @@ module dev.turnstile.core {
 
     exports dev.turnstile.core;
     exports dev.turnstile.core.framing;
+    exports dev.turnstile.core.proxy;
     exports dev.turnstile.core.tls;
     exports dev.turnstile.echo;
 

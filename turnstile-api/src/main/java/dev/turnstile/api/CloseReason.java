@@ -36,5 +36,10 @@ public enum CloseReason {
      * on a TLS port, a client that trusts no certificate of ours or offers no protocol we speak,
      * or one that went quiet mid-handshake.
      */
-    TLS_HANDSHAKE_FAILED
+    TLS_HANDSHAKE_FAILED,
+    /**
+     * The PROXY protocol is on and the connection's header was missing, malformed, late (past the
+     * header timeout) or came from a source not trusted to send one.
+     */
+    PROXY_HEADER
 }

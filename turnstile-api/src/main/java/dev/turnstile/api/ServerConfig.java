@@ -30,11 +30,13 @@ import java.util.Objects;
  *                        ({@link ConnectionLimits}); none by default
  * @param tls             the server's TLS identity and handshake timeout ({@link TlsSettings});
  *                        null (the default): plaintext
+ * @param proxyProtocol   whether connections begin with a PROXY protocol header naming the real
+ *                        client, and from whom ({@link ProxyProtocol}); off by default
  */
 public record ServerConfig(String host, int port, int acceptBacklog, Duration idleTimeout,
                            int maxMessageBytes, Framing framing, int maxPendingBytes,
                            Duration writeTimeout, Duration messageTimeout, ConnectionLimits limits,
-                           TlsSettings tls) {
+                           TlsSettings tls, ProxyProtocol proxyProtocol) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 20446;
@@ -52,6 +54,7 @@ public record ServerConfig(String host, int port, int acceptBacklog, Duration id
         Objects.requireNonNull(writeTimeout, "writeTimeout");
         Objects.requireNonNull(messageTimeout, "messageTimeout");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(proxyProtocol, "proxyProtocol");
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank");
         }
@@ -79,19 +82,19 @@ public record ServerConfig(String host, int port, int acceptBacklog, Duration id
         }
     }
 
-    /** As the canonical constructor, in plaintext (no TLS). */
+    /** As the canonical constructor, in plaintext (no TLS) and with no PROXY protocol. */
     public ServerConfig(String host, int port, int acceptBacklog, Duration idleTimeout, int maxMessageBytes,
                         Framing framing, int maxPendingBytes, Duration writeTimeout, Duration messageTimeout,
                         ConnectionLimits limits) {
         this(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes, writeTimeout,
-                messageTimeout, limits, null);
+                messageTimeout, limits, null, ProxyProtocol.off());
     }
 
     /** As the canonical constructor, with no connection limits. */
     public ServerConfig(String host, int port, int acceptBacklog, Duration idleTimeout, int maxMessageBytes,
                         Framing framing, int maxPendingBytes, Duration writeTimeout, Duration messageTimeout) {
         this(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes, writeTimeout,
-                messageTimeout, ConnectionLimits.none(), null);
+                messageTimeout, ConnectionLimits.none());
     }
 
     /** As the canonical constructor, with the default write and message timeouts (30 s each) and no connection limits. */
@@ -119,58 +122,63 @@ public record ServerConfig(String host, int port, int acceptBacklog, Duration id
 
     public ServerConfig withHost(String host) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits, tls);
+                writeTimeout, messageTimeout, limits, tls, proxyProtocol);
     }
 
     public ServerConfig withPort(int port) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits, tls);
+                writeTimeout, messageTimeout, limits, tls, proxyProtocol);
     }
 
     public ServerConfig withAcceptBacklog(int acceptBacklog) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits, tls);
+                writeTimeout, messageTimeout, limits, tls, proxyProtocol);
     }
 
     public ServerConfig withIdleTimeout(Duration idleTimeout) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits, tls);
+                writeTimeout, messageTimeout, limits, tls, proxyProtocol);
     }
 
     /** Also raises {@code maxPendingBytes} to {@code maxMessageBytes} if it was below. */
     public ServerConfig withMaxMessageBytes(int maxMessageBytes) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing,
-                Math.max(maxPendingBytes, maxMessageBytes), writeTimeout, messageTimeout, limits, tls);
+                Math.max(maxPendingBytes, maxMessageBytes), writeTimeout, messageTimeout, limits, tls, proxyProtocol);
     }
 
     public ServerConfig withFraming(Framing framing) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits, tls);
+                writeTimeout, messageTimeout, limits, tls, proxyProtocol);
     }
 
     public ServerConfig withMaxPendingBytes(int maxPendingBytes) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits, tls);
+                writeTimeout, messageTimeout, limits, tls, proxyProtocol);
     }
 
     public ServerConfig withWriteTimeout(Duration writeTimeout) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits, tls);
+                writeTimeout, messageTimeout, limits, tls, proxyProtocol);
     }
 
     public ServerConfig withMessageTimeout(Duration messageTimeout) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits, tls);
+                writeTimeout, messageTimeout, limits, tls, proxyProtocol);
     }
 
     public ServerConfig withLimits(ConnectionLimits limits) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits, tls);
+                writeTimeout, messageTimeout, limits, tls, proxyProtocol);
     }
 
     /** With TLS as {@code tls} says, or plaintext if null. */
     public ServerConfig withTls(TlsSettings tls) {
         return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
-                writeTimeout, messageTimeout, limits, tls);
+                writeTimeout, messageTimeout, limits, tls, proxyProtocol);
+    }
+
+    public ServerConfig withProxyProtocol(ProxyProtocol proxyProtocol) {
+        return new ServerConfig(host, port, acceptBacklog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
+                writeTimeout, messageTimeout, limits, tls, proxyProtocol);
     }
 }

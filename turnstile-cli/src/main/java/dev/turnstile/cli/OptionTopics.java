@@ -37,6 +37,7 @@ final class OptionTopics {
                 "--idle-timeout", "--write-timeout", "--message-timeout", "--max-pending"));
         t.put("TLS", List.of("--tls-cert", "--tls-key", "--tls-keystore", "--tls-keystore-password-file",
                 "--tls-handshake-timeout"));
+        t.put("PROXY protocol", List.of("--proxy-protocol", "--proxy-from", "--proxy-header-timeout"));
         t.put("Thread models", List.of("--workers", "--min", "--max", "--keep-alive", "--policy"));
         t.put("Event loops", List.of("--loops", "--accept", "--high-water", "--low-water", "--slow-callback"));
         t.put("Process models", List.of("--max-children", "--exec", "--min-spare", "--max-spare", "--threads-per-worker",

@@ -1,8 +1,10 @@
 package dev.turnstile.cli;
 
+import dev.turnstile.api.Cidr;
 import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.Framing;
 import dev.turnstile.api.ModelOptions;
+import dev.turnstile.api.ProxyProtocol;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.core.Models;
 import dev.turnstile.core.Server;
@@ -11,6 +13,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The server options shared by {@code serve} and {@code demo}: model, its knobs, address and limits. */
 public final class ServerOptions {
@@ -45,6 +49,18 @@ public final class ServerOptions {
     @Option(names = "--max-accept-rate", paramLabel = "N",
             description = "New connections per second from one source address (burst N); past it a new one is closed at once; default: no bound.")
     int maxAcceptRate;
+
+    @Option(names = "--proxy-protocol", paramLabel = "VERSION",
+            description = "Connections begin with a PROXY protocol header naming the real client (HAProxy send-proxy: v1, send-proxy-v2: v2, or any); required, not sniffed; default: off.")
+    String proxyProtocol = "off";
+
+    @Option(names = "--proxy-from", paramLabel = "CIDR[,CIDR...]", split = ",",
+            description = "The balancers trusted to send PROXY headers; a connection from anywhere else is closed unread; default: every source.")
+    List<String> proxyFrom = new ArrayList<>();
+
+    @Option(names = "--proxy-header-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a connection may take to send its whole PROXY header; default: ${DEFAULT-VALUE}.")
+    Duration proxyHeaderTimeout = ProxyProtocol.DEFAULT_HEADER_TIMEOUT;
 
     @Option(names = "--loops", paramLabel = "N", description = "Event loops (multi-loop, loop-with-workers); default: one per processor.")
     Integer loops;
@@ -143,7 +159,19 @@ public final class ServerOptions {
     ServerConfig config() {
         return new ServerConfig(host, port, backlog, idleTimeout, maxMessageBytes, framing, maxPendingBytes,
                 writeTimeout, messageTimeout, new ConnectionLimits(maxConnections, maxConnectionsPerIp, maxAcceptRate))
-                .withTls(tls.settings());
+                .withTls(tls.settings())
+                .withProxyProtocol(proxyProtocol());
+    }
+
+    private ProxyProtocol proxyProtocol() {
+        ProxyProtocol.Mode mode = ProxyProtocol.Mode.parse(proxyProtocol);
+        if (mode == ProxyProtocol.Mode.OFF) {
+            if (!proxyFrom.isEmpty()) {
+                throw new IllegalArgumentException("--proxy-from needs --proxy-protocol v1, v2 or any");
+            }
+            return ProxyProtocol.off();
+        }
+        return new ProxyProtocol(mode, proxyFrom.stream().map(Cidr::parse).toList(), proxyHeaderTimeout);
     }
 
     /** A builder with the model, its options and the config; the caller adds a service or listeners. */

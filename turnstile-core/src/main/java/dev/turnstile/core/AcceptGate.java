@@ -29,4 +29,17 @@ public interface AcceptGate {
 
     /** A connection {@link #admit admitted} from {@code peer} closed: its counts and its room go back. */
     void closed(InetSocketAddress peer);
+
+    /**
+     * Behind a balancer: applies the per-source limits to the client a PROXY protocol header named,
+     * once the header is read. True: admitted, and {@link #closedSource} follows when it closes.
+     * A gate that checks sources only at accept admits every client here.
+     */
+    default boolean admitSource(InetSocketAddress client) {
+        return true;
+    }
+
+    /** A connection {@link #admitSource admitted} for {@code client} closed: its per-source count goes back. */
+    default void closedSource(InetSocketAddress client) {
+    }
 }

@@ -24,6 +24,11 @@ import java.net.InetSocketAddress;
  *     and the permit go back.</li>
  * </ol>
  *
+ * <p><b>Behind a balancer</b> ({@link SourceCheck#AFTER_PROXY_HEADER}, when the PROXY protocol is
+ * on) the socket's peer is the balancer, so {@link #admit} applies only max-connections, and the
+ * per-source limits apply to the client the header names: {@link #admitSource} once the header is
+ * read, {@link #closedSource} with the same address when the connection closes.
+ *
  * <p>With no limit set every step is a no-op apart from a null check.
  * <p><b>Thread-safety.</b> Thread-safe; one instance per server, shared by its acceptors.
  */
@@ -38,8 +43,23 @@ public final class AcceptLimits implements AcceptGate {
     private final CeilingEpisodes ceiling;  // null: no max-connections
     private final PeerLimits perPeer;       // null: no max-connections-per-ip
     private final AcceptRate rate;          // null: no max-accept-rate
+    private final SourceCheck sourceCheck;
 
+    /** When the per-source limits are applied. */
+    public enum SourceCheck {
+        /** In {@link #admit}, to the socket's peer. */
+        AT_ACCEPT,
+        /** In {@link #admitSource}, to the client a PROXY protocol header names. */
+        AFTER_PROXY_HEADER
+    }
+
+    /** Per-source limits at accept, to the socket's peer. */
     public AcceptLimits(ConnectionLimits limits, ServerStats stats, String server) {
+        this(limits, stats, server, SourceCheck.AT_ACCEPT);
+    }
+
+    public AcceptLimits(ConnectionLimits limits, ServerStats stats, String server, SourceCheck sourceCheck) {
+        this.sourceCheck = sourceCheck;
         this.limits = limits;
         this.stats = stats;
         this.server = server;
@@ -78,6 +98,36 @@ public final class AcceptLimits implements AcceptGate {
      */
     @Override
     public boolean admit(InetSocketAddress peer) {
+        if (sourceCheck == SourceCheck.AT_ACCEPT && !checkSource(peer)) {
+            return false;
+        }
+        if (ceiling != null) {
+            ceiling.opened();
+        }
+        return true;
+    }
+
+    /**
+     * Behind a balancer: applies the per-source limits to {@code client}, named by the connection's
+     * PROXY header. True: admitted, and {@link #closedSource} must follow when it closes. False:
+     * refused and already counted; the caller closes the connection, which still gives back what
+     * {@link #admit} took through {@link #closed}. Always true at {@link SourceCheck#AT_ACCEPT}.
+     */
+    @Override
+    public boolean admitSource(InetSocketAddress client) {
+        return sourceCheck == SourceCheck.AT_ACCEPT || checkSource(client);
+    }
+
+    /** A connection {@link #admitSource admitted} for {@code client} closed: its per-source count goes back. */
+    @Override
+    public void closedSource(InetSocketAddress client) {
+        InetAddress address = client.getAddress();
+        if (sourceCheck == SourceCheck.AFTER_PROXY_HEADER && perPeer != null && address != null) {
+            perPeer.close(address);
+        }
+    }
+
+    private boolean checkSource(InetSocketAddress peer) {
         InetAddress address = peer.getAddress();
         if (address != null) {
             long now = System.nanoTime();
@@ -96,9 +146,6 @@ public final class AcceptLimits implements AcceptGate {
                 }
             }
         }
-        if (ceiling != null) {
-            ceiling.opened();
-        }
         return true;
     }
 
@@ -106,7 +153,7 @@ public final class AcceptLimits implements AcceptGate {
     @Override
     public void closed(InetSocketAddress peer) {
         InetAddress address = peer.getAddress();
-        if (perPeer != null && address != null) {
+        if (sourceCheck == SourceCheck.AT_ACCEPT && perPeer != null && address != null) {
             perPeer.close(address);
         }
         if (ceiling != null) {

@@ -11,6 +11,7 @@ import dev.turnstile.api.SessionService;
 import dev.turnstile.api.WorkerStats;
 import dev.turnstile.core.framing.Framers;
 import dev.turnstile.core.tls.ServerTls;
+import dev.turnstile.core.proxy.ProxyPreface;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,10 @@ import java.util.function.Consumer;
  * replies, and always closes the socket and reports the close, whatever happened. What other
  * threads send through a framed connection's handle is written by a {@link BlockingConnection}
  * writer while this thread waits in {@code read()}.
+ *
+ * <p><b>PROXY protocol.</b> When it is on, {@link ProxyPreface} reads the header first, on this
+ * thread, and the connection's {@link ConnectionInfo} carries the client it names; nothing else
+ * (stats, handler, session) sees the connection before that.
  *
  * <p><b>Timeouts.</b> A read waits at most the idle timeout; while an unfinished message is held
  * it waits at most until that message's deadline (the message timeout from the read that began
@@ -80,6 +85,7 @@ public final class BlockingDriver {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean sweeping = new AtomicBoolean(); // the stuck-write sweep was started
     private final Consumer<VirtualMachineError> fatalErrors;
+    private final ProxyPreface proxy; // null: no PROXY protocol
 
     /**
      * A driver whose handlers' {@link VirtualMachineError}s cost only their connection.
@@ -87,17 +93,19 @@ public final class BlockingDriver {
      * @param timers the clock for the connections' {@code schedule}; the model stops it when it stops
      */
     public BlockingDriver(ServerContext context, OpenConnections connections, ConnectionTimers timers) {
-        this(context, connections, timers, error -> { });
+        this(context, connections, timers, null, error -> { });
     }
 
     /**
      * @param timers      the clock for the connections' {@code schedule}; the model stops it when it stops
+     * @param limits      the server's limits, whose per-source part applies to the client a PROXY header
+     *                    names ({@link AcceptGate#admitSource}); null: none
      * @param fatalErrors told, on the connection's thread after its close, when a handler failed
      *                    with a {@link VirtualMachineError}: the model's policy beyond closing that
      *                    connection (a pool worker process retires); must not throw
      */
     public BlockingDriver(ServerContext context, OpenConnections connections, ConnectionTimers timers,
-                          Consumer<VirtualMachineError> fatalErrors) {
+                          AcceptGate limits, Consumer<VirtualMachineError> fatalErrors) {
         this.context = context;
         this.connections = connections;
         this.timers = timers;
@@ -105,6 +113,8 @@ public final class BlockingDriver {
         this.framers = context.service() instanceof FramedService framed
                 ? Framers.forService(framed, context.config()) : null;
         this.tls = ServerTls.loadIfSet(context.config().tls());
+        this.proxy = context.config().proxyProtocol().enabled()
+                ? new ProxyPreface(context.config().proxyProtocol(), context.stats(), connections, limits) : null;
     }
 
     /**
@@ -115,10 +125,20 @@ public final class BlockingDriver {
         ConnectionInfo info;
         try {
             info = new ConnectionInfo(ids.incrementAndGet(), Sockets.remote(channel), Sockets.local(channel), worker);
+            if (proxy != null) {
+                info = proxy.admit(channel, info); // the client's address from the PROXY header; null: refused
+            }
         } catch (RuntimeException | Error e) {
             Sockets.closeQuietly(channel);
             release.run();
             throw e;
+        }
+        if (info == null) {
+            release.run(); // refused by the PROXY stage: closed and counted there
+            return;
+        }
+        if (proxy != null) {
+            release = proxy.releaseFor(info, release);
         }
         if (!sweeping.get() && sweeping.compareAndSet(false, true)) {
             startWriteSweep();

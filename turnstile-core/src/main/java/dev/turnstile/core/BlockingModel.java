@@ -50,8 +50,8 @@ public abstract class BlockingModel implements ServerModel {
         lifecycle.start();
         this.context = context;
         this.connections = new OpenConnections();
-        this.driver = new BlockingDriver(context, connections, timers, this::handlerFailedFatally);
         this.limits = acceptGate(context);
+        this.driver = new BlockingDriver(context, connections, timers, limits, this::handlerFailedFatally);
         try {
             this.listener = openListener(context);
             this.localAddress = Sockets.local(listener);
@@ -78,7 +78,9 @@ public abstract class BlockingModel implements ServerModel {
      * whose counts live in shared memory) supplies its own. Called once, in {@link #start}.
      */
     protected AcceptGate acceptGate(ServerContext context) {
-        return new AcceptLimits(context.config().limits(), context.stats(), name());
+        return new AcceptLimits(context.config().limits(), context.stats(), name(),
+                context.config().proxyProtocol().enabled()
+                        ? AcceptLimits.SourceCheck.AFTER_PROXY_HEADER : AcceptLimits.SourceCheck.AT_ACCEPT);
     }
 
     /** Starts the threads that accept from {@code listener} and serve, and returns. */

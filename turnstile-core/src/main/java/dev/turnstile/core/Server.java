@@ -4,6 +4,7 @@ import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.Framing;
 import dev.turnstile.api.ListenOn;
 import dev.turnstile.api.ModelOptions;
+import dev.turnstile.api.ProxyProtocol;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.TlsSettings;
 import dev.turnstile.api.ServerContext;
@@ -203,6 +204,12 @@ public final class Server implements AutoCloseable {
         /** Serve TLS with this identity and handshake timeout; null: plaintext (the default). */
         public Builder tls(TlsSettings tls) {
             config = config.withTls(tls);
+            return this;
+        }
+
+        /** Connections begin with a PROXY protocol header naming the real client ({@link ProxyProtocol}). */
+        public Builder proxyProtocol(ProxyProtocol proxyProtocol) {
+            config = config.withProxyProtocol(proxyProtocol);
             return this;
         }
 

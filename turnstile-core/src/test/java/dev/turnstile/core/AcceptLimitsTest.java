@@ -54,6 +54,26 @@ class AcceptLimitsTest {
     }
 
     @Test
+    void behindABalancerThePerSourceLimitsCountTheHeadersClient() {
+        ServerStats stats = new ServerStats();
+        AcceptLimits limits = new AcceptLimits(ConnectionLimits.none().withMaxConnectionsPerIp(1), stats, "test",
+                AcceptLimits.SourceCheck.AFTER_PROXY_HEADER);
+        InetSocketAddress a = new InetSocketAddress("192.0.2.1", 1), b = new InetSocketAddress("192.0.2.2", 2);
+        assertThat(limits.admit(PEER)).isTrue(); // the balancer, twice: not held to one
+        assertThat(limits.admit(PEER)).isTrue();
+        assertThat(limits.admitSource(a)).isTrue();
+        assertThat(limits.admitSource(b)).isTrue();
+        assertThat(limits.admitSource(a)).isFalse(); // a's second connection
+        limits.closed(PEER); // the refused one's accept-time part goes back; its client never counted
+        limits.closedSource(a);
+        limits.closed(PEER);
+        assertThat(limits.admitSource(a)).isTrue();
+        assertThat(stats.snapshot().rejected()).isEqualTo(1);
+        assertThat(new AcceptLimits(ConnectionLimits.none().withMaxConnectionsPerIp(1), stats, "test").admitSource(a))
+                .as("at accept, admitSource has nothing to add").isTrue();
+    }
+
+    @Test
     void noLimitsAdmitsEverything() {
         AcceptLimits limits = new AcceptLimits(ConnectionLimits.none(), new ServerStats(), "test");
         for (int i = 0; i < 1000; i++) {

@@ -6,6 +6,7 @@ import dev.turnstile.api.FramedService;
 import dev.turnstile.api.Framer;
 import dev.turnstile.api.FramerFactory;
 import dev.turnstile.api.MessageHandler;
+import dev.turnstile.api.ProxyProtocol;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
 import dev.turnstile.api.WorkerStats;
@@ -96,6 +97,8 @@ final class SelectorLoop implements Runnable {
     private final StallWatch stalls;
     private final Thread thread;
     private final ConnectionTable connections = new ConnectionTable();
+    private final ProxyProtocol proxy;                // whether connections begin with a PROXY header
+    private final java.util.Set<ProxyStage> awaitingHeader = new java.util.HashSet<>(); // loop thread only
     private final FramerFactory framers;              // the service's framing, else the server's
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Queue<OnWorkerConnection> completions = new ConcurrentLinkedQueue<>();
@@ -141,6 +144,7 @@ final class SelectorLoop implements Runnable {
         this.stalls = new StallWatch(name, service.name(), settings.slowCallback());
         ServerConfig config = context.config();
         this.framers = Framers.forService(service, config);
+        this.proxy = config.proxyProtocol();
         this.idleNanos = config.idleTimeout().toNanos();
         this.writeNanos = config.writeTimeout().toNanos();
         this.messageNanos = config.messageTimeout().toNanos();
@@ -198,6 +202,7 @@ final class SelectorLoop implements Runnable {
             exiting = true;
             CloseReason reason = fatal == null ? CloseReason.SHUTDOWN : CloseReason.SERVER_ERROR;
             connections.forEachSnapshot(c -> c.close(reason));
+            closeAwaitingHeader(reason);
             ended = true;
             runTasks(); // adoptions posted meanwhile are refused by register()
             reportBytes();
@@ -264,6 +269,13 @@ final class SelectorLoop implements Runnable {
             } else if (attachment instanceof LoopAcceptor a) {
                 a.onAcceptable();
                 now = System.nanoTime();
+            } else if (attachment instanceof ProxyStage stage) {
+                switch (stage.onReadable()) {
+                    case ProxyStage.Outcome.Read read -> headerRead(stage, read.client());
+                    case ProxyStage.Outcome.Refused refused -> refuseHeader(stage, refused.reason(), refused.why());
+                    case ProxyStage.Outcome.Waiting waiting -> { }
+                }
+                now = System.nanoTime();
             }
         } catch (CancelledKeyException e) {
             // closed from another thread (a forced stop) after the selector saw it ready: nothing to serve
@@ -273,6 +285,13 @@ final class SelectorLoop implements Runnable {
     private void tick() {
         nextTick = now + tickNanos;
         connections.expire(now, idleNanos, writeNanos, messageNanos);
+        if (!awaitingHeader.isEmpty()) {
+            for (ProxyStage stage : List.copyOf(awaitingHeader)) {
+                if (stage.expired(now)) {
+                    refuseHeader(stage, CloseReason.PROXY_HEADER, "no whole PROXY header within " + proxy.headerTimeout());
+                }
+            }
+        }
     }
 
     private void runTasks() {
@@ -368,8 +387,63 @@ final class SelectorLoop implements Runnable {
             refuse(socket, "could not register: " + e);
             return;
         }
-        ServerConfig config = context.config();
         ConnectionInfo info = new ConnectionInfo(group.nextId(), Sockets.remote(socket), Sockets.local(socket), name);
+        if (proxy.enabled()) {
+            InetSocketAddress peer = info.remote();
+            if (peer.getAddress() == null || !proxy.trusts(peer.getAddress())) {
+                context.stats().connectionOpened(info);
+                closeBeforeHeader(socket, key, info, CloseReason.PROXY_HEADER,
+                        "not in --proxy-from " + proxy.from() + "; closing without reading");
+                return;
+            }
+            ProxyStage stage = new ProxyStage(this, socket, key, info, proxy, now);
+            key.attach(stage);
+            awaitingHeader.add(stage);
+            return; // the connection is made once its header is read: headerRead
+        }
+        open(socket, key, info);
+    }
+
+    /** The PROXY header of {@code stage} is whole: the connection begins, as {@code client}'s. */
+    private void headerRead(ProxyStage stage, InetSocketAddress client) {
+        awaitingHeader.remove(stage);
+        ConnectionInfo socketInfo = stage.info();
+        if (!group.limits().admitSource(client)) {
+            stage.key().cancel();
+            Sockets.closeQuietly(stage.channel()); // counted and logged by the limits; closed() gives back the permit
+            group.closed(socketInfo.remote());
+            return;
+        }
+        open(stage.channel(), stage.key(), new ConnectionInfo(socketInfo.id(), client, socketInfo.local(), name));
+    }
+
+    private void refuseHeader(ProxyStage stage, CloseReason reason, String why) {
+        awaitingHeader.remove(stage);
+        context.stats().connectionOpened(stage.info());
+        closeBeforeHeader(stage.channel(), stage.key(), stage.info(), reason, why);
+    }
+
+    /** Closes a connection whose PROXY header was refused (already counted as opened), and counts the close. */
+    private void closeBeforeHeader(SocketChannel socket, SelectionKey key, ConnectionInfo info, CloseReason reason, String why) {
+        if (why != null) {
+            log.info("{} {}: PROXY protocol: {}", name, info.peer(), why);
+        }
+        key.cancel();
+        Sockets.closeQuietly(socket);
+        context.stats().connectionClosed(info, reason);
+        group.closed(info.remote());
+    }
+
+    /** Closes every connection still waiting for its PROXY header (a stop). */
+    private void closeAwaitingHeader(CloseReason reason) {
+        for (ProxyStage stage : List.copyOf(awaitingHeader)) {
+            refuseHeader(stage, reason, null);
+        }
+    }
+
+    /** Makes the connection for a registered socket: its handler, its conversation, its greeting. */
+    private void open(SocketChannel socket, SelectionKey key, ConnectionInfo info) {
+        ServerConfig config = context.config();
         context.stats().connectionOpened(info);
         MessageHandler handler;
         try {
@@ -379,6 +453,9 @@ final class SelectorLoop implements Runnable {
             key.cancel();
             Sockets.closeQuietly(socket);
             context.stats().connectionClosed(info, CloseReason.SERVER_ERROR);
+            if (proxy.enabled()) {
+                group.limits().closedSource(info.remote());
+            }
             group.closed(info.remote());
             return;
         }
@@ -430,6 +507,9 @@ final class SelectorLoop implements Runnable {
     void forget(LoopConnection c) {
         connections.remove(c);
         open = connections.size();
+        if (proxy.enabled()) {
+            group.limits().closedSource(c.info().remote()); // admitted for the header's client
+        }
         group.closed(c.info().remote());
     }
 
@@ -437,6 +517,7 @@ final class SelectorLoop implements Runnable {
 
     /** Closes idle connections now, and asks busy ones to close after the replies in hand. Returns how many it touched. */
     int closeIdleAndFlagBusy() {
+        closeAwaitingHeader(CloseReason.SHUTDOWN);
         int[] touched = {0};
         connections.forEachSnapshot(c -> {
             if (c.lingering()) {
@@ -455,6 +536,7 @@ final class SelectorLoop implements Runnable {
 
     /** Closes every connection left, describing each for the report. */
     List<String> forceAll() {
+        closeAwaitingHeader(CloseReason.SHUTDOWN);
         List<String> forced = new ArrayList<>();
         connections.forEachSnapshot(c -> {
             if (c.lingering()) {

@@ -57,7 +57,11 @@
  * of its handle (the {@link dev.turnstile.api.Connection} its handler gets in {@code onOpen}); the
  * loop that runs it is the only thread that touches its socket.
  * <ul>
- * <li><b>Open:</b> right after registration, on the loop ({@code event-loop}, {@code multi-loop}),
+ * <li><b>PROXY protocol:</b> when it is on, a registered socket first has a
+ *     {@link dev.turnstile.model.eventloop.ProxyStage} as its key's attachment, which reads the
+ *     header and nothing past it; the connection (handler, handle, open) is made only once the
+ *     header names the client, and a refused one never has a handler.</li>
+ * <li><b>Open:</b> right after registration (after the PROXY header, if on), on the loop ({@code event-loop}, {@code multi-loop}),
  *     or as the connection's first worker job ({@code loop-with-workers}); a greeting is written
  *     as replies are, and the connection is not read before the open returns.</li>
  * <li><b>Sends, tasks, timers from other threads:</b> queued on the handle, which wakes the

@@ -68,6 +68,7 @@ public final class PreforkPool extends MasterModel {
         boolean inherited = context.listenOn() == ListenOn.STANDARD_INPUT;
         PoolPlan plan = inherited ? sharedAccept(settings.plan()) : settings.plan();
         ServiceSpec.of(context.service(), config, name()); // fail before binding if workers could not create it
+        ServiceSpec.refusePerSourceLimitsBehindProxy(config, name());
         ListenMode mode = plan.balance() == Balance.SHARED ? ListenMode.SHARED : ListenMode.REUSE_PORT_RESERVATION;
         Listener listener = inherited ? Posix.inheritedListener(mode)
                 : Posix.listen(new InetSocketAddress(config.host(), config.port()), config.acceptBacklog(), mode);

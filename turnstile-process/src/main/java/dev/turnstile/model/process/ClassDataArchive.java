@@ -1,6 +1,7 @@
 package dev.turnstile.model.process;
 
 import dev.turnstile.api.Framing;
+import dev.turnstile.api.ProxyProtocol;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.echo.EchoUppercase;
 import dev.turnstile.posix.AcceptedSocket;
@@ -173,8 +174,8 @@ public final class ClassDataArchive {
                 + System.nanoTime() + ".tmp");
         try {
             Files.createDirectories(file.getParent());
-            ServiceSpec training = new ServiceSpec(EchoUppercase.class.getName(),
-                    config.withFraming(Framing.LINE).withTls(null)); // the trainer speaks plaintext
+            ServiceSpec training = new ServiceSpec(EchoUppercase.class.getName(), config.withFraming(Framing.LINE)
+                    .withTls(null).withProxyProtocol(ProxyProtocol.off())); // the trainer is the worker's direct, plaintext client
             runTrainingWorker(jvm.withOptions(List.of(kind.writeFlag + temporary)).command(ConnectionWorker.class,
                     ConnectionWorker.arguments(training, ProcessHandle.current().pid(), Optional.empty())));
             if (!Files.isRegularFile(temporary)) {

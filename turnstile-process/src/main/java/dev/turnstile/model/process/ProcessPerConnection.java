@@ -68,6 +68,12 @@ public final class ProcessPerConnection extends MasterModel {
         Processes processes = null;
         Scoreboard board = null;
         try {
+            if (settings.exec().isPresent() && config.proxyProtocol().enabled()) {
+                throw new IllegalArgumentException(name() + " --exec cannot serve the PROXY protocol: the program reads"
+                        + " the socket itself, header and all, and the master does not read it for the program; run"
+                        + " the JVM workers (no --exec) or any other model with --proxy-protocol");
+            }
+            ServiceSpec.refusePerSourceLimitsBehindProxy(config, name());
             ServiceSpec spec = settings.exec().isPresent() ? null : ServiceSpec.of(context.service(), config, name());
             listener = context.listenOn() == ListenOn.STANDARD_INPUT ? Posix.inheritedListener(ListenMode.POLLED)
                     : Posix.listen(new InetSocketAddress(config.host(), config.port()), config.acceptBacklog(), ListenMode.POLLED);

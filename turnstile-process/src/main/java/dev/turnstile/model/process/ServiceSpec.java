@@ -1,6 +1,9 @@
 package dev.turnstile.model.process;
 
+import dev.turnstile.api.Cidr;
+import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.Framing;
+import dev.turnstile.api.ProxyProtocol;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.Service;
 import dev.turnstile.api.TlsSettings;
@@ -28,10 +31,25 @@ import java.util.Set;
  */
 public record ServiceSpec(String serviceClass, ServerConfig config) {
 
+    /**
+     * Refuses per-source limits with the PROXY protocol: the process models apply them where they
+     * accept (the master, or each pool worker's accept loop), before the header names the client, so
+     * they would count the balancer's address, not the clients'.
+     */
+    public static void refusePerSourceLimitsBehindProxy(ServerConfig config, String model) {
+        ConnectionLimits limits = config.limits();
+        if (config.proxyProtocol().enabled() && (limits.maxConnectionsPerIp() > 0 || limits.maxAcceptRate() > 0)) {
+            throw new IllegalArgumentException(model + " applies --max-connections-per-ip and --max-accept-rate when it"
+                    + " accepts, before a PROXY header names the client, so behind a balancer they would count the"
+                    + " balancer; drop them here (the in-process models apply them to the header's client)");
+        }
+    }
+
     /** The argument names {@link #toArguments()} writes. */
     public static final Set<String> ARGUMENTS = Set.of("service", "host", "port", "backlog", "idle-timeout-ms",
             "max-message-bytes", "framing", "max-pending-bytes", "write-timeout-ms", "message-timeout-ms",
-            "tls-cert", "tls-key", "tls-keystore", "tls-keystore-password-file", "tls-handshake-timeout-ms");
+            "tls-cert", "tls-key", "tls-keystore", "tls-keystore-password-file", "tls-handshake-timeout-ms",
+            "proxy-protocol", "proxy-from", "proxy-header-timeout-ms");
 
     public ServiceSpec {
         Objects.requireNonNull(serviceClass, "serviceClass");
@@ -105,6 +123,11 @@ public record ServiceSpec(String serviceClass, ServerConfig config) {
             }
             WorkerArguments.add(args, "tls-handshake-timeout-ms", Math.max(1, tls.handshakeTimeout().toMillis()));
         }
+        ProxyProtocol proxy = config.proxyProtocol();
+        WorkerArguments.add(args, "proxy-protocol", proxy.mode().name().toLowerCase(Locale.ROOT));
+        WorkerArguments.add(args, "proxy-from", proxy.from().isEmpty() ? "any"
+                : String.join(",", proxy.from().stream().map(Cidr::toString).toList()));
+        WorkerArguments.add(args, "proxy-header-timeout-ms", Math.max(1, proxy.headerTimeout().toMillis()));
         return args;
     }
 
@@ -129,6 +152,14 @@ public record ServiceSpec(String serviceClass, ServerConfig config) {
                             (args.text("tls-keystore-password-file", null) != null) ? Path.of(args.text("tls-keystore-password-file")) : null)
                     : TlsSettings.pem(Path.of(args.text("tls-cert")), Path.of(args.text("tls-key")));
             config = config.withTls(tls.withHandshakeTimeout(handshake));
+        }
+        ProxyProtocol.Mode mode = ProxyProtocol.Mode.parse(args.text("proxy-protocol", "off"));
+        if (mode != ProxyProtocol.Mode.OFF) {
+            String from = args.text("proxy-from", "any");
+            List<Cidr> blocks = from.equals("any") ? List.of()
+                    : java.util.Arrays.stream(from.split(",")).map(Cidr::parse).toList();
+            config = config.withProxyProtocol(new ProxyProtocol(mode, blocks,
+                    Duration.ofMillis(args.number("proxy-header-timeout-ms", ProxyProtocol.DEFAULT_HEADER_TIMEOUT.toMillis()))));
         }
         return new ServiceSpec(args.text("service"), config);
     }
