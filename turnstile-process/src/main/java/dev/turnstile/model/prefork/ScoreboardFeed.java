@@ -29,7 +29,7 @@ import java.util.Map;
  * the master calls {@link #retire} when it reaps a worker, before the slot can be reused, so
  * nothing a worker wrote is lost. Connections a dead worker left open are closed here as
  * {@link CloseReason#SERVER_ERROR}: they died with it. Events lost because a ring wrapped
- * between two reads (over 64 in {@value #PERIOD_MS} ms from one worker) are made up from the
+ * between two reads (over {@value Scoreboard#RING_EVENTS} in {@value #PERIOD_MS} ms from one worker) are made up from the
  * slot's totals at retirement, with an unknown peer.
  *
  * <p><b>Order.</b> For each slot the ring's head is read first (acquire), then the counters,

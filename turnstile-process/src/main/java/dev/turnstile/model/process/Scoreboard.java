@@ -24,13 +24,14 @@ import java.time.Instant;
  * each has served without talking to them: the notes' "shared data should be on shared memory".
  *
  * <p><b>Layout.</b> A 256-byte header (magic, slot count, master pid, port, model, start time,
- * the server's {@link ConnectionLimits}, the clock origin and the event sequence), then one 4 KiB
+ * the server's {@link ConnectionLimits}, the clock origin and the event sequence), then one 25 KiB
  * slot per worker: pid, {@link State}, spawn and heartbeat times, last activity, counters
  * (connections, active, messages, bytes, closes by reason), the current peer, the master's stop
  * request, a short note (why a worker could not boot), the worker's share of the connection
  * limits (permits, open connections, ceiling touches, refusals by limit and the last refused
- * peer), and a ring of the last 64 connection events, which is how the master learns each
- * connection's peer and close reason. After the slots: {@code threadsPerWorker} holds per slot
+ * peer), and a ring of the last 512 connection events, which is how the master learns each
+ * connection's peer and close reason (the master reads it every 50 ms, so a worker would have to
+ * open and close over 5,000 connections a second, or the master stall, for events to be lost). After the slots: {@code threadsPerWorker} holds per slot
  * (the source of each connection a worker holds, for {@code --max-connections-per-ip}), then
  * {@value #RATE_BUCKETS} accept-rate buckets shared by all workers (see {@link #rateBucket}).
  *
@@ -74,10 +75,9 @@ public final class Scoreboard {
     }
 
     private static final long MAGIC = 0x31445242_4C545354L; // "TSTLBRD1" little-endian
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
     static final int HEADER_BYTES = 256;
-    static final int SLOT_BYTES = 4096;
-    public static final int RING_EVENTS = 64;
+    public static final int RING_EVENTS = 512;
     static final int EVENT_BYTES = 48;
     private static final int NOTE_BYTES = 480; // S_NOTE + NOTE_BYTES <= S_PERMITS
     private static final int MODEL_BYTES = 32;
@@ -93,12 +93,13 @@ public final class Scoreboard {
             S_PEER_PORT = 248, S_PEER_IP_HI = 256, S_PEER_IP_LO = 264, S_NOTE_LENGTH = 272, S_NOTE = 280,
             S_PERMITS = 768, S_OPEN = 776, S_CEILING_TOUCHES = 784, S_REFUSED_BY = 792, // 3 words, by ConnectionLimit
             S_REFUSED_PORT = 816, S_REFUSED_IP_HI = 824, S_REFUSED_IP_LO = 832,
-            S_RING = 1024; // 64 events of 48 bytes fill the slot's 4 KiB
+            S_RING = 1024; // then RING_EVENTS events of 48 bytes end the slot
+    static final int SLOT_BYTES = S_RING + RING_EVENTS * EVENT_BYTES;
     /** In an event: the server-wide sequence number, after the event's five words. */
     private static final int E_SEQUENCE = 40;
     /** Accept-rate buckets shared by the workers: a power of two. */
     public static final int RATE_BUCKETS = 4096;
-    /** Close reasons counted per slot: room for every {@link dev.turnstile.api.CloseReason} (9 today) and more. */
+    /** Close reasons counted per slot: room for every {@link dev.turnstile.api.CloseReason} (13 today) and more. */
     public static final int CLOSE_REASONS = 16;
 
     static {

@@ -70,7 +70,7 @@ class ScoreboardTest {
         ConnectionEvent last = slot.event(head - 1);
         assertThat(last.kind()).isEqualTo(ConnectionEvent.Kind.CLOSED);
         assertThat(last.reasonOrdinal()).isEqualTo(3);
-        assertThat(last.id()).isEqualTo(37);
+        assertThat(last.id()).isEqualTo((Scoreboard.RING_EVENTS + 10) / 2);
         assertThat(last.peer()).isEqualTo(peer);
         assertThat(slot.event(head - Scoreboard.RING_EVENTS).atMillis()).isEqualTo(110);
     }
