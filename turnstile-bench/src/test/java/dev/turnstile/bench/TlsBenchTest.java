@@ -1,0 +1,53 @@
+package dev.turnstile.bench;
+
+import dev.turnstile.loadgen.Workload;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * TLS cells for real: the bench makes a certificate, the Netty peer serves TLS with it and the load
+ * process trusts it; a turnstile model is given the same flags and, while this build has no server
+ * side of TLS, refuses them at start, which fails its cells with the reason instead of measuring
+ * plaintext.
+ */
+@Tag("process")
+@Timeout(180)
+class TlsBenchTest {
+
+    @Test
+    void nettyCellsRunOverTlsAndAModelThatRefusesTlsFailsItsCellsSayingWhy(@TempDir Path out) throws Exception {
+        BenchPlan plan = BenchPlan.quick(out).withContenders(Lineup.select(List.of("netty", "event-loop")))
+                .withWorkloads(List.of(Workload.PING_PONG, Workload.CHURN)).withConnections(List.of(10))
+                .withTiming(Duration.ofMillis(200), Duration.ofMillis(500)).withTls(true);
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+        BenchResults results = Bench.run(plan, new PrintStream(progress, true, StandardCharsets.UTF_8));
+
+        String shown = progress.toString(StandardCharsets.UTF_8);
+        assertThat(results.cells()).as(shown).hasSize(4);
+        assertThat(results.cells()).filteredOn(r -> r.cell().contender().name().equals("netty")).as(shown)
+                .hasSize(2).allSatisfy(r -> {
+                    assertThat(r.clean()).as(r.cell().label() + ": " + r.note()).isTrue();
+                    assertThat(r.load().tls()).isTrue();
+                });
+        assertThat(results.cells()).filteredOn(r -> r.cell().contender().name().equals("event-loop"))
+                .hasSize(2).allSatisfy(r -> {
+                    assertThat(r.status()).isEqualTo(CellResult.Status.FAILED);
+                    assertThat(r.note()).contains("server did not start").contains("cannot serve TLS");
+                });
+        assertThat(Files.readString(out.resolve(Bench.REPORT))).contains("--tls").contains("- TLS: every cell over TLS");
+        assertThat(ResultsFile.read(out).plan().tls()).isTrue();
+    }
+}
