@@ -68,7 +68,7 @@ final class ClientLoop implements Runnable {
     private final Duration timeout;
     private final SSLContext tlsContext; // null for plaintext
     private final Selector selector;
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES); // loop thread only
+    private final ByteBuffer readBuffer; // loop thread only
     private final PriorityQueue<Connection> timers =                                     // loop thread only
             new PriorityQueue<>(Comparator.comparingLong(c -> c.dueAt));
     private final Consumer<SelectionKey> onReady = this::onReady;
@@ -100,6 +100,9 @@ final class ClientLoop implements Runnable {
      */
     ClientLoop(LoadOptions options, SSLContext tlsContext, MessageSlab slab, int firstOrdinal, int count, long seed,
                CountDownLatch connected, CompletableFuture<RunWindow> start) throws IOException {
+        // Direct for the socket's own reads; under TLS the engine decrypts into it, faster into a heap array
+        this.readBuffer = tlsContext == null ? ByteBuffer.allocateDirect(READ_BUFFER_BYTES)
+                : ByteBuffer.allocate(READ_BUFFER_BYTES);
         this.connections = new Connection[count];
         for (int i = 0; i < count; i++) {
             connections[i] = new Connection(firstOrdinal + i, (firstOrdinal + i) % slab.count());
