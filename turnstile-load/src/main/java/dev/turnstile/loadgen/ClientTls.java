@@ -8,6 +8,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -75,7 +76,9 @@ public record ClientTls(Trust trust, Path trustFile) {
     }
 
     /**
-     * The client context for these settings, or null for plaintext.
+     * The client context for these settings, or null for plaintext; primed with one client hello
+     * made and thrown away, so that loading the TLS classes and the key exchange's first use are not
+     * charged to the first connection's timeout.
      *
      * @throws IllegalArgumentException the trust file cannot be read or holds no certificate, naming it
      */
@@ -86,8 +89,10 @@ public record ClientTls(Trust trust, Path trustFile) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, trustManagers(), null);
+            SSLEngine primer = newEngine(context);
+            primer.wrap(ByteBuffer.allocate(0), ByteBuffer.allocate(primer.getSession().getPacketBufferSize()));
             return context;
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("tls: cannot make a TLS client context: " + e.getMessage(), e);
         }
     }
