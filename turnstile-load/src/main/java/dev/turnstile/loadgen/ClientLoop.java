@@ -53,6 +53,12 @@ final class ClientLoop implements Runnable {
 
     /** Connects started but not finished, per loop: keeps a small accept backlog from overflowing. */
     static final int CONNECTS_IN_FLIGHT = 256;
+    /**
+     * Under TLS, fewer: the handshakes in flight share the loop thread's CPU, a JDK client handshake
+     * costs about a millisecond of it warm (tens cold), and a server gives up on a handshake that
+     * takes too long (Netty's SslHandler after 10 s): 32 keep each one short.
+     */
+    static final int TLS_CONNECTS_IN_FLIGHT = 32;
     private static final long RETRY_REFUSED_NANOS = Duration.ofMillis(10).toNanos();
     private static final int READ_BUFFER_BYTES = 64 * 1024;
 
@@ -66,6 +72,7 @@ final class ClientLoop implements Runnable {
     private final long timeoutNanos;
     private final long scanIntervalNanos;
     private final Duration timeout;
+    private final int connectsInFlight;
     private final SSLContext tlsContext; // null for plaintext
     private final Selector selector;
     private final ByteBuffer readBuffer; // loop thread only
@@ -111,6 +118,7 @@ final class ClientLoop implements Runnable {
             }
         }
         this.tlsContext = tlsContext;
+        this.connectsInFlight = connectsInFlight(options);
         this.slab = slab;
         this.schedule = SendSchedule.of(options, seed);
         this.target = new InetSocketAddress(options.host(), options.port());
@@ -160,13 +168,18 @@ final class ClientLoop implements Runnable {
         }
     }
 
-    /** Opens every connection, at most {@link #CONNECTS_IN_FLIGHT} at a time, until each is settled. */
+    /** Connects (and under TLS, handshakes) a loop keeps in flight at once while connecting. */
+    static int connectsInFlight(LoadOptions options) {
+        return options.tls().enabled() ? TLS_CONNECTS_IN_FLIGHT : CONNECTS_IN_FLIGHT;
+    }
+
+    /** Opens every connection, at most {@link #connectsInFlight} at a time, until each is settled. */
     private void connectAll() throws IOException, InterruptedException {
         int next = 0;
         long nextScan = System.nanoTime() + scanIntervalNanos;
         while (true) {
             long now = System.nanoTime();
-            while (next < connections.length && connecting < CONNECTS_IN_FLIGHT) {
+            while (next < connections.length && connecting < connectsInFlight) {
                 startConnect(connections[next++], now);
             }
             if (next == connections.length && connecting == 0) {

@@ -106,10 +106,11 @@ final class LoadRun {
         }
     }
 
-    /** Each loop connects its share at most {@link ClientLoop#CONNECTS_IN_FLIGHT} at a time, each within the timeout. */
+    /** Each loop connects its share at most {@link ClientLoop#connectsInFlight} at a time, each within the timeout. */
     private long connectBoundNanos() {
         long perLoop = (long) options.connections() / options.threads() + 1;
-        long batches = (perLoop + ClientLoop.CONNECTS_IN_FLIGHT - 1) / ClientLoop.CONNECTS_IN_FLIGHT;
+        int inFlight = ClientLoop.connectsInFlight(options);
+        long batches = (perLoop + inFlight - 1) / inFlight;
         return batches * options.timeout().toNanos() + MARGIN_NANOS;
     }
 
