@@ -2,6 +2,7 @@ package dev.turnstile.loadgen;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -47,6 +48,13 @@ public record ClientTls(Trust trust, Path trustFile) {
     }
 
     public static final ClientTls PLAINTEXT = new ClientTls(Trust.OFF, null);
+
+    /**
+     * The key exchange groups offered: those the reference C client offers, so that both clients ask
+     * a server for the same handshake. The JDK's default list goes on to finite-field groups, for
+     * which its client may make a second key share of its own (a 2048-bit one) that no server here uses.
+     */
+    static final String[] NAMED_GROUPS = {"x25519", "secp256r1"};
 
     public ClientTls {
         Objects.requireNonNull(trust, "trust");
@@ -97,10 +105,16 @@ public record ClientTls(Trust trust, Path trustFile) {
         }
     }
 
-    /** A client-mode engine with no session to resume. */
+    /**
+     * A client-mode engine with no session to resume, offering the key exchange groups
+     * {@link #NAMED_GROUPS}.
+     */
     static SSLEngine newEngine(SSLContext context) {
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(true);
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setNamedGroups(NAMED_GROUPS);
+        engine.setSSLParameters(parameters);
         return engine;
     }
 
