@@ -28,11 +28,14 @@ import java.util.TreeSet;
  * @param rounds         how many times every cell is measured; with more than one, the cells of one
  *                       case (workload and connections) run back to back, contenders in a different
  *                       order each round, so that a comparison is made of neighbouring measurements
+ * @param tls            whether every cell runs over TLS: the bench makes a self-signed certificate in
+ *                       {@code out}, each server serves TLS with it ({@code --tls-cert/--tls-key}) and the
+ *                       load trusts it; under churn every cycle is a full handshake
  * @param out            the folder for results.json, report.md, the charts and the logs
  */
 public record BenchPlan(List<Contender> contenders, List<Integer> connections, List<Workload> workloads,
                         Duration warmup, Duration duration, Duration thinkMax, int backlog, int loadThreads,
-                        List<String> serverJvmFlags, List<String> loadJvmFlags, int rounds, Path out) {
+                        List<String> serverJvmFlags, List<String> loadJvmFlags, int rounds, boolean tls, Path out) {
 
     /** A heap large enough that no contender spends the run in GC, small enough to be a real server's. */
     public static final List<String> SERVER_JVM_FLAGS = List.of("-Xms64m", "-Xmx1g", "-XX:+UseG1GC",
@@ -97,49 +100,55 @@ public record BenchPlan(List<Contender> contenders, List<Integer> connections, L
     /** Every registered model and the peers, 1 to 10,000 connections, every workload, 2 s + 10 s a cell. */
     public static BenchPlan full(Path out) {
         return new BenchPlan(Lineup.all(), FULL_CONNECTIONS, BenchPlan.WORKLOADS, FULL_WARMUP, FULL_DURATION,
-                THINK_MAX, BACKLOG, LOAD_THREADS, SERVER_JVM_FLAGS, LOAD_JVM_FLAGS, 1, out);
+                THINK_MAX, BACKLOG, LOAD_THREADS, SERVER_JVM_FLAGS, LOAD_JVM_FLAGS, 1, false, out);
     }
 
     /** For CI: two contenders (a model and the peer), 1 and 100 connections, every workload, about a second a cell. */
     public static BenchPlan quick(Path out) {
         return new BenchPlan(Lineup.select(List.of("virtual-threads", Lineup.NETTY)), List.of(1, 100),
                 BenchPlan.WORKLOADS, Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(100), BACKLOG,
-                LOAD_THREADS, SERVER_JVM_FLAGS, LOAD_JVM_FLAGS, 1, out);
+                LOAD_THREADS, SERVER_JVM_FLAGS, LOAD_JVM_FLAGS, 1, false, out);
     }
 
     public BenchPlan withContenders(List<Contender> c) {
         return new BenchPlan(c, connections, workloads, warmup, duration, thinkMax, backlog, loadThreads, serverJvmFlags,
-                loadJvmFlags, rounds, out);
+                loadJvmFlags, rounds, tls, out);
     }
 
     public BenchPlan withConnections(List<Integer> c) {
         return new BenchPlan(contenders, c, workloads, warmup, duration, thinkMax, backlog, loadThreads, serverJvmFlags,
-                loadJvmFlags, rounds, out);
+                loadJvmFlags, rounds, tls, out);
     }
 
     public BenchPlan withWorkloads(List<Workload> w) {
         return new BenchPlan(contenders, connections, w, warmup, duration, thinkMax, backlog, loadThreads, serverJvmFlags,
-                loadJvmFlags, rounds, out);
+                loadJvmFlags, rounds, tls, out);
     }
 
     public BenchPlan withTiming(Duration newWarmup, Duration newDuration) {
         return new BenchPlan(contenders, connections, workloads, newWarmup, newDuration, thinkMax, backlog, loadThreads,
-                serverJvmFlags, loadJvmFlags, rounds, out);
+                serverJvmFlags, loadJvmFlags, rounds, tls, out);
     }
 
     public BenchPlan withThinkMax(Duration newThinkMax) {
         return new BenchPlan(contenders, connections, workloads, warmup, duration, newThinkMax, backlog, loadThreads,
-                serverJvmFlags, loadJvmFlags, rounds, out);
+                serverJvmFlags, loadJvmFlags, rounds, tls, out);
     }
 
     public BenchPlan withRounds(int n) {
         return new BenchPlan(contenders, connections, workloads, warmup, duration, thinkMax, backlog, loadThreads,
-                serverJvmFlags, loadJvmFlags, n, out);
+                serverJvmFlags, loadJvmFlags, n, tls, out);
+    }
+
+    /** Every cell over TLS, or every cell plaintext. */
+    public BenchPlan withTls(boolean overTls) {
+        return new BenchPlan(contenders, connections, workloads, warmup, duration, thinkMax, backlog, loadThreads,
+                serverJvmFlags, loadJvmFlags, rounds, overTls, out);
     }
 
     public BenchPlan withOut(Path dir) {
         return new BenchPlan(contenders, connections, workloads, warmup, duration, thinkMax, backlog, loadThreads,
-                serverJvmFlags, loadJvmFlags, rounds, dir);
+                serverJvmFlags, loadJvmFlags, rounds, tls, dir);
     }
 
     /**

@@ -98,6 +98,7 @@ public record BenchResults(BenchPlan plan, MachineFacts machine, Instant started
         run.put("backlog", plan.backlog());
         run.put("loadThreads", plan.loadThreads());
         run.put("rounds", plan.rounds());
+        run.put("tls", plan.tls());
         run.put("serverJvmFlags", plan.serverJvmFlags());
         run.put("loadJvmFlags", plan.loadJvmFlags());
         run.put("machine", machine.toJson());

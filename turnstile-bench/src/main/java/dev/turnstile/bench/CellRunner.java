@@ -22,6 +22,7 @@ final class CellRunner {
     static final Duration LOAD_MARGIN = Duration.ofSeconds(60);
 
     private final BenchPlan plan;
+    private ServerCertificate certificate; // under TLS: made for the first cell, presented in every one
 
     CellRunner(BenchPlan plan) {
         this.plan = plan;
@@ -29,6 +30,13 @@ final class CellRunner {
 
     CellResult run(Cell cell) throws InterruptedException {
         Path logs = plan.out().resolve("logs");
+        if (plan.tls() && certificate == null) {
+            try {
+                certificate = ServerCertificate.generate(plan.out().resolve("tls"), "server");
+            } catch (IOException e) {
+                return CellResult.failed(cell, "no TLS certificate: " + e.getMessage(), null, null, null, 0);
+            }
+        }
         JavaProcess serverCommand = new JavaProcess(plan.serverJvmFlags(), ServerProcess.class.getName(),
                 serverArgs(cell));
         ServerUnderTest server;
@@ -71,6 +79,9 @@ final class CellRunner {
     private List<String> serverArgs(Cell cell) {
         List<String> args = new ArrayList<>(cell.contender().serverArgs());
         args.addAll(List.of("--host", "127.0.0.1", "--port", "0", "--backlog", String.valueOf(plan.backlog())));
+        if (plan.tls()) {
+            args.addAll(List.of("--tls-cert", certificate.certificate().toString(), "--tls-key", certificate.key().toString()));
+        }
         return args;
     }
 
@@ -78,12 +89,16 @@ final class CellRunner {
         Path json = logs.resolve(cell.label() + ".load.json");
         Path log = logs.resolve(cell.label() + ".load.log");
         Files.deleteIfExists(json);
-        JavaProcess command = new JavaProcess(plan.loadJvmFlags(), LoadProcess.class.getName(), List.of(
+        List<String> args = new ArrayList<>(List.of(
                 "--host", server.host(), "--port", String.valueOf(server.port()),
                 "--workload", cell.workload().cliName(), "--connections", String.valueOf(cell.connections()),
                 "--threads", String.valueOf(plan.loadThreads()),
                 "--warmup", seconds(plan.warmup()), "--duration", seconds(plan.duration()),
                 "--think-max", seconds(plan.thinkMax()), "--json", json.toString()));
+        if (plan.tls()) {
+            args.addAll(List.of("--tls-trust", certificate.certificate().toString()));
+        }
+        JavaProcess command = new JavaProcess(plan.loadJvmFlags(), LoadProcess.class.getName(), args);
         Files.writeString(log, "$ " + String.join(" ", command.command()) + "\n");
         Process process = new ProcessBuilder(command.command()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

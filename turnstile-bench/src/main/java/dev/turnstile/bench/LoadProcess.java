@@ -1,5 +1,6 @@
 package dev.turnstile.bench;
 
+import dev.turnstile.loadgen.ClientTls;
 import dev.turnstile.loadgen.LoadGenerator;
 import dev.turnstile.loadgen.LoadOptions;
 import dev.turnstile.loadgen.LoadResult;
@@ -21,13 +22,14 @@ import java.util.Map;
  *
  * <pre>
  * LoadProcess --host H --port P --workload ping-pong|think|churn --connections N --threads T
- *             --warmup SECONDS --duration SECONDS --think-max SECONDS --json FILE
+ *             --warmup SECONDS --duration SECONDS --think-max SECONDS --json FILE [--tls-trust FILE]
  * </pre>
+ * With {@code --tls-trust}, the load speaks TLS trusting the PEM certificate in FILE.
  */
 public final class LoadProcess {
 
     private static final List<String> KNOWN = List.of("host", "port", "workload", "connections", "threads",
-            "warmup", "duration", "think-max", "json");
+            "warmup", "duration", "think-max", "json", "tls-trust");
 
     private LoadProcess() {
     }
@@ -56,6 +58,8 @@ public final class LoadProcess {
                 .warmup(seconds(flags.getOrDefault("warmup", "0")))
                 .duration(seconds(flags.getOrDefault("duration", "10")))
                 .thinkMax(seconds(flags.getOrDefault("think-max", "1")))
+                .tls(flags.containsKey("tls-trust") ? ClientTls.trusting(Path.of(flags.get("tls-trust")))
+                        : ClientTls.PLAINTEXT)
                 .build();
     }
 

@@ -33,6 +33,11 @@ final class MarkdownReport {
                 .append(", `").append(String.join(" ", plan.loadJvmFlags())).append("`): ").append(CellRunner.seconds(plan.warmup()))
                 .append(" s of warm-up that is not counted, then ").append(CellRunner.seconds(plan.duration()))
                 .append(" s measured.\n");
+        if (plan.tls()) {
+            md.append("- TLS: every cell over TLS (JDK provider on both sides; Netty with `SslHandler`), a self-signed "
+                    + "EC P-256 certificate made for the run; every connection makes a full handshake, and under churn "
+                    + "every cycle, so churn's connections/s are handshakes/s.\n");
+        }
         if (plan.rounds() > 1) {
             md.append("- Rounds: every cell was measured ").append(plan.rounds()).append(" times, the contenders of a case "
                     + "back to back in a different order each round; tables and charts show the round of median throughput, "
@@ -180,6 +185,7 @@ final class MarkdownReport {
                 + " --warmup " + plan.warmup().toMillis() + "ms --duration " + plan.duration().toMillis() + "ms"
                 + " --think-max " + plan.thinkMax().toMillis() + "ms"
                 + (plan.rounds() > 1 ? " --rounds " + plan.rounds() : "")
+                + (plan.tls() ? " --tls" : "")
                 + " --out " + plan.out();
     }
 

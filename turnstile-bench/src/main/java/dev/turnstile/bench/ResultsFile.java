@@ -62,7 +62,7 @@ final class ResultsFile {
                 strings(run, "workloads").stream().map(Workload::parse).toList(),
                 seconds(run, "warmupSeconds"), seconds(run, "durationSeconds"), seconds(run, "thinkMaxSeconds"),
                 (int) number(run, "backlog"), (int) number(run, "loadThreads"), strings(run, "serverJvmFlags"), strings(run, "loadJvmFlags"),
-                run.get("rounds") instanceof Number n ? n.intValue() : 1, dir);
+                run.get("rounds") instanceof Number n ? n.intValue() : 1, Boolean.TRUE.equals(run.get("tls")), dir);
         Map<String, Object> machine = map(run.get("machine"), "machine");
         MachineFacts facts = new MachineFacts((int) number(machine, "cores"), (long) number(machine, "memoryBytes"),
                 string(machine, "cpu"), string(machine, "kernel"), string(machine, "os"), string(machine, "jdk"));

@@ -2,11 +2,13 @@ package dev.turnstile.bench;
 
 import dev.turnstile.api.Framing;
 import dev.turnstile.api.ModelOptions;
+import dev.turnstile.api.TlsSettings;
 import dev.turnstile.bench.peer.NettyEchoServer;
 import dev.turnstile.core.Server;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +25,13 @@ import java.util.concurrent.CountDownLatch;
  * ServerProcess --model NAME [--workers N] [--min N] [--max N] [--policy P] [--option KEY=VALUE]...
  * ServerProcess --peer netty [--loops N]
  *   common: [--host H] [--port P] [--backlog N]      (framing is line, as the load generator sends)
+ *           [--tls-cert FILE --tls-key FILE]          TLS with this PEM certificate and key
  * </pre>
+ *
+ * <p>A model is given TLS with the same {@code --tls-cert}/{@code --tls-key} flags as
+ * {@code turnstile serve}; until the server side of TLS is part of this build, a model refuses
+ * them at start with a reason (exit status 2), so a TLS cell of a model fails saying so instead of
+ * measuring plaintext. The Netty peer serves TLS with {@link NettyEchoServer#startTls}.
  */
 public final class ServerProcess {
 
@@ -56,6 +64,7 @@ public final class ServerProcess {
     private static void serveModel(Map<String, String> flags, String host, int port, int backlog)
             throws IOException, InterruptedException {
         String model = flags.getOrDefault("model", "thread-per-connection");
+        ServerCertificate certificate = tls(flags);
         ModelOptions options = ModelOptions.none();
         for (Map.Entry<String, String> flag : flags.entrySet()) {
             options = switch (flag.getKey()) {
@@ -68,7 +77,9 @@ public final class ServerProcess {
             };
         }
         Server server = Server.builder().model(model).options(options).host(host).port(port)
-                .acceptBacklog(backlog).maxMessageBytes(MAX_LINE_BYTES).framing(Framing.LINE).start();
+                .acceptBacklog(backlog).maxMessageBytes(MAX_LINE_BYTES).framing(Framing.LINE)
+                .tls(certificate == null ? null : TlsSettings.pem(certificate.certificate(), certificate.key()))
+                .start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(DRAIN), "turnstile-bench-stop"));
         announce(server.address(), model);
         server.awaitTermination();
@@ -81,7 +92,9 @@ public final class ServerProcess {
             throw new IllegalArgumentException("unknown peer '" + peer + "'; known: " + Lineup.NETTY);
         }
         int loops = Integer.parseInt(flags.getOrDefault("loops", "1"));
-        NettyEchoServer server = NettyEchoServer.start(host, port, backlog, loops, MAX_LINE_BYTES);
+        ServerCertificate tls = tls(flags);
+        NettyEchoServer server = tls == null ? NettyEchoServer.start(host, port, backlog, loops, MAX_LINE_BYTES)
+                : NettyEchoServer.startTls(host, port, backlog, loops, MAX_LINE_BYTES, tls.certificate(), tls.key());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop(DRAIN);
@@ -89,6 +102,17 @@ public final class ServerProcess {
         }, "turnstile-bench-stop"));
         announce(server.localAddress(), peer);
         stopped.await();
+    }
+
+    /** The certificate and key of {@code --tls-cert}/{@code --tls-key}, or null without them; one alone is an error. */
+    static ServerCertificate tls(Map<String, String> flags) {
+        String cert = flags.get("tls-cert");
+        String key = flags.get("tls-key");
+        if ((cert == null) != (key == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together (got only "
+                    + (cert != null ? "--tls-cert" : "--tls-key") + ")");
+        }
+        return cert == null ? null : new ServerCertificate(Path.of(cert), Path.of(key));
     }
 
     private static void announce(InetSocketAddress address, String name) {
@@ -99,7 +123,7 @@ public final class ServerProcess {
     /** {@code --key value} pairs; {@code --option k=v} becomes {@code option.k = v}. */
     static Map<String, String> parse(String[] args) {
         List<String> known = List.of("model", "peer", "host", "port", "backlog", "workers", "min", "max",
-                "policy", "loops", "option");
+                "policy", "loops", "option", "tls-cert", "tls-key");
         Map<String, String> flags = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];

@@ -48,10 +48,12 @@ final class ServerUnderTest implements AutoCloseable {
         PrintWriter logWriter = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true);
         logWriter.println("$ " + String.join(" ", command.command()));
         Thread.ofPlatform().name("turnstile-bench-server-output").daemon().start(() -> {
+            String last = null; // the server's last words, for the reason it did not start
             try (logWriter; BufferedReader out = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
                     logWriter.println(line);
+                    last = line;
                     Matcher m = LISTENING.matcher(line);
                     if (!listening.isDone() && m.find()) {
                         listening.complete(m);
@@ -61,7 +63,7 @@ final class ServerUnderTest implements AutoCloseable {
                 logWriter.println("(output lost: " + e.getMessage() + ")");
             } finally {
                 listening.completeExceptionally(new IOException("server exited before listening (exit status "
-                        + exitStatus(process) + "); see " + log));
+                        + exitStatus(process) + (last != null ? ", last output: " + last : "") + "); see " + log));
             }
         });
         try {

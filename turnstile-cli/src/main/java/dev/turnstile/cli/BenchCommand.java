@@ -58,6 +58,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "each round; the report gives medians and, for the event-loop models, per-round ratios to Netty; default: 1.")
     Integer rounds;
 
+    @Option(names = "--tls", description = "Every cell over TLS: the bench makes a self-signed certificate (openssl) in "
+            + "the output folder, servers get --tls-cert/--tls-key (Netty: SslHandler, JDK provider), the load trusts it. "
+            + "Under churn every cycle is a full handshake.")
+    boolean tls;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder; default: bench-results/full (quick: bench-results/quick).")
     Path out;
 
@@ -88,6 +93,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (rounds != null) {
             plan = plan.withRounds(rounds);
+        }
+        if (tls) {
+            plan = plan.withTls(true);
         }
         return plan.withTiming(warmup != null ? warmup : plan.warmup(), duration != null ? duration : plan.duration());
     }

@@ -1,6 +1,7 @@
 package dev.turnstile.cli;
 
 import dev.turnstile.api.Framing;
+import dev.turnstile.loadgen.ClientTls;
 import dev.turnstile.loadgen.LoadGenerator;
 import dev.turnstile.loadgen.LoadOptions;
 import dev.turnstile.loadgen.LoadResult;
@@ -30,7 +31,7 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--workload", paramLabel = "ping-pong|think|rate|churn",
             description = "ping-pong: next message on the reply (default); think: a random pause up to --think-max "
                     + "before each; rate: --rate messages/s in total, latency from the intended send time; "
-                    + "churn: connect, one message, close, again.")
+                    + "churn: connect, one message, close, again (with --tls: a handshake rate).")
     String workload = Workload.PING_PONG.cliName();
 
     @Option(names = "--host", paramLabel = "HOST", description = "Server address, 127.0.0.0/8 or ::1; default: ${DEFAULT-VALUE}.")
@@ -86,6 +87,18 @@ final class LoadCommand implements Callable<Integer> {
             description = "Longest wait for a connect or a reply; default: 10s.")
     Duration timeout = LoadOptions.DEFAULT_TIMEOUT;
 
+    @Option(names = "--tls", description = "Speak TLS (the JDK's provider, TLS 1.3 or 1.2): every connection, and under "
+            + "churn every cycle, makes a full handshake, part of connecting. Trusts the JDK's default CAs unless "
+            + "--tls-trust or --tls-insecure says otherwise.")
+    boolean tls;
+
+    @Option(names = "--tls-trust", paramLabel = "FILE",
+            description = "With --tls: trust the PEM certificate(s) in FILE (the server's self-signed certificate or its CA).")
+    Path tlsTrust;
+
+    @Option(names = "--tls-insecure", description = "With --tls: trust any certificate (tests only).")
+    boolean tlsInsecure;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
     Path json;
 
@@ -111,6 +124,12 @@ final class LoadCommand implements Callable<Integer> {
         if (rate != null && w != Workload.RATE) {
             throw new IllegalArgumentException("--rate applies only to --workload rate");
         }
+        if (!tls && (tlsTrust != null || tlsInsecure)) {
+            throw new IllegalArgumentException((tlsTrust != null ? "--tls-trust" : "--tls-insecure") + " applies only with --tls");
+        }
+        if (tlsTrust != null && tlsInsecure) {
+            throw new IllegalArgumentException("--tls-trust and --tls-insecure exclude each other: trust a file or anything");
+        }
         if (messages != null && messages < 1) {
             throw new IllegalArgumentException("--messages must be >= 1 (got " + messages + ")");
         }
@@ -125,6 +144,10 @@ final class LoadCommand implements Callable<Integer> {
         }
         if (rate != null) {
             b.rate(rate);
+        }
+        if (tls) {
+            b.tls(tlsTrust != null ? ClientTls.trusting(tlsTrust)
+                    : tlsInsecure ? ClientTls.trustingAny() : ClientTls.trustingSystem());
         }
         if (sourceAddresses != null) {
             b.sourceAddresses(SourceAddresses.parse(sourceAddresses));

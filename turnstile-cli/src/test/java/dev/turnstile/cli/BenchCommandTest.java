@@ -19,8 +19,9 @@ class BenchCommandTest {
     void optionsBecomeThePlan() {
         BenchCommand command = new BenchCommand();
         new CommandLine(command).parseArgs("--models", "netty,thread-pool-3", "--connections", "1,3,10000",
-                "--workloads", "churn", "--warmup", "500ms", "--duration", "3s", "--think-max", "2s", "--out", "x");
+                "--workloads", "churn", "--warmup", "500ms", "--duration", "3s", "--think-max", "2s", "--tls", "--out", "x");
         BenchPlan plan = command.plan();
+        assertThat(plan.tls()).isTrue();
         assertThat(plan.contenders()).extracting(Contender::name).containsExactly("netty", "thread-pool-3");
         assertThat(plan.connections()).containsExactly(1, 3, 10_000);
         assertThat(plan.workloads()).containsExactly(Workload.CHURN);
@@ -40,6 +41,7 @@ class BenchCommandTest {
         new CommandLine(full).parseArgs();
         assertThat(full.plan().connections()).containsExactly(1, 10, 100, 1_000, 10_000);
         assertThat(full.plan().workloads()).containsExactly(Workload.PING_PONG, Workload.THINK, Workload.CHURN);
+        assertThat(full.plan().tls()).isFalse();
     }
 
     @Test

@@ -91,4 +91,18 @@ class LoadCommandTest {
         assertThat(Turnstile.run("load", "--framing", "auto")).isEqualTo(2);
         assertThat(err()).contains("framing must be line or raw (got auto)").doesNotContain("\tat ");
     }
+
+    @Test
+    void tlsTrustOptionsGoWithTlsAndAnUnreadableTrustFileIsNamed() {
+        assertThat(Turnstile.run("load", "--tls-insecure")).isEqualTo(2);
+        assertThat(err()).contains("--tls-insecure applies only with --tls");
+        assertThat(Turnstile.run("load", "--tls-trust", "cert.pem")).isEqualTo(2);
+        assertThat(err()).contains("--tls-trust applies only with --tls");
+        assertThat(Turnstile.run("load", "--tls", "--tls-trust", "cert.pem", "--tls-insecure")).isEqualTo(2);
+        assertThat(err()).contains("--tls-trust and --tls-insecure exclude each other");
+        assertThat(Turnstile.run("load", "--tls", "--tls-trust", "/nonexistent/cert.pem", "-c", "1", "-d", "1s"))
+                .isEqualTo(2);
+        assertThat(err()).contains("tls-trust: cannot read certificates from /nonexistent/cert.pem")
+                .doesNotContain("\tat ");
+    }
 }

@@ -3,6 +3,7 @@ package dev.turnstile.loadgen;
 import dev.turnstile.api.Framing;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,6 +38,8 @@ final class ChildArguments {
         args.add("timeout=" + o.timeout().toNanos());
         args.add("source-addresses=" + o.sourceAddresses().stream().map(InetAddress::getHostAddress)
                 .collect(Collectors.joining(",")));
+        args.add("tls=" + o.tls().trust().name());
+        args.add("tls-trust=" + (o.tls().trustFile() == null ? "" : o.tls().trustFile().toString()));
         return args;
     }
 
@@ -50,6 +53,7 @@ final class ChildArguments {
             m.put(a.substring(0, eq), a.substring(eq + 1));
         }
         String sources = get(m, "source-addresses");
+        String trustFile = get(m, "tls-trust");
         return LoadOptions.builder()
                 .workload(Workload.parse(get(m, "workload")))
                 .host(get(m, "host"))
@@ -65,6 +69,7 @@ final class ChildArguments {
                 .rate(Double.parseDouble(get(m, "rate")))
                 .timeout(Duration.ofNanos(Long.parseLong(get(m, "timeout"))))
                 .sourceAddresses(sources.isEmpty() ? List.of() : SourceAddresses.parse(sources))
+                .tls(new ClientTls(ClientTls.Trust.valueOf(get(m, "tls")), trustFile.isEmpty() ? null : Path.of(trustFile)))
                 .build();
     }
 

@@ -3,6 +3,7 @@ package dev.turnstile.loadgen;
 import dev.turnstile.loadgen.Connection.State;
 import org.HdrHistogram.Histogram;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -34,6 +35,13 @@ import java.util.function.Consumer;
  * requests are written from and replies compared against the loop's {@link MessageSlab}, replies
  * are read into one direct buffer, and ready keys are handed to a consumer made once.
  *
+ * <p><b>TLS.</b> Under {@link ClientTls} each connection slot has a {@link TlsLink} that the steps
+ * call instead of reading and writing the socket; plaintext connections have none, and their path
+ * is the one above, unchanged. A handshake is part of connecting: the connection stays among the
+ * connects in flight (HANDSHAKING) until it is done, its time counts toward the connect timeout
+ * (and under churn toward the cycle's latency), and a failed one (an untrusted certificate, a
+ * server that does not speak TLS) is counted as a refused connect with the engine's reason.
+ *
  * <p><b>Failure policy.</b> A connection's error is counted by kind and closes that connection
  * (under churn the slot starts its next cycle); the loop goes on. Only an error of the selector
  * itself ends the loop, which then reports it through {@link #failure()}.
@@ -45,6 +53,12 @@ final class ClientLoop implements Runnable {
 
     /** Connects started but not finished, per loop: keeps a small accept backlog from overflowing. */
     static final int CONNECTS_IN_FLIGHT = 256;
+    /**
+     * Under TLS, fewer: the handshakes in flight share the loop thread's CPU, a JDK client handshake
+     * costs about a millisecond of it warm (tens cold), and a server gives up on a handshake that
+     * takes too long (Netty's SslHandler after 10 s): 32 keep each one short.
+     */
+    static final int TLS_CONNECTS_IN_FLIGHT = 32;
     private static final long RETRY_REFUSED_NANOS = Duration.ofMillis(10).toNanos();
     private static final int READ_BUFFER_BYTES = 64 * 1024;
 
@@ -58,8 +72,10 @@ final class ClientLoop implements Runnable {
     private final long timeoutNanos;
     private final long scanIntervalNanos;
     private final Duration timeout;
+    private final int connectsInFlight;
+    private final SSLContext tlsContext; // null for plaintext
     private final Selector selector;
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES); // loop thread only
+    private final ByteBuffer readBuffer; // loop thread only
     private final PriorityQueue<Connection> timers =                                     // loop thread only
             new PriorityQueue<>(Comparator.comparingLong(c -> c.dueAt));
     private final Consumer<SelectionKey> onReady = this::onReady;
@@ -83,17 +99,26 @@ final class ClientLoop implements Runnable {
     private boolean signalled;
 
     /**
+     * @param tlsContext   the run's TLS client context, or null for plaintext
      * @param firstOrdinal the process-wide index of this loop's first connection
      * @param count        how many connections this loop drives
      * @param connected    counted down once this loop's connects have all settled
      * @param start        completed with the run's timeline when every loop may start
      */
-    ClientLoop(LoadOptions options, MessageSlab slab, int firstOrdinal, int count, long seed,
+    ClientLoop(LoadOptions options, SSLContext tlsContext, MessageSlab slab, int firstOrdinal, int count, long seed,
                CountDownLatch connected, CompletableFuture<RunWindow> start) throws IOException {
+        // Direct for the socket's own reads; under TLS the engine decrypts into it, faster into a heap array
+        this.readBuffer = tlsContext == null ? ByteBuffer.allocateDirect(READ_BUFFER_BYTES)
+                : ByteBuffer.allocate(READ_BUFFER_BYTES);
         this.connections = new Connection[count];
         for (int i = 0; i < count; i++) {
             connections[i] = new Connection(firstOrdinal + i, (firstOrdinal + i) % slab.count());
+            if (tlsContext != null) {
+                connections[i].tls = new TlsLink(readBuffer);
+            }
         }
+        this.tlsContext = tlsContext;
+        this.connectsInFlight = connectsInFlight(options);
         this.slab = slab;
         this.schedule = SendSchedule.of(options, seed);
         this.target = new InetSocketAddress(options.host(), options.port());
@@ -143,13 +168,18 @@ final class ClientLoop implements Runnable {
         }
     }
 
-    /** Opens every connection, at most {@link #CONNECTS_IN_FLIGHT} at a time, until each is settled. */
+    /** Connects (and under TLS, handshakes) a loop keeps in flight at once while connecting. */
+    static int connectsInFlight(LoadOptions options) {
+        return options.tls().enabled() ? TLS_CONNECTS_IN_FLIGHT : CONNECTS_IN_FLIGHT;
+    }
+
+    /** Opens every connection, at most {@link #connectsInFlight} at a time, until each is settled. */
     private void connectAll() throws IOException, InterruptedException {
         int next = 0;
         long nextScan = System.nanoTime() + scanIntervalNanos;
         while (true) {
             long now = System.nanoTime();
-            while (next < connections.length && connecting < CONNECTS_IN_FLIGHT) {
+            while (next < connections.length && connecting < connectsInFlight) {
                 startConnect(connections[next++], now);
             }
             if (next == connections.length && connecting == 0) {
@@ -231,6 +261,8 @@ final class ClientLoop implements Runnable {
                 fail(c, ErrorKind.TIMEOUT, "no reply within " + DurationText.format(timeout), now);
             } else if (c.state == State.CONNECTING && now - c.connectStartedAt > timeoutNanos) {
                 fail(c, ErrorKind.TIMEOUT, "no connect within " + DurationText.format(timeout), now);
+            } else if (c.state == State.HANDSHAKING && now - c.connectStartedAt > timeoutNanos) {
+                fail(c, ErrorKind.TIMEOUT, "no connect and TLS handshake within " + DurationText.format(timeout), now);
             }
         }
     }
@@ -238,7 +270,7 @@ final class ClientLoop implements Runnable {
     /** At the hard end: what still waits for the server times out, the rest is done. */
     private void abandon(long now) {
         for (Connection c : connections) {
-            if (c.state == State.AWAITING || c.state == State.CONNECTING) {
+            if (c.state == State.AWAITING || c.state == State.CONNECTING || c.state == State.HANDSHAKING) {
                 fail(c, ErrorKind.TIMEOUT, "still waiting at the end of the run", now);
             } else if (!c.finished()) {
                 finish(c, State.DONE);
@@ -263,7 +295,10 @@ final class ClientLoop implements Runnable {
             boolean done = ch.connect(target);
             c.key = ch.register(selector, done ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, c);
             c.writeInterest = false;
-            if (done) {
+            if (done && c.tls != null) {
+                connecting++;
+                startHandshake(c);
+            } else if (done) {
                 connected(c, now);
             } else {
                 c.state = State.CONNECTING;
@@ -284,9 +319,44 @@ final class ClientLoop implements Runnable {
             fail(c, ErrorKind.REFUSED, e.toString(), now);
             return;
         }
+        if (c.tls != null) {
+            startHandshake(c);
+            return;
+        }
         connecting--;
         c.key.interestOps(SelectionKey.OP_READ);
         connected(c, now);
+    }
+
+    private void startHandshake(Connection c) {
+        c.state = State.HANDSHAKING;
+        try {
+            c.tls.begin(ClientTls.newEngine(tlsContext));
+        } catch (IOException e) {
+            fail(c, ErrorKind.REFUSED, "TLS handshake failed: " + e.getMessage(), System.nanoTime());
+            return;
+        }
+        handshake(c);
+    }
+
+    /** Moves the handshake on; once done, the connection is connected. */
+    private void handshake(Connection c) {
+        TlsLink.Step step;
+        try {
+            step = c.tls.handshake(c.channel);
+        } catch (IOException e) {
+            fail(c, ErrorKind.REFUSED, "TLS handshake failed: " + e.getMessage(), System.nanoTime());
+            return;
+        }
+        boolean wantsWrite = step == TlsLink.Step.WRITE;
+        if (wantsWrite != c.writeInterest || c.key.interestOps() == SelectionKey.OP_CONNECT) {
+            c.key.interestOps(wantsWrite ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+            c.writeInterest = wantsWrite;
+        }
+        if (step == TlsLink.Step.DONE) {
+            connecting--;
+            connected(c, System.nanoTime());
+        }
     }
 
     private void connected(Connection c, long now) {
@@ -312,12 +382,16 @@ final class ClientLoop implements Runnable {
 
     private void write(Connection c) {
         try {
-            c.written += c.channel.write(slab.request(c.message, c.written));
+            if (c.tls == null) {
+                c.written += c.channel.write(slab.request(c.message, c.written));
+            } else {
+                c.written += c.tls.send(c.channel, slab.request(c.message, c.written));
+            }
         } catch (IOException e) {
             fail(c, ErrorKind.RESET, e.toString(), System.nanoTime());
             return;
         }
-        boolean more = c.written < slab.requestLength(c.message);
+        boolean more = c.written < slab.requestLength(c.message) || (c.tls != null && c.tls.hasPendingOutput());
         if (more != c.writeInterest) {
             c.key.interestOps(more ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
             c.writeInterest = more;
@@ -328,7 +402,7 @@ final class ClientLoop implements Runnable {
         ByteBuffer in = readBuffer.clear();
         int n;
         try {
-            n = c.channel.read(in);
+            n = c.tls == null ? c.channel.read(in) : c.tls.receive(c.channel, in);
         } catch (IOException e) {
             fail(c, ErrorKind.RESET, e.toString(), System.nanoTime());
             return;
@@ -342,7 +416,9 @@ final class ClientLoop implements Runnable {
                     : "connection closed by the server between messages", System.nanoTime());
             return;
         }
-        in.flip();
+        if (c.tls == null) {
+            in.flip();  // TlsLink.receive hands the plaintext over flipped
+        }
         if (c.state != State.AWAITING || !slab.matches(c.message, c.received, in)) {
             fail(c, ErrorKind.MISMATCH, firstErrors[ErrorKind.MISMATCH.ordinal()] == null
                     ? describeMismatch(c, in) : null, System.nanoTime());
@@ -412,7 +488,7 @@ final class ClientLoop implements Runnable {
         if (firstErrors[kind.ordinal()] == null && detail != null) {
             firstErrors[kind.ordinal()] = detail;
         }
-        if (c.state == State.CONNECTING) {
+        if (c.state == State.CONNECTING || c.state == State.HANDSHAKING) {
             connecting--;
         } else if (c.state == State.WAITING) {
             timers.remove(c);
@@ -442,6 +518,9 @@ final class ClientLoop implements Runnable {
             tally.closed();
         }
         if (c.channel != null) {
+            if (c.tls != null) {
+                c.tls.close(c.channel);
+            }
             try {
                 c.channel.close();
             } catch (IOException e) {
@@ -476,6 +555,10 @@ final class ClientLoop implements Runnable {
         int ops = key.readyOps();
         if ((ops & SelectionKey.OP_CONNECT) != 0) {
             finishConnect(c);
+            return;
+        }
+        if (c.state == State.HANDSHAKING) {
+            handshake(c);
             return;
         }
         if ((ops & SelectionKey.OP_WRITE) != 0 && c.state == State.AWAITING) {

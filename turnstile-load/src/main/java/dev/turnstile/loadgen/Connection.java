@@ -8,9 +8,9 @@ import java.nio.channels.SocketChannel;
  * through the states and does the I/O.
  *
  * <pre>
- *   CLOSED → CONNECTING → READY (connected, before the start)
+ *   CLOSED → CONNECTING (→ HANDSHAKING, under TLS) → READY (connected, before the start)
  *   READY → WAITING (a next message is scheduled) ⇄ AWAITING (a message is out, its reply due)
- *   churn: CONNECTING → AWAITING → CLOSED → CONNECTING ...
+ *   churn: CONNECTING (→ HANDSHAKING) → AWAITING → CLOSED → CONNECTING ...
  *   any → DONE (finished by the bounds) or FAILED (an error ended it)
  * </pre>
  *
@@ -18,13 +18,15 @@ import java.nio.channels.SocketChannel;
  */
 final class Connection {
 
-    enum State { CLOSED, CONNECTING, READY, WAITING, AWAITING, DONE, FAILED }
+    enum State { CLOSED, CONNECTING, HANDSHAKING, READY, WAITING, AWAITING, DONE, FAILED }
 
     /** Index among this process's connections, used to spread rate schedules and pick messages. */
     final int ordinal;
 
     SocketChannel channel;
     SelectionKey key;
+    /** The slot's TLS layer under TLS, kept across its connections; null for plaintext. */
+    TlsLink tls;
     State state = State.CLOSED;
     boolean writeInterest;
 

@@ -34,11 +34,13 @@ import java.util.Objects;
  * @param sourceAddresses       local addresses to bind round-robin; empty lets the kernel choose
  * @param processes             child JVMs to spread the connections over; 1 runs in this JVM
  * @param timeout               the longest wait for a connect or a reply before it counts as a timeout
+ * @param tls                   plaintext, or TLS and whom it trusts; a TLS handshake is part of connecting
+ *                              (its time counts toward the connect timeout, and under churn toward the cycle)
  */
 public record LoadOptions(Workload workload, InetAddress host, int port, int connections, int threads,
                           Duration duration, long messagesPerConnection, Duration warmup, MessageSet messageSet,
                           Framing framing, Duration thinkMax, double rate, List<InetAddress> sourceAddresses,
-                          int processes, Duration timeout) {
+                          int processes, Duration timeout, ClientTls tls) {
 
     public static final int DEFAULT_PORT = 20446;
     public static final int DEFAULT_CONNECTIONS = 100;
@@ -68,6 +70,7 @@ public record LoadOptions(Workload workload, InetAddress host, int port, int con
         Objects.requireNonNull(framing, "framing");
         Objects.requireNonNull(thinkMax, "thinkMax");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(tls, "tls");
         sourceAddresses = List.copyOf(sourceAddresses);
         LoopbackAddress.require("host", host);
         if (port < 1 || port > 65535) {
@@ -134,7 +137,7 @@ public record LoadOptions(Workload workload, InetAddress host, int port, int con
         return new Builder().workload(workload).host(host).port(port).connections(connections).threads(threads)
                 .duration(duration).messagesPerConnection(messagesPerConnection).warmup(warmup)
                 .messageSet(messageSet).framing(framing).thinkMax(thinkMax).rate(rate)
-                .sourceAddresses(sourceAddresses).processes(processes).timeout(timeout);
+                .sourceAddresses(sourceAddresses).processes(processes).timeout(timeout).tls(tls);
     }
 
     /** Collects settings; everything has a default except the port's being right for your server. */
@@ -154,6 +157,7 @@ public record LoadOptions(Workload workload, InetAddress host, int port, int con
         private List<InetAddress> sourceAddresses = List.of();
         private int processes = 1;
         private Duration timeout = DEFAULT_TIMEOUT;
+        private ClientTls tls = ClientTls.PLAINTEXT;
 
         private Builder() {
         }
@@ -239,10 +243,16 @@ public record LoadOptions(Workload workload, InetAddress host, int port, int con
             return this;
         }
 
+        /** Plaintext by default; see {@link ClientTls}. */
+        public Builder tls(ClientTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
         /** Validates and builds; an {@link IllegalArgumentException} names the bad option. */
         public LoadOptions build() {
             return new LoadOptions(workload, host, port, connections, threads, duration, messagesPerConnection,
-                    warmup, messageSet, framing, thinkMax, rate, sourceAddresses, processes, timeout);
+                    warmup, messageSet, framing, thinkMax, rate, sourceAddresses, processes, timeout, tls);
         }
     }
 }

@@ -39,11 +39,22 @@ import java.util.Objects;
  * @param firstError      the first error's detail, or null
  * @param clientCpuPercent the load generator's own CPU use during the window, in percent of one
  *                        core, summed over its processes: what the client took from the machine
+ * @param tls             whether the connections spoke TLS: then every connect (under churn, every
+ *                        cycle) made a full handshake, and {@link #connectsPerSecond()} is handshakes per second
  */
 public record LoadResult(Workload workload, int connections, int threads, int processes, String framing,
                          String messageSet, double rate, double warmupSeconds, double durationSeconds,
                          long messages, long connects, Histogram latency, ErrorCounts errors, String firstError,
-                         double clientCpuPercent) {
+                         double clientCpuPercent, boolean tls) {
+
+    /** A plaintext run's result. */
+    public LoadResult(Workload workload, int connections, int threads, int processes, String framing,
+                      String messageSet, double rate, double warmupSeconds, double durationSeconds,
+                      long messages, long connects, Histogram latency, ErrorCounts errors, String firstError,
+                      double clientCpuPercent) {
+        this(workload, connections, threads, processes, framing, messageSet, rate, warmupSeconds, durationSeconds,
+                messages, connects, latency, errors, firstError, clientCpuPercent, false);
+    }
 
     public LoadResult {
         Objects.requireNonNull(workload, "workload");
@@ -113,7 +124,7 @@ public record LoadResult(Workload workload, int connections, int threads, int pr
             }
         }
         return new LoadResult(first.workload, connections, threads, processes, first.framing, first.messageSet, rate,
-                warmup, duration, messages, connects, latency, errors, firstError, cpu);
+                warmup, duration, messages, connects, latency, errors, firstError, cpu, first.tls);
     }
 
     /**
@@ -159,6 +170,7 @@ public record LoadResult(Workload workload, int connections, int threads, int pr
         m.put("rate", thousandths(rate));
         m.put("firstError", firstError);
         m.put("clientCpuPercent", thousandths(clientCpuPercent));
+        m.put("tls", tls);
         return Json.writeLine(m);
     }
 
@@ -198,7 +210,8 @@ public record LoadResult(Workload workload, int connections, int threads, int pr
                 Latency.decode(member(root, "histogram", String.class)),
                 errors,
                 root.get("firstError") instanceof String s ? s : null,
-                root.get("clientCpuPercent") instanceof Number c ? c.doubleValue() : 0.0);
+                root.get("clientCpuPercent") instanceof Number c ? c.doubleValue() : 0.0,
+                Boolean.TRUE.equals(root.get("tls")));
     }
 
     private static <T> T member(Map<?, ?> map, String key, Class<T> type) {

@@ -2,6 +2,7 @@ package dev.turnstile.loadgen;
 
 import org.HdrHistogram.Histogram;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -38,10 +39,11 @@ final class LoadRun {
         CountDownLatch connected = new CountDownLatch(threads);
         CompletableFuture<RunWindow> start = new CompletableFuture<>();
         List<ClientLoop> loops = new ArrayList<>();
+        SSLContext tls = options.tls().newContext();
         int first = 0;
         for (int i = 0; i < threads; i++) {
             int count = options.connections() / threads + (i < options.connections() % threads ? 1 : 0);
-            loops.add(new ClientLoop(options, new MessageSlab(options.messageSet(), options.framing()), first, count,
+            loops.add(new ClientLoop(options, tls, new MessageSlab(options.messageSet(), options.framing()), first, count,
                     0x5eed + i, connected, start));
             first += count;
         }
@@ -104,10 +106,11 @@ final class LoadRun {
         }
     }
 
-    /** Each loop connects its share at most {@link ClientLoop#CONNECTS_IN_FLIGHT} at a time, each within the timeout. */
+    /** Each loop connects its share at most {@link ClientLoop#connectsInFlight} at a time, each within the timeout. */
     private long connectBoundNanos() {
         long perLoop = (long) options.connections() / options.threads() + 1;
-        long batches = (perLoop + ClientLoop.CONNECTS_IN_FLIGHT - 1) / ClientLoop.CONNECTS_IN_FLIGHT;
+        int inFlight = ClientLoop.connectsInFlight(options);
+        long batches = (perLoop + inFlight - 1) / inFlight;
         return batches * options.timeout().toNanos() + MARGIN_NANOS;
     }
 
@@ -154,7 +157,7 @@ final class LoadRun {
         return new LoadResult(options.workload(), options.connections(), options.threads(), 1,
                 options.framing().cliName(), options.messageSet().spec(), options.rate(),
                 options.warmup().toNanos() / 1e9, duration, messages, connects, latency, errors, firstError(loops),
-                cpuPercent);
+                cpuPercent, options.tls().enabled());
     }
 
     private static String firstError(List<ClientLoop> loops) {

@@ -37,7 +37,7 @@ final class ProcessFanOut {
                 children.add(ChildProcess.start(i, shares.get(i)));
             }
             try (ProgressReporter reporter = new ProgressReporter(children, progress, startedAt)) {
-                long connectBound = (options.connections() / options.processes() / ClientLoop.CONNECTS_IN_FLIGHT + 1)
+                long connectBound = (options.connections() / options.processes() / ClientLoop.connectsInFlight(options) + 1)
                         * options.timeout().toNanos();
                 long readyBy = System.nanoTime() + JVM_START_NANOS + connectBound;
                 for (ChildProcess c : children) {

@@ -11,8 +11,8 @@ public final class Summary {
     /** The report, several lines, ending in a newline. */
     public static String render(LoadResult r) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%s: %,d connection%s, %d thread%s%s, %s framing, %s messages%s%n",
-                r.workload().cliName(), r.connections(), plural(r.connections()), r.threads(), plural(r.threads()),
+        out.append(String.format(Locale.ROOT, "%s%s: %,d connection%s, %d thread%s%s, %s framing, %s messages%s%n",
+                r.workload().cliName(), r.tls() ? " over TLS" : "", r.connections(), plural(r.connections()), r.threads(), plural(r.threads()),
                 r.processes() > 1 ? " in " + r.processes() + " processes" : "", r.framing(),
                 r.messageSet().equals("notes") ? "notes" : r.messageSet() + "-byte",
                 r.rate() > 0 ? String.format(Locale.ROOT, ", target %,.0f messages/s", r.rate()) : ""));
@@ -27,8 +27,9 @@ public final class Summary {
         out.append(String.format(Locale.ROOT, "  %,d messages in %.2f s%n", r.messages(), r.durationSeconds()));
         out.append(String.format(Locale.ROOT, "Messages/sec: %,.1f%n", r.messagesPerSecond()));
         if (r.workload() == Workload.CHURN) {
-            out.append(String.format(Locale.ROOT, "Connects/sec: %,.1f (%,d connect-send-close cycles)%n",
-                    r.connectsPerSecond(), r.connects()));
+            out.append(String.format(Locale.ROOT, "%s: %,.1f (%,d connect-%ssend-close cycles)%n",
+                    r.tls() ? "Handshakes/sec" : "Connects/sec", r.connectsPerSecond(), r.connects(),
+                    r.tls() ? "handshake-" : ""));
         } else {
             out.append(String.format(Locale.ROOT, "Connections opened: %,d of %,d%n", r.connects(), r.connections()));
         }

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -119,5 +120,24 @@ class LoadOptionsTest {
 
         assertThat(back.toBuilder().messageSet(o.messageSet()).build()).isEqualTo(o);
         assertThat(back.messageSet().spec()).isEqualTo("33");
+    }
+
+    @Test
+    void childArgumentsCarryTheTlsTrust() {
+        for (ClientTls tls : List.of(ClientTls.PLAINTEXT, ClientTls.trustingAny(), ClientTls.trustingSystem(),
+                ClientTls.trusting(java.nio.file.Path.of("/tmp/some dir/cert.pem")))) {
+            LoadOptions o = LoadOptions.builder().tls(tls).build();
+
+            LoadOptions back = ChildArguments.decode(ChildArguments.encode(o).toArray(String[]::new));
+
+            assertThat(back.tls()).isEqualTo(tls);
+        }
+    }
+
+    @Test
+    void anUnreadableTrustFileIsRefusedNamingIt() {
+        ClientTls tls = ClientTls.trusting(java.nio.file.Path.of("/nonexistent/cert.pem"));
+        assertThatThrownBy(tls::newContext).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tls-trust").hasMessageContaining("/nonexistent/cert.pem");
     }
 }

@@ -17,11 +17,17 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -30,6 +36,11 @@ import java.util.concurrent.TimeUnit;
  * shape: a line decoder, then a handler that writes replies and flushes once per read batch.
  * It answers with {@link EchoUppercase#answer}, the same code the turnstile models run, so a
  * difference in the figures is the I/O machinery's, not the service's.
+ *
+ * <p><b>TLS.</b> Given a certificate and key (PEM, the key unencrypted PKCS#8), every channel starts
+ * with an {@link SslHandler} on the JDK's provider (TLS 1.3 and 1.2, as the JDK enables them), the
+ * usual Netty shape for comparing with turnstile's own JDK-engine TLS; the rest of the pipeline is
+ * the same. One {@link SslContext} is shared by every channel, each gets its own handler.
  *
  * <p><b>Threads.</b> One event loop group of {@code loops} threads ({@code netty-loop-N}) accepts
  * and serves; with one loop, as by default, a single thread does everything, like an event-loop
@@ -47,9 +58,32 @@ public final class NettyEchoServer implements AutoCloseable {
         this.listener = listener;
     }
 
-    /** Binds and serves; returns once bound. */
+    /** Binds and serves plaintext; returns once bound. */
     public static NettyEchoServer start(String host, int port, int backlog, int loops, int maxLineBytes)
             throws InterruptedException {
+        return start(host, port, backlog, loops, maxLineBytes, null);
+    }
+
+    /**
+     * Binds and serves TLS with the PEM {@code certificate} chain and its unencrypted PKCS#8 {@code key};
+     * returns once bound.
+     *
+     * @throws IllegalArgumentException the certificate or key cannot be read, naming the files
+     */
+    public static NettyEchoServer startTls(String host, int port, int backlog, int loops, int maxLineBytes,
+                                           Path certificate, Path key) throws InterruptedException {
+        SslContext tls;
+        try {
+            tls = SslContextBuilder.forServer(certificate.toFile(), key.toFile()).sslProvider(SslProvider.JDK).build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("TLS certificate " + certificate + " or key " + key
+                    + " unusable: " + e.getMessage(), e);
+        }
+        return start(host, port, backlog, loops, maxLineBytes, tls);
+    }
+
+    private static NettyEchoServer start(String host, int port, int backlog, int loops, int maxLineBytes,
+                                         SslContext tls) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("netty-loop"),
                 NioIoHandler.newFactory());
         try {
@@ -61,6 +95,9 @@ public final class NettyEchoServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (tls != null) {
+                                ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                            }
                             ch.pipeline().addLast(new LineBasedFrameDecoder(maxLineBytes, true, true),
                                     new UppercaseHandler());
                         }
