@@ -86,10 +86,13 @@ public final class Soak {
             long start = System.nanoTime();
             long end = start + plan.duration().toNanos();
             long step = Math.max(1, plan.duration().toNanos() / PROGRESS_LINES);
-            while (System.nanoTime() < end && server.isAlive()) {
-                Thread.sleep(Duration.ofNanos(Math.min(step, end - System.nanoTime()))); // the soak's length, not synchronisation
+            long nextLine = start + step;
+            while (System.nanoTime() < end && server.isAlive()) { // a server that dies ends its soak at once
+                // the soak's length, looked at once per sample: not synchronisation
+                Thread.sleep(Duration.ofNanos(Math.max(1, Math.min(plan.interval().toNanos(), end - System.nanoTime()))));
                 ProcessTreeProbe.Sample now = monitor.latest();
-                if (now != null) {
+                if (now != null && System.nanoTime() >= nextLine) {
+                    nextLine += step;
                     progress.printf(Locale.ROOT, "soak %s: %4d s, RSS %s, %d descriptors, %d threads, %d processes%n",
                             contender.name(), Duration.ofNanos(System.nanoTime() - start).toSeconds(),
                             Figures.bytes(now.rssBytes()), now.descriptors(), now.threads(), now.processes());
@@ -98,9 +101,9 @@ public final class Soak {
             monitor.stop();
             Map<SoakRole, SoakTally.Counts> counts = load.stop(LOAD_STOP_GRACE);
             boolean alive = server.isAlive();
+            String died = alive ? "" : "the server process ended during the soak (" + server.ending() + "; see " + log + ")";
             String stop = server.stop();
-            return SoakResult.of(contender, alive ? "" : "the server process died during the soak", stop,
-                    monitor.samples(), counts);
+            return SoakResult.of(contender, died, stop, monitor.samples(), counts);
         }
     }
 

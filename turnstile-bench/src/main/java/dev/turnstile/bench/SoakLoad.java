@@ -224,9 +224,10 @@ final class SoakLoad {
     }
 
     /**
-     * Sends {@link SoakMix#slowReaderBytes} of 4 KiB lines from a second thread without reading,
-     * reads at {@link SoakMix#slowReadBytesPerSecond} for {@link SoakMix#slowReaderHold}, then
-     * closes with replies unread. A server close (slow consumer, write timeout) is expected.
+     * Sends {@link SoakMix#slowReaderBytes} of 4 KiB lines from a second thread, reads nothing for
+     * {@link SoakMix#slowReaderStall}, then reads at {@link SoakMix#slowReadBytesPerSecond} until
+     * {@link SoakMix#slowReaderHold} is over, and closes with replies unread. A server close (write
+     * timeout, slow consumer) is expected.
      */
     private void readSlowly(Socket socket, SoakTally tally, long id) throws IOException, InterruptedException {
         byte[] line = new byte[SLOW_LINE_BYTES];
@@ -249,6 +250,7 @@ final class SoakLoad {
             byte[] chunk = new byte[1024];
             long pauseNanos = Math.round(chunk.length * 1e9 / mix.slowReadBytesPerSecond());
             long end = System.nanoTime() + mix.slowReaderHold().toNanos();
+            pause(mix.slowReaderStall()); // the server's write timeout runs out meanwhile
             socket.setSoTimeout((int) Math.max(1, mix.slowReaderHold().toMillis()));
             while (!stopping && System.nanoTime() < end) {
                 int n;

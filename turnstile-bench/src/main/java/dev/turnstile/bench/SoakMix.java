@@ -21,25 +21,34 @@ import java.util.Objects;
  * @param slowReaders             {@link SoakRole#SLOW_READER} clients at once
  * @param slowReaderBytes         what a slow reader sends without reading, as 4 KiB lines: beyond the server's
  *                                pending-bytes bound (1 MiB by default), so the slow-consumer path is soaked
- * @param slowReadBytesPerSecond  how fast a slow reader reads the replies
- * @param slowReaderHold          how long a slow reader stays before it closes (with unread replies)
+ * @param slowReadBytesPerSecond  how fast a slow reader reads the replies, once it reads
+ * @param slowReaderStall         how long a slow reader reads nothing at first: longer than the server's write
+ *                                timeout (30 s by default), so the write-timeout close is soaked too
+ * @param slowReaderHold          how long a slow reader stays, stall included, before it closes (with unread replies)
  * @param churnPerSecond          {@link SoakRole#CHURN} connections started per second
  * @param oversizePerSecond       {@link SoakRole#OVERSIZE} connections started per second
  * @param oversizeBytes           the size of an oversize line: beyond the bench server's 64 KiB maximum
  */
 public record SoakMix(int conversations, int messagesPerConversation, Duration messagePause,
                       int idleConnections, Duration idleHold,
-                      int slowReaders, int slowReaderBytes, int slowReadBytesPerSecond, Duration slowReaderHold,
+                      int slowReaders, int slowReaderBytes, int slowReadBytesPerSecond, Duration slowReaderStall,
+                      Duration slowReaderHold,
                       double churnPerSecond, double oversizePerSecond, int oversizeBytes) {
 
     /** 8 conversations of 1,000 messages 10 ms apart, 8 idle, 2 slow readers, 20 churns and 1 oversize a second. */
     public static final SoakMix DEFAULT = new SoakMix(8, 1_000, Duration.ofMillis(10), 8, Duration.ofSeconds(150),
-            2, 4 * 1024 * 1024, 64 * 1024, Duration.ofSeconds(20), 20, 1, 2 * ServerProcess.MAX_LINE_BYTES);
+            2, 4 * 1024 * 1024, 64 * 1024, Duration.ofSeconds(35), Duration.ofSeconds(45), 20, 1,
+            2 * ServerProcess.MAX_LINE_BYTES);
 
     public SoakMix {
         Objects.requireNonNull(messagePause, "messagePause");
         Objects.requireNonNull(idleHold, "idleHold");
+        Objects.requireNonNull(slowReaderStall, "slowReaderStall");
         Objects.requireNonNull(slowReaderHold, "slowReaderHold");
+        if (slowReaderStall.isNegative() || slowReaderStall.compareTo(slowReaderHold) > 0) {
+            throw new IllegalArgumentException("slowReaderStall must be >= 0 and <= slowReaderHold (got "
+                    + slowReaderStall + " > " + slowReaderHold + ")");
+        }
         if (conversations < 0 || idleConnections < 0 || slowReaders < 0) {
             throw new IllegalArgumentException("conversations, idleConnections and slowReaders must be >= 0 (got "
                     + conversations + ", " + idleConnections + ", " + slowReaders + ")");
@@ -71,6 +80,7 @@ public record SoakMix(int conversations, int messagesPerConversation, Duration m
         m.put("slowReaders", slowReaders);
         m.put("slowReaderBytes", slowReaderBytes);
         m.put("slowReadBytesPerSecond", slowReadBytesPerSecond);
+        m.put("slowReaderStallSeconds", slowReaderStall.toNanos() / 1e9);
         m.put("slowReaderHoldSeconds", slowReaderHold.toNanos() / 1e9);
         m.put("churnPerSecond", churnPerSecond);
         m.put("oversizePerSecond", oversizePerSecond);

@@ -75,12 +75,13 @@ final class SoakReport {
     static String describe(SoakMix mix) {
         return String.format(Locale.ROOT, "%d long ping-pong conversations (%,d messages each, %d ms apart, then a new "
                         + "connection); %d idle connections (silent for %d s, past the server's idle timeout, then one "
-                        + "message if still open); %d slow readers (send %s of 4 KiB lines without reading, read at %s/s, "
-                        + "close after %d s with replies unread); %.0f churn connections a second (connect, one message, "
+                        + "message if still open); %d slow readers (send %s of 4 KiB lines, read nothing for %d s, past the "
+                        + "server's write timeout, then read at %s/s; close after %d s with replies unread); %.0f churn connections a second (connect, one message, "
                         + "close); %.1f oversize lines a second (%,d bytes; the server's maximum is %,d)",
                 mix.conversations(), mix.messagesPerConversation(), mix.messagePause().toMillis(),
                 mix.idleConnections(), mix.idleHold().toSeconds(), mix.slowReaders(),
-                Figures.bytes(mix.slowReaderBytes()), Figures.bytes(mix.slowReadBytesPerSecond()),
+                Figures.bytes(mix.slowReaderBytes()), mix.slowReaderStall().toSeconds(),
+                Figures.bytes(mix.slowReadBytesPerSecond()),
                 mix.slowReaderHold().toSeconds(), mix.churnPerSecond(), mix.oversizePerSecond(),
                 mix.oversizeBytes() + 1, ServerProcess.MAX_LINE_BYTES);
     }

@@ -31,7 +31,7 @@ class SoakTest {
 
     /** The default mix, with holds short enough that idle clients and slow readers finish within the soak. */
     private static final SoakMix SHORT = new SoakMix(2, 50, Duration.ofMillis(5), 2, Duration.ofSeconds(1),
-            1, 2 * 1024 * 1024, 256 * 1024, Duration.ofSeconds(1), 20, 2, 2 * ServerProcess.MAX_LINE_BYTES);
+            1, 2 * 1024 * 1024, 256 * 1024, Duration.ZERO, Duration.ofSeconds(1), 20, 2, 2 * ServerProcess.MAX_LINE_BYTES);
 
     @Test
     void shortSoakWritesSamplesChartAndSummaryWithEveryRoleServed(@TempDir Path out) throws Exception {
