@@ -73,7 +73,10 @@ final class ProcessTreeProbe {
             } catch (NoSuchFileException e) {
                 // ended between listing and reading: it is no longer part of the tree
             } catch (IOException e) {
-                throw new IllegalStateException("cannot read /proc/" + pid + ": " + e.getMessage(), e);
+                // a process that ends while its file is read fails the read with ESRCH ("No such process")
+                if (Files.exists(Path.of("/proc", String.valueOf(pid))) && !String.valueOf(e.getMessage()).contains("No such process")) {
+                    throw new IllegalStateException("cannot read /proc/" + pid + ": " + e.getMessage(), e);
+                }
             }
         }
         return new Sample(System.nanoTime(), ticks / CLOCK_TICKS_PER_SECOND, rss, hwm, threads, processes, fds);
