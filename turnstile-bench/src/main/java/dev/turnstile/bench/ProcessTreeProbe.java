@@ -74,7 +74,9 @@ final class ProcessTreeProbe {
                 // ended between listing and reading: it is no longer part of the tree
             } catch (IOException e) {
                 // a process that ends while its file is read fails the read with ESRCH ("No such process")
-                if (Files.exists(Path.of("/proc", String.valueOf(pid))) && !String.valueOf(e.getMessage()).contains("No such process")) {
+                boolean ended = !Files.exists(Path.of("/proc", String.valueOf(pid)))
+                        || String.valueOf(e.getMessage()).contains("No such process");
+                if (!ended) {
                     throw new IllegalStateException("cannot read /proc/" + pid + ": " + e.getMessage(), e);
                 }
             }

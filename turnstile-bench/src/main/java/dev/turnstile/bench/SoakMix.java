@@ -19,8 +19,9 @@ import java.util.Objects;
  * @param idleHold                how long an idle client waits before its one message: longer than the
  *                                server's idle timeout (2 min by default), so the server's idle close is soaked too
  * @param slowReaders             {@link SoakRole#SLOW_READER} clients at once
- * @param slowReaderBytes         what a slow reader sends without reading, as 4 KiB lines: beyond the server's
- *                                pending-bytes bound (1 MiB by default), so the slow-consumer path is soaked
+ * @param slowReaderBytes         what a slow reader sends, as 4 KiB lines: far beyond what the loopback socket
+ *                                buffers hold (a few MiB each way; 4 MiB of replies fit in them, and the server
+ *                                never waited), so the server's writes stall and its write timeout closes it
  * @param slowReadBytesPerSecond  how fast a slow reader reads the replies, once it reads
  * @param slowReaderStall         how long a slow reader reads nothing at first: longer than the server's write
  *                                timeout (30 s by default), so the write-timeout close is soaked too
@@ -37,7 +38,7 @@ public record SoakMix(int conversations, int messagesPerConversation, Duration m
 
     /** 8 conversations of 1,000 messages 10 ms apart, 8 idle, 2 slow readers, 20 churns and 1 oversize a second. */
     public static final SoakMix DEFAULT = new SoakMix(8, 1_000, Duration.ofMillis(10), 8, Duration.ofSeconds(150),
-            2, 4 * 1024 * 1024, 64 * 1024, Duration.ofSeconds(35), Duration.ofSeconds(45), 20, 1,
+            2, 32 * 1024 * 1024, 64 * 1024, Duration.ofSeconds(35), Duration.ofSeconds(45), 20, 1,
             2 * ServerProcess.MAX_LINE_BYTES);
 
     public SoakMix {
