@@ -83,6 +83,11 @@ public final class ServerProcess {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(DRAIN), "turnstile-bench-stop"));
         announce(server.address(), model);
         server.awaitTermination();
+        // stopped by itself (not by SIGTERM, whose hook is still running): say why, and exit non-zero
+        server.failure().ifPresent(why -> {
+            System.err.println("server: the model stopped by itself: " + why);
+            System.exit(3);
+        });
     }
 
     private static void servePeer(Map<String, String> flags, String host, int port, int backlog)

@@ -95,6 +95,16 @@ final class ServerUnderTest implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** How an ended server ended: "exit status 3", or "killed by signal 9" (an exit status above 128). */
+    String ending() {
+        if (process.isAlive()) {
+            return "still running";
+        }
+        int status = process.exitValue();
+        return status > 128 ? "killed by signal " + (status - 128) + " (exit status " + status + ")"
+                : "exit status " + status;
+    }
+
     /**
      * SIGTERM, then up to {@link #STOP_GRACE} for the drain; after that SIGKILL to the process and
      * every descendant. Returns a note on how it ended.

@@ -9,5 +9,9 @@
  * {@code /proc} for CPU, memory, threads and processes, and the load generator as a process of its
  * own ({@link dev.turnstile.bench.LoadProcess}). Results ({@link dev.turnstile.bench.BenchResults})
  * are kept apart from the load's raw samples and from the report and charts made from them.
+ *
+ * <p>{@link dev.turnstile.bench.Soak} runs one model at a time for a long time under a mixed load
+ * ({@link dev.turnstile.bench.SoakLoad}) and judges whether its server's RSS, descriptors and
+ * threads stayed flat ({@link dev.turnstile.bench.Flatness}).
  */
 package dev.turnstile.bench;

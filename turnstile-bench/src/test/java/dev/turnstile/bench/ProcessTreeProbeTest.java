@@ -3,6 +3,8 @@ package dev.turnstile.bench;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.channels.Pipe;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(10)
@@ -30,5 +32,17 @@ class ProcessTreeProbeTest {
         assertThat(s.rssBytes()).isPositive();
         assertThat(s.hwmBytes()).isGreaterThanOrEqualTo(s.rssBytes());
         assertThat(s.cpuSeconds()).isPositive();
+        assertThat(s.descriptors()).as("not counted unless asked").isZero();
+    }
+
+    @Test
+    void countsOpenDescriptorsWhenAsked() throws Exception {
+        ProcessTreeProbe probe = new ProcessTreeProbe(ProcessHandle.current().pid(), ProcessTreeProbe.Descriptors.COUNTED);
+        int before = probe.sample().descriptors();
+        Pipe pipe = Pipe.open(); // two more descriptors
+        try (Pipe.SourceChannel source = pipe.source(); Pipe.SinkChannel sink = pipe.sink()) {
+            assertThat(before).isGreaterThanOrEqualTo(3); // stdin, stdout, stderr at least
+            assertThat(probe.sample().descriptors()).isGreaterThan(before);
+        }
     }
 }

@@ -5,6 +5,8 @@ import dev.turnstile.bench.BenchPlan;
 import dev.turnstile.bench.BenchResults;
 import dev.turnstile.bench.CellResult;
 import dev.turnstile.bench.Lineup;
+import dev.turnstile.bench.Soak;
+import dev.turnstile.bench.SoakPlan;
 import dev.turnstile.loadgen.Workload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,7 +19,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code turnstile bench}: every model (and the Netty peer) in its own server process under the
  * same load, cell by cell; writes results.json, report.md and PNG charts. Exit 1 if any cell
- * failed (errors, a server that did not start or died).
+ * failed (errors, a server that did not start or died). With {@code --soak}: each of
+ * {@code --models} in turn under a mixed load for a long time, charting its server's RSS,
+ * descriptors and threads; exit 1 if any grew or the load saw failures.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure every model side by side: throughput, latency, CPU, memory, connection set-up. "
@@ -70,10 +74,30 @@ final class BenchCommand implements Callable<Integer> {
             description = "Measure nothing: make report.md and the charts again from DIR/results.json.")
     Path report;
 
+    @Option(names = "--soak", arity = "0..1", fallbackValue = "10m", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "Soak instead of the matrix: each of --models (default: " + SoakPlan.DEFAULT_MODEL + ") in turn "
+                    + "for DURATION (default: 10m) under a mixed load (long ping-pong conversations, churn, idle "
+                    + "connections, slow readers, oversize lines); charts the server's RSS, open descriptors and threads "
+                    + "over time and judges whether they stayed flat. Writes soak.json, soak.md and soak-MODEL.png "
+                    + "(default out: bench-results/soak); exit 1 if a figure grew or the load saw failures.")
+    Duration soak;
+
     @Override
     public Integer call() throws Exception {
+        if (soak != null) {
+            return Soak.run(soakPlan(), System.out) == 0 ? 0 : 1;
+        }
         BenchResults results = report != null ? Bench.render(report, System.out) : Bench.run(plan(), System.out);
         return results.count(CellResult.Status.FAILED) == 0 ? 0 : 1;
+    }
+
+    SoakPlan soakPlan() {
+        if (quick || report != null || connections != null || workloads != null || rounds != null) {
+            throw new IllegalArgumentException("--soak takes only --models and --out (it runs its own mixed load)");
+        }
+        Path dir = out != null ? out : Path.of("bench-results", "soak");
+        return SoakPlan.of(Lineup.select(models != null ? models : List.of(SoakPlan.DEFAULT_MODEL)), soak, dir);
     }
 
     BenchPlan plan() {

@@ -2,6 +2,7 @@ package dev.turnstile.cli;
 
 import dev.turnstile.bench.BenchPlan;
 import dev.turnstile.bench.Contender;
+import dev.turnstile.bench.SoakPlan;
 import dev.turnstile.loadgen.Workload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,6 +43,29 @@ class BenchCommandTest {
         assertThat(full.plan().connections()).containsExactly(1, 10, 100, 1_000, 10_000);
         assertThat(full.plan().workloads()).containsExactly(Workload.PING_PONG, Workload.THINK, Workload.CHURN);
         assertThat(full.plan().tls()).isFalse();
+    }
+
+    @Test
+    void soakTakesTenMinutesOfTheDefaultModelUnlessTold() {
+        BenchCommand byDefault = new BenchCommand();
+        new CommandLine(byDefault).parseArgs("--soak");
+        SoakPlan plan = byDefault.soakPlan();
+        assertThat(plan.duration()).isEqualTo(SoakPlan.DEFAULT_DURATION);
+        assertThat(plan.contenders()).extracting(Contender::name).containsExactly(SoakPlan.DEFAULT_MODEL);
+        assertThat(plan.out()).isEqualTo(Path.of("bench-results", "soak"));
+        assertThat(plan.interval()).hasSeconds(1);
+
+        BenchCommand told = new BenchCommand();
+        new CommandLine(told).parseArgs("--soak", "30s", "--models", "event-loop,thread-pool", "--out", "s");
+        assertThat(told.soakPlan().duration()).hasSeconds(30);
+        assertThat(told.soakPlan().contenders()).extracting(Contender::name).containsExactly("event-loop", "thread-pool");
+        assertThat(told.soakPlan().out()).isEqualTo(Path.of("s"));
+    }
+
+    @Test
+    void soakWithMatrixOptionsIsAOneLineErrorWithExitTwo() {
+        assertThat(Turnstile.run("bench", "--soak", "1s", "--connections", "10", "--out", "target/never-written"))
+                .isEqualTo(2);
     }
 
     @Test
