@@ -56,6 +56,7 @@ public final class ProxyHeaderParser {
     private int v2Length;      // the whole v2 header, once its fixed part is in; 0 before
     private int v2Addresses;   // how many address bytes of v2 are kept in held
     private ProxyHeader header;
+    private MalformedProxyHeaderException failure; // once thrown, thrown again: the parser's state is spent
 
     /** A parser for one connection, accepting the versions of {@code mode} (not {@link ProxyProtocol.Mode#OFF}). */
     public ProxyHeaderParser(ProxyProtocol.Mode mode) {
@@ -70,20 +71,29 @@ public final class ProxyHeaderParser {
      * returns the header once it is whole, or null while more bytes are needed. After the header,
      * returns it again and consumes nothing.
      *
-     * @throws MalformedProxyHeaderException the bytes are not a header this parser accepts
+     * @throws MalformedProxyHeaderException the bytes are not a header this parser accepts; every
+     *         later call throws the same exception and consumes nothing
      */
     public ProxyHeader parse(ByteBuffer in) throws MalformedProxyHeaderException {
-        while (header == null && in.hasRemaining()) {
-            if (version == 0) {
-                version = chooseVersion(in.get(in.position()));
-            }
-            if (version == 1) {
-                parseV1Byte(in.get());
-            } else {
-                parseV2(in);
-            }
+        if (failure != null) {
+            throw failure;
         }
-        return header;
+        try {
+            while (header == null && in.hasRemaining()) {
+                if (version == 0) {
+                    version = chooseVersion(in.get(in.position()));
+                }
+                if (version == 1) {
+                    parseV1Byte(in.get());
+                } else {
+                    parseV2(in);
+                }
+            }
+            return header;
+        } catch (MalformedProxyHeaderException e) {
+            failure = e;
+            throw e;
+        }
     }
 
     /** Header bytes consumed so far. */

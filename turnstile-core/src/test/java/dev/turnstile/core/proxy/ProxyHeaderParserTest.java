@@ -183,4 +183,15 @@ class ProxyHeaderParserTest {
         in.get(b);
         return new String(b, StandardCharsets.US_ASCII);
     }
+
+    @Test
+    void aRefusedHeaderStaysRefusedAndConsumesNothingMore() {
+        ProxyHeaderParser parser = new ProxyHeaderParser(Mode.ANY);
+        assertThatThrownBy(() -> parser.parse(ByteBuffer.wrap("PROXY TCP9 x\r\n".getBytes(StandardCharsets.US_ASCII))))
+                .isInstanceOf(MalformedProxyHeaderException.class);
+        ByteBuffer more = ByteBuffer.wrap("PROXY UNKNOWN\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThatThrownBy(() -> parser.parse(more)).isInstanceOf(MalformedProxyHeaderException.class);
+        assertThat(more.position()).isZero();
+        assertThat(parser.done()).isFalse();
+    }
 }
