@@ -164,6 +164,16 @@ public final class TlsChannel implements ByteChannel {
                 }
                 continue;
             }
+            if (netIn.position() == 0) { // nothing held: read before asking the engine, which could only underflow
+                int n = fill();
+                if (n < 0) {
+                    inboundDone = true;
+                    return -1;
+                }
+                if (n == 0) {
+                    return 0;
+                }
+            }
             boolean direct = dst.remaining() >= appSize;
             ByteBuffer target = direct ? dst : appIn();
             SSLEngineResult r = unwrap(target);
