@@ -17,12 +17,14 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.UnrecoverableKeyException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 /**
  * A server's TLS, ready to serve: the JDK provider's {@code SSLContext} made once from the
- * settings' files, TLS 1.3 and 1.2 only, the server's cipher suite preference. Made when a model
+ * settings' files, TLS 1.3 and 1.2 only, the server's cipher suite preference (the JDK's, with
+ * AES-128-GCM ahead of AES-256-GCM: {@link #aes128First}). Made when a model
  * starts ({@link #load}), so a bad file fails the start with a message naming it.
  *
  * <p>Blocking models layer an {@link SSLSocket} over each accepted socket ({@link #layer}); event
@@ -40,11 +42,35 @@ public final class ServerTls {
     private final SSLContext context;
     private final Duration handshakeTimeout;
     private final String[] protocols;
+    private final String[] cipherSuites;
 
     private ServerTls(SSLContext context, Duration handshakeTimeout) {
         this.context = context;
         this.handshakeTimeout = handshakeTimeout;
         this.protocols = PROTOCOLS.toArray(new String[0]);
+        this.cipherSuites = aes128First(context.getDefaultSSLParameters().getCipherSuites());
+    }
+
+    /**
+     * The JDK's enabled suites, in its order, except that each AES-128-GCM suite comes just before
+     * its AES-256-GCM twin (TLS_AES_128_GCM_SHA256 before TLS_AES_256_GCM_SHA384, and so on in
+     * TLS 1.2), as Netty's defaults, Go and the OpenSSL clients order them: a record costs fewer
+     * AES rounds and the margin stays ample. The server's order decides (see {@link #parameters}),
+     * so without this every client that offers both would get AES-256.
+     */
+    static String[] aes128First(String[] enabled) {
+        List<String> order = new ArrayList<>(List.of(enabled));
+        for (int i = 0; i < order.size(); i++) {
+            String suite = order.get(i);
+            if (suite.contains("_AES_256_GCM_SHA384")) {
+                int twin = order.indexOf(suite.replace("_AES_256_GCM_SHA384", "_AES_128_GCM_SHA256"));
+                if (twin > i) {
+                    order.add(i, order.remove(twin));
+                    i++; // the 256-bit suite moved one along
+                }
+            }
+        }
+        return order.toArray(new String[0]);
     }
 
     /**
@@ -108,6 +134,7 @@ public final class ServerTls {
 
     private SSLParameters parameters(SSLParameters p) {
         p.setProtocols(protocols);
+        p.setCipherSuites(cipherSuites);
         p.setUseCipherSuitesOrder(true);
         return p;
     }

@@ -21,7 +21,8 @@ import java.nio.channels.SocketChannel;
  * <p><b>Buffers</b>, all bounded by the session's record sizes, so a slow peer or a stalled
  * handshake holds at most about three records per connection: {@code netIn} (ciphertext read but
  * not yet decrypted: one partial record at most), {@code netOut} (ciphertext not yet taken by the
- * socket: {@link #write} encrypts no more plaintext while it holds anything, so the caller keeps
+ * socket, a record plus a little room so that a handshake flight leaves in one write:
+ * {@link #write} encrypts no more plaintext while it holds anything, so the caller keeps
  * its unsent plaintext, and its own backpressure applies), and {@code appIn} (plaintext decrypted
  * but not yet taken, only when the caller's buffer had no room for a whole record). A caller that
  * stops reading must ask {@link #hasBufferedInput} before it waits for the socket again: bytes
@@ -47,6 +48,12 @@ public final class TlsChannel implements ByteChannel {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     private static final int RECORD_HEADER = 5;
+    /**
+     * Room in {@code netOut} past one whole record (the engine wraps only into a record's worth of
+     * space): a handshake flight's records (ServerHello, ChangeCipherSpec, the encrypted rest)
+     * gather behind each other and go out in one write, as long as they come to this much.
+     */
+    private static final int FLIGHT_SLACK = 4096;
 
     private final SocketChannel channel;
     private final SSLEngine engine;
@@ -64,7 +71,7 @@ public final class TlsChannel implements ByteChannel {
         this.engine = engine;
         int packet = engine.getSession().getPacketBufferSize();
         this.netIn = ByteBuffer.allocate(packet);
-        this.netOut = ByteBuffer.allocate(packet);
+        this.netOut = ByteBuffer.allocate(packet + FLIGHT_SLACK);
     }
 
     /** The underlying socket. */
@@ -98,12 +105,12 @@ public final class TlsChannel implements ByteChannel {
                 engine.beginHandshake();
             }
             while (true) {
-                if (!flush()) {
-                    return Handshake.NEEDS_WRITABLE;
-                }
                 HandshakeStatus status = engine.getHandshakeStatus();
                 switch (status) {
                     case NOT_HANDSHAKING, FINISHED -> {
+                        if (!flush()) {
+                            return Handshake.NEEDS_WRITABLE;
+                        }
                         handshakeDone = true;
                         if (appIn != null && appIn.position() == 0) {
                             appIn = null; // reads go straight into the caller's buffer when it has room for a record
@@ -111,8 +118,16 @@ public final class TlsChannel implements ByteChannel {
                         return Handshake.DONE;
                     }
                     case NEED_TASK -> runTasks();
-                    case NEED_WRAP -> wrap(EMPTY);
+                    case NEED_WRAP -> {
+                        // the flight's records gather in netOut and go out in one write, before we wait for the peer
+                        if (wrap(EMPTY).getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && !flush()) {
+                            return Handshake.NEEDS_WRITABLE;
+                        }
+                    }
                     case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                        if (!flush()) {
+                            return Handshake.NEEDS_WRITABLE;
+                        }
                         SSLEngineResult r = unwrap(appIn());
                         switch (r.getStatus()) {
                             case BUFFER_UNDERFLOW -> {
@@ -163,6 +178,16 @@ public final class TlsChannel implements ByteChannel {
                     return 0; // waits for the socket; wantsWritable says which way
                 }
                 continue;
+            }
+            if (netIn.position() == 0) { // nothing held: read before asking the engine, which could only underflow
+                int n = fill();
+                if (n < 0) {
+                    inboundDone = true;
+                    return -1;
+                }
+                if (n == 0) {
+                    return 0;
+                }
             }
             boolean direct = dst.remaining() >= appSize;
             ByteBuffer target = direct ? dst : appIn();

@@ -44,6 +44,21 @@ class ServerTlsTest {
     }
 
     @Test
+    void putsEachAes128GcmSuiteJustAheadOfItsAes256Twin() {
+        assertThat(ServerTls.aes128First(new String[] {"TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256",
+                "TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+                "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+                "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"}))
+                .containsExactly("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+                        "TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+                        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+        SSLEngine engine = ServerTls.load(ec.pem()).newEngine();
+        assertThat(engine.getEnabledCipherSuites()[0]).isEqualTo("TLS_AES_128_GCM_SHA256");
+        assertThat(engine.getSSLParameters().getUseCipherSuitesOrder()).isTrue();
+    }
+
+    @Test
     void refusesTraditionalOpenSslKeysNamingTheConversion() throws IOException {
         Path key = dir.resolve("traditional.pem");
         Files.writeString(key, TestCertificates.pem("RSA PRIVATE KEY", new byte[] {48, 0}));
