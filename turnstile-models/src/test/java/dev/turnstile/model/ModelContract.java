@@ -5,6 +5,7 @@ import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.api.StatsSnapshot;
+import dev.turnstile.core.Server;
 import dev.turnstile.testing.LineClient;
 import dev.turnstile.testing.ManyClients;
 import dev.turnstile.testing.RunningServer;
@@ -22,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,14 +42,30 @@ public abstract class ModelContract {
     static final ModelOptions OPTIONS = ModelOptions.none().withWorkers(4).withMinWorkers(1).withMaxWorkers(4)
             .withKeepAlive(Duration.ofSeconds(1));
 
-    static RunningServer start(String model) {
-        return RunningServer.start(model, OPTIONS);
+    /** How clients reach the server: plaintext here; a subclass may add TLS to the builder. */
+    protected void transport(Server.Builder builder) {
+    }
+
+    /** A client of {@code server} over the transport {@link #transport} set up. */
+    protected LineClient connect(RunningServer server) {
+        return server.connect();
+    }
+
+    RunningServer start(String model) {
+        return start(model, OPTIONS, b -> { });
+    }
+
+    RunningServer start(String model, ModelOptions options, Consumer<Server.Builder> customize) {
+        return RunningServer.start(model, options, b -> {
+            transport(b);
+            customize.accept(b);
+        });
     }
 
     @ParameterizedTest
     @MethodSource("models")
     void echoesEachLineUppercasedInOrder(String model) {
-        try (RunningServer server = start(model); LineClient client = server.connect()) {
+        try (RunningServer server = start(model); LineClient client = connect(server)) {
             for (int i = 0; i < 50; i++) {
                 assertThat(client.ask("message " + i + " why not?  ")).isEqualTo("MESSAGE " + i + " WHY NOT?");
             }
@@ -57,7 +75,7 @@ public abstract class ModelContract {
     @ParameterizedTest
     @MethodSource("models")
     void answersTheNotesClientRawWithoutNewlines(String model) {
-        try (RunningServer server = start(model); LineClient client = server.connect()) {
+        try (RunningServer server = start(model); LineClient client = connect(server)) {
             client.send("hello");
             assertThat(client.readExactly(5)).isEqualTo("HELLO");
             client.send("why not?");
@@ -68,7 +86,7 @@ public abstract class ModelContract {
     @ParameterizedTest
     @MethodSource("models")
     void joinsSplitMessagesAndSplitsCoalescedOnes(String model) {
-        try (RunningServer server = start(model); LineClient client = server.connect()) {
+        try (RunningServer server = start(model); LineClient client = connect(server)) {
             assertThat(client.ask("start")).isEqualTo("START");
             client.send("hel").send("lo\nwo").send("rld\nfoo\nbar\n");
             assertThat(List.of(client.readLine(), client.readLine(), client.readLine(), client.readLine()))
@@ -79,7 +97,7 @@ public abstract class ModelContract {
     @ParameterizedTest
     @MethodSource("models")
     void uppercasesUtf8SplitAcrossWrites(String model) {
-        try (RunningServer server = start(model); LineClient client = server.connect()) {
+        try (RunningServer server = start(model); LineClient client = connect(server)) {
             assertThat(client.ask("start")).isEqualTo("START");
             byte[] bytes = "grüße ıi €\n".getBytes(StandardCharsets.UTF_8);
             client.sendBytes(java.util.Arrays.copyOfRange(bytes, 0, 3));
@@ -93,7 +111,7 @@ public abstract class ModelContract {
     void servesMoreClientsThanWorkers(String model) throws Exception {
         int clients = 12;
         try (RunningServer server = start(model)) {
-            ManyClients.converse(server, clients, 5, Duration.ofSeconds(60));
+            ManyClients.converse(() -> connect(server), clients, 5, Duration.ofSeconds(60));
             StatsSnapshot s = server.await("all 12 connections closed", Duration.ofSeconds(10), st -> st.closed() >= clients);
             assertThat(s.accepted()).isEqualTo(clients);
             assertThat(s.messages()).isEqualTo(clients * 5L);
@@ -103,8 +121,8 @@ public abstract class ModelContract {
     @ParameterizedTest
     @MethodSource("models")
     void refusesAnOverLongMessageAndKeepsServingOthers(String model) {
-        try (RunningServer server = RunningServer.start(model, OPTIONS, b -> b.maxMessageBytes(1024));
-             LineClient other = server.connect(); LineClient flooder = server.connect()) {
+        try (RunningServer server = start(model, OPTIONS, b -> b.maxMessageBytes(1024));
+             LineClient other = connect(server); LineClient flooder = connect(server)) {
             assertThat(other.ask("before")).isEqualTo("BEFORE");
             assertThat(flooder.ask("lines from here")).isEqualTo("LINES FROM HERE"); // auto framing: now lines
             flooder.send("x".repeat(100_000)); // far past the limit: the error line must survive the unread rest
@@ -118,9 +136,9 @@ public abstract class ModelContract {
     @ParameterizedTest
     @MethodSource("models")
     void aClientResetMidConversationDoesNotDisturbOthers(String model) {
-        try (RunningServer server = start(model); LineClient steady = server.connect()) {
+        try (RunningServer server = start(model); LineClient steady = connect(server)) {
             assertThat(steady.ask("one")).isEqualTo("ONE");
-            LineClient rude = server.connect();
+            LineClient rude = connect(server);
             assertThat(rude.ask("hi")).isEqualTo("HI");
             rude.send("half a mess");
             rude.reset();
@@ -133,7 +151,7 @@ public abstract class ModelContract {
     @ParameterizedTest
     @MethodSource("models")
     void answersEverythingSentBeforeAHalfClose(String model) {
-        try (RunningServer server = start(model); LineClient client = server.connect()) {
+        try (RunningServer server = start(model); LineClient client = connect(server)) {
             client.send("a\nb\nlast");
             client.shutdownOutput();
             assertThat(client.readToEnd()).isEqualTo("A\nB\nLAST\n");
@@ -143,8 +161,8 @@ public abstract class ModelContract {
     @ParameterizedTest
     @MethodSource("models")
     void closesASilentConnectionAfterTheIdleTimeout(String model) {
-        try (RunningServer server = RunningServer.start(model, OPTIONS, b -> b.idleTimeout(Duration.ofMillis(300)));
-             LineClient client = server.connect()) {
+        try (RunningServer server = start(model, OPTIONS, b -> b.idleTimeout(Duration.ofMillis(300)));
+             LineClient client = connect(server)) {
             assertThat(client.ask("hi")).isEqualTo("HI");
             assertThat(client.closedByServer()).isTrue();
             server.await("idle close counted", Duration.ofSeconds(5), s -> s.closedFor(CloseReason.IDLE_TIMEOUT) == 1);
@@ -155,7 +173,7 @@ public abstract class ModelContract {
     @MethodSource("models")
     void gracefulStopKeepsServingOpenConversationsAndLosesNoReply(String model) throws Exception {
         RunningServer server = start(model);
-        try (LineClient client = server.connect()) {
+        try (LineClient client = connect(server)) {
             assertThat(client.ask("before stop")).isEqualTo("BEFORE STOP");
             CompletableFuture<ShutdownReport> stop = CompletableFuture.supplyAsync(() -> server.stop(Duration.ofSeconds(20)));
             server.await("draining (listener closed)", Duration.ofSeconds(5), s -> !LineClient.canConnect(server.port()));
@@ -178,7 +196,7 @@ public abstract class ModelContract {
     @MethodSource("models")
     void forcedStopEndsWithinTheGracePlusAMargin(String model) {
         RunningServer server = start(model);
-        try (LineClient idle = server.connect()) {
+        try (LineClient idle = connect(server)) {
             assertThat(idle.ask("hello")).isEqualTo("HELLO");
             long started = System.nanoTime();
             ShutdownReport report = server.stop(Duration.ofMillis(300));
@@ -195,7 +213,7 @@ public abstract class ModelContract {
     @MethodSource("models")
     void portInUseIsAClearError(String model) {
         try (RunningServer first = start(model)) {
-            assertThatThrownBy(() -> RunningServer.start(model, OPTIONS, b -> b.port(first.port())))
+            assertThatThrownBy(() -> start(model, OPTIONS, b -> b.port(first.port())))
                     .hasMessageContaining("already in use");
         }
     }
@@ -207,7 +225,7 @@ public abstract class ModelContract {
         ModelOptions three = ModelOptions.none().withWorkers(3).withMinWorkers(1).withMaxWorkers(3)
                 .withKeepAlive(Duration.ofSeconds(1)).with("max-connections", "3").with("max-children", "3");
         int clients = 8;
-        try (RunningServer server = RunningServer.start(model, three,
+        try (RunningServer server = start(model, three,
                 b -> b.limits(new ConnectionLimits(3, 0, 0)))) {
             CountDownLatch go = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -217,7 +235,7 @@ public abstract class ModelContract {
                     int id = c;
                     replies.add(pool.submit(() -> {
                         go.await();
-                        try (LineClient client = server.connect()) {
+                        try (LineClient client = connect(server)) {
                             client.ask("a" + id);
                             client.ask("b" + id);
                             return client.ask("c" + id);

@@ -1,0 +1,50 @@
+package dev.turnstile.model;
+
+import dev.turnstile.api.ModelProvider;
+import dev.turnstile.core.Models;
+import dev.turnstile.core.Server;
+import dev.turnstile.testing.LineClient;
+import dev.turnstile.testing.RunningServer;
+import dev.turnstile.testing.TestCertificates;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
+
+/**
+ * The whole {@link ModelContract} again, over TLS 1.3, in every model that serves in this JVM: the
+ * server gets a certificate made for the run, every client is a JDK {@code SSLSocket} that trusts
+ * only it. Whatever the contract asks of a model in plaintext (framing, over-long messages, idle
+ * timeouts, drains, queueing beyond the pool) it must keep behind a TLS handshake too.
+ */
+@Timeout(120)
+class TlsModelContractTest extends ModelContract {
+
+    @TempDir
+    static Path dir;
+    static TestCertificates certificates;
+
+    @BeforeAll
+    static void certificates() {
+        certificates = TestCertificates.create(dir);
+    }
+
+    static Stream<String> models() {
+        String only = System.getProperty("turnstile.test.models");
+        return Models.all().stream().filter(p -> !p.servesInOtherProcesses()).map(ModelProvider::name)
+                .filter(m -> only == null || only.isBlank() || Arrays.asList(only.split(",")).contains(m));
+    }
+
+    @Override
+    protected void transport(Server.Builder builder) {
+        builder.tls(certificates.pem());
+    }
+
+    @Override
+    protected LineClient connect(RunningServer server) {
+        return certificates.connect(server.port());
+    }
+}
