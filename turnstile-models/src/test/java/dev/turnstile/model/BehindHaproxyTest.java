@@ -2,19 +2,17 @@ package dev.turnstile.model;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.Framing;
-import dev.turnstile.api.ModelProvider;
 import dev.turnstile.api.ProxyProtocol;
-import dev.turnstile.core.Models;
 import dev.turnstile.testing.Haproxy;
 import dev.turnstile.testing.PeerService;
 import dev.turnstile.testing.ProxiedClient;
 import dev.turnstile.testing.RunningServer;
+import dev.turnstile.testing.TestModels;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -31,9 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BehindHaproxyTest {
 
     static Stream<String> models() {
-        return Models.all().stream().filter(p -> !p.servesInOtherProcesses()).map(ModelProvider::name)
-                .filter(name -> System.getProperty("turnstile.test.models") == null
-                        || Arrays.asList(System.getProperty("turnstile.test.models").split(",")).contains(name));
+        return TestModels.inProcess();
     }
 
     @ParameterizedTest

@@ -10,16 +10,15 @@ import dev.turnstile.api.FramerFactory;
 import dev.turnstile.api.MalformedFrameException;
 import dev.turnstile.api.MessageHandler;
 import dev.turnstile.api.ModelOptions;
-import dev.turnstile.api.ModelProvider;
 import dev.turnstile.api.Outbound;
 import dev.turnstile.api.ProtocolException;
 import dev.turnstile.api.Replies;
-import dev.turnstile.core.Models;
 import dev.turnstile.core.Server;
 import dev.turnstile.echo.EchoUppercase;
 import dev.turnstile.testing.LineClient;
 import dev.turnstile.testing.Poll;
 import dev.turnstile.testing.RunningServer;
+import dev.turnstile.testing.TestModels;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -56,9 +55,7 @@ class ConnectionApiTest {
     static final ModelOptions OPTIONS = ModelOptions.none().withWorkers(1100).withMinWorkers(1).withMaxWorkers(1100);
 
     static Stream<String> models() {
-        String only = System.getProperty("turnstile.test.models", ""); // a comma-separated subset, while developing
-        return Models.all().stream().filter(p -> !p.servesInOtherProcesses()).map(ModelProvider::name)
-                .filter(m -> only.isEmpty() || List.of(only.split(",")).contains(m));
+        return TestModels.inProcess();
     }
 
     static RunningServer start(String model, FramedService service) {

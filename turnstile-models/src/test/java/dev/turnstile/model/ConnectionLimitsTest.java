@@ -1,10 +1,8 @@
 package dev.turnstile.model;
 
-import dev.turnstile.api.ModelProvider;
-import dev.turnstile.core.Models;
+import dev.turnstile.testing.TestModels;
 import org.junit.jupiter.api.Timeout;
 
-import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -15,8 +13,6 @@ import java.util.stream.Stream;
 class ConnectionLimitsTest extends ConnectionLimitsContract {
 
     static Stream<String> models() {
-        String only = System.getProperty("turnstile.test.models", ""); // a comma-separated subset, while developing
-        return Models.all().stream().filter(p -> !p.servesInOtherProcesses()).map(ModelProvider::name)
-                .filter(m -> only.isEmpty() || List.of(only.split(",")).contains(m));
+        return TestModels.inProcess();
     }
 }

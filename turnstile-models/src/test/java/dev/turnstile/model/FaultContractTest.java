@@ -1,11 +1,9 @@
 package dev.turnstile.model;
 
-import dev.turnstile.api.ModelProvider;
-import dev.turnstile.core.Models;
+import dev.turnstile.testing.TestModels;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.provider.Arguments;
 
-import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -16,9 +14,7 @@ import java.util.stream.Stream;
 class FaultContractTest extends FaultContract {
 
     static Stream<String> models() {
-        String only = System.getProperty("turnstile.test.models", ""); // a comma-separated subset, while developing
-        return Models.all().stream().filter(p -> !p.servesInOtherProcesses()).map(ModelProvider::name)
-                .filter(m -> only.isEmpty() || List.of(only.split(",")).contains(m));
+        return TestModels.inProcess();
     }
 
     static Stream<Arguments> modelsAndErrors() {

@@ -1,16 +1,15 @@
 package dev.turnstile.model;
 
-import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.Cidr;
+import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.Framing;
-import dev.turnstile.api.ModelProvider;
 import dev.turnstile.api.ProxyProtocol;
-import dev.turnstile.core.Models;
 import dev.turnstile.testing.PeerService;
 import dev.turnstile.testing.ProxiedClient;
 import dev.turnstile.testing.ProxyHeaders;
 import dev.turnstile.testing.RunningServer;
+import dev.turnstile.testing.TestModels;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,9 +39,7 @@ class ProxyProtocolTest {
     private static final InetSocketAddress SERVER_SIDE = address("10.0.0.1", 20446);
 
     static Stream<String> models() {
-        return Models.all().stream().filter(p -> !p.servesInOtherProcesses()).map(ModelProvider::name)
-                .filter(name -> System.getProperty("turnstile.test.models") == null
-                        || Arrays.asList(System.getProperty("turnstile.test.models").split(",")).contains(name));
+        return TestModels.inProcess();
     }
 
     private static RunningServer start(String model, ProxyProtocol proxy) {

@@ -1,17 +1,15 @@
 package dev.turnstile.model;
 
-import dev.turnstile.api.ModelProvider;
-import dev.turnstile.core.Models;
 import dev.turnstile.core.Server;
 import dev.turnstile.testing.LineClient;
 import dev.turnstile.testing.RunningServer;
 import dev.turnstile.testing.TestCertificates;
+import dev.turnstile.testing.TestModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.stream.Stream;
 
 /**
@@ -33,9 +31,7 @@ class TlsModelContractTest extends ModelContract {
     }
 
     static Stream<String> models() {
-        String only = System.getProperty("turnstile.test.models");
-        return Models.all().stream().filter(p -> !p.servesInOtherProcesses()).map(ModelProvider::name)
-                .filter(m -> only == null || only.isBlank() || Arrays.asList(only.split(",")).contains(m));
+        return TestModels.inProcess();
     }
 
     @Override

@@ -1,13 +1,12 @@
 package dev.turnstile.model;
 
 import dev.turnstile.api.CloseReason;
-import dev.turnstile.api.ModelProvider;
 import dev.turnstile.api.TlsSettings;
-import dev.turnstile.core.Models;
 import dev.turnstile.testing.LineClient;
 import dev.turnstile.testing.ManyClients;
 import dev.turnstile.testing.RunningServer;
 import dev.turnstile.testing.TestCertificates;
+import dev.turnstile.testing.TestModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,9 +40,7 @@ class TlsModelsTest {
     }
 
     static Stream<String> models() {
-        String only = System.getProperty("turnstile.test.models");
-        return Models.all().stream().filter(p -> !p.servesInOtherProcesses()).map(ModelProvider::name)
-                .filter(m -> only == null || only.isBlank() || java.util.Arrays.asList(only.split(",")).contains(m));
+        return TestModels.inProcess();
     }
 
     static RunningServer start(String model, TlsSettings tls) {

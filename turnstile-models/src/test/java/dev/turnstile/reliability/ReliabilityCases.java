@@ -3,15 +3,13 @@ package dev.turnstile.reliability;
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.Framing;
 import dev.turnstile.api.ModelOptions;
-import dev.turnstile.api.ModelProvider;
 import dev.turnstile.api.StatsSnapshot;
-import dev.turnstile.core.Models;
 import dev.turnstile.core.Server;
 import dev.turnstile.testing.LineClient;
 import dev.turnstile.testing.RunningServer;
+import dev.turnstile.testing.TestModels;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -52,9 +50,7 @@ abstract class ReliabilityCases {
 
     /** Every model that serves in this JVM, or the comma-separated subset in {@code -Dturnstile.test.models}. */
     static Stream<String> inProcessModels() {
-        String only = System.getProperty("turnstile.test.models", "");
-        return Models.all().stream().filter(p -> !p.servesInOtherProcesses()).map(ModelProvider::name)
-                .filter(m -> only.isEmpty() || List.of(only.split(",")).contains(m));
+        return TestModels.inProcess();
     }
 
     /** A bound of {@code n} in every model's own terms: workers, elastic 1..n, loops' workers, children. */

@@ -1,10 +1,9 @@
 package dev.turnstile.reliability;
 
 import dev.turnstile.api.ModelOptions;
-import dev.turnstile.api.ModelProvider;
-import dev.turnstile.core.Models;
 import dev.turnstile.model.process.ExecCommand;
 import dev.turnstile.reliability.ReliabilityCases.Load;
+import dev.turnstile.testing.TestModels;
 
 import java.util.List;
 import java.util.stream.Stream;
@@ -29,9 +28,7 @@ final class ProcessLoads {
 
     /** Every model that serves in other processes, or the subset in {@code -Dturnstile.test.models}. */
     static Stream<String> models() {
-        String only = System.getProperty("turnstile.test.models", "");
-        return Models.all().stream().filter(ModelProvider::servesInOtherProcesses).map(ModelProvider::name)
-                .filter(m -> only.isEmpty() || List.of(only.split(",")).contains(m));
+        return TestModels.inOtherProcesses();
     }
 
     static Load load(String model) {

@@ -2,13 +2,12 @@ package dev.turnstile.model.process;
 
 import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ModelOptions;
-import dev.turnstile.api.ModelProvider;
 import dev.turnstile.api.StatsSnapshot;
-import dev.turnstile.core.Models;
 import dev.turnstile.model.ConnectionLimitsContract;
 import dev.turnstile.testing.LineClient;
 import dev.turnstile.testing.Poll;
 import dev.turnstile.testing.RunningServer;
+import dev.turnstile.testing.TestModels;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,9 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProcessConnectionLimitsTest extends ConnectionLimitsContract {
 
     static Stream<String> models() {
-        String only = System.getProperty("turnstile.test.models", ""); // a comma-separated subset, while developing
-        return Models.all().stream().filter(ModelProvider::servesInOtherProcesses).map(ModelProvider::name)
-                .filter(m -> only.isEmpty() || List.of(only.split(",")).contains(m));
+        return TestModels.inOtherProcesses();
     }
 
     /**
