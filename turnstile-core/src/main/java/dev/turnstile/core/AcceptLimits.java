@@ -2,6 +2,7 @@ package dev.turnstile.core;
 
 import dev.turnstile.api.ConnectionLimit;
 import dev.turnstile.api.ConnectionLimits;
+import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,15 @@ public final class AcceptLimits implements AcceptGate {
         AT_ACCEPT,
         /** In {@link #admitSource}, to the client a PROXY protocol header names. */
         AFTER_PROXY_HEADER
+    }
+
+    /**
+     * The limits of {@code config}, with the per-source part applied where that server learns the
+     * client: after the PROXY header when the protocol is on, else at accept.
+     */
+    public static AcceptLimits of(ServerConfig config, ServerStats stats, String server) {
+        return new AcceptLimits(config.limits(), stats, server, config.proxyProtocol().enabled()
+                ? SourceCheck.AFTER_PROXY_HEADER : SourceCheck.AT_ACCEPT);
     }
 
     /** Per-source limits at accept, to the socket's peer. */

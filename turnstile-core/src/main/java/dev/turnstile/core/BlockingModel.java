@@ -78,9 +78,7 @@ public abstract class BlockingModel implements ServerModel {
      * whose counts live in shared memory) supplies its own. Called once, in {@link #start}.
      */
     protected AcceptGate acceptGate(ServerContext context) {
-        return new AcceptLimits(context.config().limits(), context.stats(), name(),
-                context.config().proxyProtocol().enabled()
-                        ? AcceptLimits.SourceCheck.AFTER_PROXY_HEADER : AcceptLimits.SourceCheck.AT_ACCEPT);
+        return AcceptLimits.of(context.config(), context.stats(), name());
     }
 
     /** Starts the threads that accept from {@code listener} and serve, and returns. */

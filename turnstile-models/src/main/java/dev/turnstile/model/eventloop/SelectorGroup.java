@@ -58,9 +58,7 @@ final class SelectorGroup {
             throws IOException {
         this.onFatal = onFatal;
         this.tls = ServerTls.loadIfSet(context.config().tls()); // once for all loops; a bad file fails the start
-        this.limits = new AcceptLimits(context.config().limits(), context.stats(), settings.name(),
-                context.config().proxyProtocol().enabled()
-                        ? AcceptLimits.SourceCheck.AFTER_PROXY_HEADER : AcceptLimits.SourceCheck.AT_ACCEPT);
+        this.limits = AcceptLimits.of(context.config(), context.stats(), settings.name());
         this.loops = new SelectorLoop[settings.loops()];
         try {
             for (int i = 0; i < loops.length; i++) {
