@@ -12,16 +12,15 @@ import dev.turnstile.api.ServerContext;
 import dev.turnstile.api.WorkerStats;
 import dev.turnstile.core.ConnectionTimers;
 import dev.turnstile.core.Sockets;
-import dev.turnstile.core.tls.ServerTls;
-import dev.turnstile.api.FramerFactory;
 import dev.turnstile.core.framing.Framers;
+import dev.turnstile.core.tls.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
@@ -30,8 +29,10 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -98,7 +99,7 @@ final class SelectorLoop implements Runnable {
     private final Thread thread;
     private final ConnectionTable connections = new ConnectionTable();
     private final ProxyProtocol proxy;                // whether connections begin with a PROXY header
-    private final java.util.Set<ProxyStage> awaitingHeader = new java.util.HashSet<>(); // loop thread only
+    private final Set<ProxyStage> awaitingHeader = new HashSet<>(); // loop thread only
     private final FramerFactory framers;              // the service's framing, else the server's
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Queue<OnWorkerConnection> completions = new ConcurrentLinkedQueue<>();
