@@ -1,0 +1,9 @@
+/** The admin endpoint: status page, status JSON, Prometheus metrics, JMX, access log. */
+module dev.turnstile.admin {
+    requires transitive dev.turnstile.api;
+    requires jdk.httpserver;
+    requires micrometer.core;
+    requires micrometer.registry.prometheus;
+    requires micrometer.registry.jmx;
+
+}
