@@ -7,12 +7,15 @@ import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.api.StatsSnapshot;
 import dev.turnstile.core.Server;
 import dev.turnstile.core.Services;
+import dev.turnstile.posix.ListeningDescriptors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -21,6 +24,9 @@ import java.util.concurrent.Callable;
  * {@code turnstile serve}: run a service (echo-uppercase by default) under a model until SIGINT or
  * SIGTERM. Under systemd it serves the socket systemd passed and says when it is ready
  * ({@link SocketSource}, {@link SystemdNotifier}); {@code --pid-file} for scripts ({@link PidFile}).
+ * SIGUSR2 upgrades it without a gap ({@link UpgradeSignal}, {@link Upgrade}): a new copy of this
+ * server starts on the same socket and, once it is ready, this one stops accepting, drains and
+ * exits; a server started that way ({@link Predecessor}) serves the socket on its standard input.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve a service (the notes' echo-uppercase by default) under a model until SIGINT/SIGTERM (a second signal forces).")
@@ -50,16 +56,27 @@ final class ServeCommand implements Callable<Integer> {
             description = "Write the server's pid here once it listens, remove it at a clean stop; refuse to start if it names a running turnstile.")
     Path pidFile;
 
+    @Option(names = "--upgrade-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "On SIGUSR2 (upgrade without a gap), how long the new copy may take to be ready before it is "
+                    + "stopped and this server goes on serving; default: 60s.")
+    Duration upgradeTimeout = Duration.ofSeconds(60);
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> environment = System.getenv();
         long pid = ProcessHandle.current().pid();
-        Optional<PidFile> pids = pidFile == null ? Optional.empty() : Optional.of(PidFile.claim(pidFile, pid));
+        Optional<Predecessor> predecessor = Predecessor.fromEnvironment(environment);
+        Optional<PidFile> pids = pidFile == null ? Optional.empty()
+                : Optional.of(PidFile.claim(pidFile, pid, predecessor.map(Predecessor::pid)));
         SystemdNotifier notifier = SystemdNotifier.fromEnvironment(environment, pid);
-        ListenOn listenOn = SocketSource.settle(environment, pid, inheritStdin, Optional.ofNullable(socketName));
+        ListenOn listenOn = predecessor.isPresent() // the predecessor's socket is on our standard input
+                ? SocketSource.settle(Map.of(), pid, true, Optional.empty())
+                : SocketSource.settle(environment, pid, inheritStdin, Optional.ofNullable(socketName));
         Service chosen = Services.require(service).create();
         Server s = server.builder().service(chosen).listenOn(listenOn).start();
         StopSignals signals = StopSignals.install();
+        UpgradeSignal.install(new Upgrade(environment, pid, () -> listeningDescriptor(listenOn, s), upgradeTimeout),
+                signals::handOver);
         System.out.println("listening on " + s.address().getAddress().getHostAddress() + ":" + s.port()
                 + " (service " + service + ", model " + s.modelName() + (chosen instanceof FramedService f
                 && f.framing().isPresent() ? "" : ", framing " + s.config().framing().cliName())
@@ -70,6 +87,9 @@ final class ServeCommand implements Callable<Integer> {
             pids.get().write();
         }
         notifier.ready(s);
+        if (predecessor.isPresent()) {
+            predecessor.get().ready(pid);
+        }
         Thread.ofPlatform().daemon().name("turnstile-watch").start(() -> { // a model may also stop by itself
             try {
                 s.awaitTermination();
@@ -79,7 +99,12 @@ final class ServeCommand implements Callable<Integer> {
             signals.stopRequested().countDown();
         });
         signals.stopRequested().await();
-        notifier.stopping();
+        Optional<Upgrade.Successor> successor = signals.successor();
+        if (successor.isPresent()) {
+            notifier.handedOver();
+        } else {
+            notifier.stopping();
+        }
         if (s.failure().isPresent()) {
             s.stop(drain);
             stopped(pids, notifier);
@@ -89,10 +114,37 @@ final class ServeCommand implements Callable<Integer> {
         ShutdownReport report = s.stop(drain);
         stopped(pids, notifier);
         StatsSnapshot st = s.snapshot();
-        System.out.printf("stopped in %d ms: %d connections, %d messages; %d drained, %d forced%s%n",
+        System.out.printf("stopped in %d ms: %d connections, %d messages; %d drained, %d forced%s%s%n",
                 report.took().toMillis(), st.accepted(), st.messages(), report.drained(), report.forced(),
-                report.stragglers().isEmpty() ? "" : ", " + report.stragglers().size() + " stragglers (see log)");
+                report.stragglers().isEmpty() ? "" : ", " + report.stragglers().size() + " stragglers (see log)",
+                successor.map(n -> "; upgraded to pid " + n.pid()).orElse(""));
         return 0;
+    }
+
+    /**
+     * The descriptor of the socket {@code s} listens on, to hand to an upgrade's new copy: 0 when it
+     * was inherited, else the one socket the model bound on its port.
+     *
+     * @throws IOException when there is no such single socket in this process: process-pool with
+     *                     {@code --balance reuseport} keeps its sockets in the workers
+     */
+    private static int listeningDescriptor(ListenOn listenOn, Server s) throws IOException {
+        if (listenOn == ListenOn.STANDARD_INPUT) {
+            return 0;
+        }
+        List<Integer> fds = ListeningDescriptors.onPort(s.port());
+        if (fds.isEmpty()) {
+            throw new IOException("this process has no socket listening on port " + s.port() + " to hand on (with "
+                    + "--balance reuseport the pool's workers hold the sockets: upgrade needs --balance shared)");
+        }
+        if (fds.size() > 1) {
+            System.err.println("turnstile: upgrade: " + fds.size() + " SO_REUSEPORT sockets listen on port " + s.port()
+                    + "; the new copy gets one (descriptor " + fds.getFirst() + ") and shares it among its loops; "
+                    + "connections queued on the others when they close are reset (use --accept round-robin, "
+                    + "or set net.ipv4.tcp_migrate_req=1, for an upgrade without a gap)");
+        }
+        ListeningDescriptors.requireListening(fds.getFirst());
+        return fds.getFirst();
     }
 
     /** After the stop: the pid file goes (if it still names us), the notifier's timer and socket close. */
