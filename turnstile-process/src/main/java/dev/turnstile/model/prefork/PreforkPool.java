@@ -79,7 +79,9 @@ public final class PreforkPool extends MasterModel {
             ServerConfig bound = config.withPort(local.getPort()); // reuseport workers bind this very port
             ServiceSpec spec = ServiceSpec.of(context.service(), bound, name());
             Path file = Scoreboard.fileFor(local.getPort());
-            refuseIfServed(file, local);
+            if (!inherited) { // an inherited socket was handed to us: by an upgrade, the master we replace serves it too
+                refuseIfServed(file, local);
+            }
             made = Scoreboard.create(file, plan.slots(), Posix.pid(), local.getPort(), name(), plan.threadsPerWorker(),
                     config.limits());
             WorkerLaunch workers = settings.workers();

@@ -362,15 +362,18 @@ public final class Scoreboard {
         return new Slot(HEADER_BYTES + i * SLOT_BYTES, i);
     }
 
-    /** Removes the file; mappings stay valid until dropped. */
+    /** Removes the file if it is still this board's (it names our master); mappings stay valid until dropped. */
     public void delete() {
         if (file == null) {
             return;
         }
         try {
+            if (open(file, false).masterPid() != masterPid()) {
+                return; // a newer master's (an upgrade's new copy replaced ours on the same port): not ours to delete
+            }
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
-            // a stale file in /dev/shm: the next master on this port replaces it
+            // gone, or a stale file in /dev/shm: the next master on this port replaces it
         }
     }
 
