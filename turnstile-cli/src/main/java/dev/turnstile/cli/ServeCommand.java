@@ -83,12 +83,17 @@ final class ServeCommand implements Callable<Integer> {
                 + (s.config().tls() != null ? ", TLS" : "")
                 + (listenOn == ListenOn.STANDARD_INPUT ? ", inherited socket" : "") + ")");
         System.out.flush();
-        if (pids.isPresent()) {
-            pids.get().write();
-        }
-        notifier.ready(s);
-        if (predecessor.isPresent()) {
-            predecessor.get().ready(pid);
+        try {
+            if (pids.isPresent()) {
+                pids.get().write();
+            }
+            notifier.ready(s);
+            if (predecessor.isPresent()) {
+                predecessor.get().ready(pid);
+            }
+        } catch (IOException | RuntimeException e) {
+            s.stop(drain); // what it accepted meanwhile is answered; in an upgrade, the predecessor goes on serving
+            throw e;
         }
         Thread.ofPlatform().daemon().name("turnstile-watch").start(() -> { // a model may also stop by itself
             try {
