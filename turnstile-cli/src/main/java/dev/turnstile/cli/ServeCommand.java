@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
  * exits; a server started that way ({@link Predecessor}) serves the socket on its standard input.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve a service (the notes' echo-uppercase by default) under a model until SIGINT/SIGTERM (a second signal forces).")
+        description = "Serve a service (the notes' echo-uppercase by default) under a model until SIGINT/SIGTERM (a second signal forces); "
+                + "SIGUSR2 upgrades it without a gap (a new copy on the same socket, then this one drains and exits).")
 final class ServeCommand implements Callable<Integer> {
 
     @Mixin
@@ -53,7 +54,8 @@ final class ServeCommand implements Callable<Integer> {
     String socketName;
 
     @Option(names = "--pid-file", paramLabel = "FILE",
-            description = "Write the server's pid here once it listens, remove it at a clean stop; refuse to start if it names a running turnstile.")
+            description = "Write the server's pid here once it listens, remove it at a clean stop; refuse to start if it names a running turnstile. "
+                    + "After an upgrade (SIGUSR2) the new server rewrites it.")
     Path pidFile;
 
     @Option(names = "--upgrade-timeout", paramLabel = "DURATION", converter = DurationConverter.class,

@@ -1,7 +1,6 @@
 package dev.turnstile.cli;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -53,7 +52,7 @@ final class UpgradeSignal {
         try {
             Upgrade.Successor successor = upgrade.start();
             done = true;
-            System.err.println("turnstile: upgrade: pid " + successor.pid() + " is ready (" + millis(successor.took())
+            System.err.println("turnstile: upgrade: pid " + successor.pid() + " is ready (" + successor.took().toMillis()
                     + " ms after the spawn); this server stops accepting and drains");
             readyThen.accept(successor);
         } catch (IOException | RuntimeException e) {
@@ -62,9 +61,5 @@ final class UpgradeSignal {
         } finally {
             running.set(false);
         }
-    }
-
-    private static long millis(Duration d) {
-        return d.toMillis();
     }
 }
