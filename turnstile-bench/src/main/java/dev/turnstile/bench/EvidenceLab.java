@@ -45,7 +45,9 @@ final class EvidenceLab {
 
     /**
      * A fresh server process ({@link ServerProcess} with {@code serverArgs} on 127.0.0.1, port 0),
-     * under {@code ulimit -n} if a descriptor limit is given (its children inherit it).
+     * under {@code ulimit -n} if a descriptor limit is given (its children inherit it). Closing it kills
+     * its process tree: no scenario measures the drain, and a graceful stop costs each of dozens of
+     * servers seconds.
      */
     ServerUnderTest start(String label, List<String> serverArgs, List<String> jvmFlags, OptionalInt descriptorLimit)
             throws IOException, InterruptedException {
@@ -58,7 +60,7 @@ final class EvidenceLab {
         command.addAll(new JavaProcess(jvmFlags, ServerProcess.class.getName(), args).command());
         started++;
         return ServerUnderTest.start(command, plan.out().resolve("logs").resolve(
-                String.format("%02d-%s.server.log", started, label.replaceAll("[^A-Za-z0-9.-]+", "_"))));
+                String.format("%02d-%s.server.log", started, label.replaceAll("[^A-Za-z0-9.-]+", "_")))).killOnClose();
     }
 
     /**

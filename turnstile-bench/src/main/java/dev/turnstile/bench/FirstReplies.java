@@ -71,7 +71,11 @@ record FirstReplies(List<Double> millis) {
                 : v >= 1 ? String.format(Locale.ROOT, "%.1f ms", v) : String.format(Locale.ROOT, "%.2f ms", v);
     }
 
+    /** A ratio as "427x", "2.85x", "0.68x", or "1/420x" when below 0.1 (where two decimals would read 0.00x). */
     static String times(double ratio) {
+        if (ratio > 0 && ratio < 0.1) {
+            return String.format(Locale.ROOT, "1/%,.0fx", 1 / ratio);
+        }
         return ratio >= 100 ? String.format(Locale.ROOT, "%,.0fx", ratio)
                 : ratio >= 10 ? String.format(Locale.ROOT, "%.0fx", ratio) : String.format(Locale.ROOT, "%.2fx", ratio);
     }

@@ -33,6 +33,7 @@ final class ServerUnderTest implements AutoCloseable {
     private final Process process;
     private final String host;
     private final int port;
+    private volatile boolean killOnClose; // set once by the owner before use
 
     private ServerUnderTest(Process process, String host, int port) {
         this.process = process;
@@ -144,9 +145,20 @@ final class ServerUnderTest implements AutoCloseable {
         kill(process);
     }
 
+    /**
+     * Makes {@link #close} kill the tree at once instead of stopping it gracefully: for a server whose
+     * drain is not what is measured (the evidence scenarios start dozens). Returns this server.
+     */
+    ServerUnderTest killOnClose() {
+        killOnClose = true;
+        return this;
+    }
+
     @Override
     public void close() throws InterruptedException {
-        if (process.isAlive()) {
+        if (killOnClose) {
+            kill(process);
+        } else if (process.isAlive()) {
             stop();
         }
     }

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fault in one thread: a handler that leaks memory until the heap is gone, or that exits the JVM
@@ -23,7 +26,7 @@ final class ThreadFaultScenario implements EvidenceScenario {
     static final String HEAP = "48m";
     static final List<String> FAULTS = List.of("LEAK", "EXIT");
     static final Duration EXIT_WAIT = Duration.ofSeconds(4);
-    static final Duration BYSTANDER_WAIT = Duration.ofSeconds(5);
+    static final Duration BYSTANDER_WAIT = Duration.ofSeconds(3);
 
     /** Bystanders lost by one model under one fault, and how the server ended up. */
     record Outcome(String model, String fault, int bystanders, int survived, boolean victimEnded, boolean serverAlive) {
@@ -41,7 +44,7 @@ final class ThreadFaultScenario implements EvidenceScenario {
     public String scenario(EvidencePlan plan) {
         return String.format(Locale.ROOT, "%d bystander conversations and one victim each ask a line; the victim then"
                 + " sends LEAK (its handler keeps 1 KiB arrays until the %s heap is gone) or EXIT (its handler calls"
-                + " System.exit); each bystander then asks again within %d s. Under thread-per-connection (one JVM,"
+                + " System.exit); each bystander then asks again (all at once), waiting up to %d s. Under thread-per-connection (one JVM,"
                 + " -Xmx%s) and under process-pool --workers %d (a worker JVM per conversation, --worker-heap %s),"
                 + " a fresh thread-model server per fault, one pool for both.", plan.bystanders(), HEAP, BYSTANDER_WAIT.toSeconds(), HEAP,
                 plan.bystanders() + 1, HEAP);
@@ -130,7 +133,7 @@ final class ThreadFaultScenario implements EvidenceScenario {
 
     /** Under a thread model the victim's handler may hold its connection open in a full heap: bounded. */
     static Duration victimWait(EvidencePlan plan) {
-        return Duration.ofSeconds(plan.quick() ? 8 : 15);
+        return Duration.ofSeconds(plan.quick() ? 5 : 15);
     }
 
     private static Outcome inject(ServerUnderTest server, String model, String fault, int bystanders,
@@ -148,20 +151,25 @@ final class ThreadFaultScenario implements EvidenceScenario {
             victim.readTimeout(victimWait);
             victim.send(fault);
             boolean victimEnded = victim.closedByServer();
-            int survived = 0;
-            for (LineSession s : sessions.subList(0, bystanders)) {
-                try {
-                    s.readTimeout(BYSTANDER_WAIT);
-                    if (s.ask("after").equals("AFTER")) {
-                        survived++;
-                    }
-                } catch (IOException e) {
-                    // lost: closed, reset or no answer
+            AtomicInteger survived = new AtomicInteger();
+            try (ExecutorService askers = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (LineSession s : sessions.subList(0, bystanders)) {
+                    askers.submit(() -> {
+                        try {
+                            s.readTimeout(BYSTANDER_WAIT);
+                            if (s.ask("after").equals("AFTER")) {
+                                survived.incrementAndGet();
+                            }
+                        } catch (IOException e) {
+                            // lost: closed, reset or no answer within the wait
+                        }
+                        return null;
+                    });
                 }
             }
             // a JVM that exits runs its shutdown hook (a 2 s drain) first: give it time to end
             boolean alive = model.equals("process-pool") ? server.isAlive() : !server.awaitEnd(EXIT_WAIT);
-            return new Outcome(model, fault, bystanders, survived, victimEnded, alive);
+            return new Outcome(model, fault, bystanders, survived.get(), victimEnded, alive);
         } finally {
             for (LineSession s : sessions) {
                 s.close();

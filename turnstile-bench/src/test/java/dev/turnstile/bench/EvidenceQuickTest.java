@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * verdicts themselves are not judged: the machine is shared, and a claim may honestly fail on it.
  */
 @Tag("process")
-@Timeout(480)
+@Timeout(900)
 class EvidenceQuickTest {
 
     private static final List<String> VERDICTS = Arrays.stream(ClaimVerdict.values()).map(ClaimVerdict::text).toList();
