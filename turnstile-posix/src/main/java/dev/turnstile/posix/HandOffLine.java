@@ -3,15 +3,14 @@ package dev.turnstile.posix;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 
 /**
  * A line from a master to one spare process, along which the master hands it a connection it
  * accepted: an AF_UNIX stream socket pair, whose child end becomes the spare's standard input.
- * The spare says once that it is ready ({@link #announceReady}, one byte), then waits for the
- * connection ({@link #awaitConnection}): one byte carrying the socket's descriptor (SCM_RIGHTS),
- * which it moves onto its descriptors 0 and 1, where a process-per-connection child finds its
- * connection; from there it is a child like any other. The master's end closing before a
+ * The spare says once that it is ready (one byte), then waits for the connection: one byte
+ * carrying the socket's descriptor (SCM_RIGHTS), which it moves onto its descriptors 0 and 1,
+ * where a process-per-connection child finds its connection; from there it is a child like any
+ * other. The spare's side is {@link HandOffReceiver}. The master's end closing before a
  * connection came means "not needed": the spare exits.
  *
  * <p><b>Ownership.</b> The master owns both ends until the spawn; then it closes the child end
@@ -19,13 +18,12 @@ import java.lang.foreign.MemorySegment;
  * spare ({@link #close}). Every descriptor is close-on-exec, and a spawn gives the child only the
  * ones it names, so no other process ever holds a line.
  *
- * <p><b>Thread-safety.</b> The master end belongs to the master thread; the static methods are
- * for the spare's one waiting thread.
+ * <p><b>Thread-safety.</b> The master thread's.
  */
 public final class HandOffLine implements Closeable {
 
-    /** The byte that says "ready", and the one that carries the connection. */
-    private static final byte READY = 'R', CONNECTION = 'C';
+    /** The byte that carries the connection. */
+    private static final byte CONNECTION = 'C';
 
     private final int masterEnd;
     private int childEnd; // -1 once closed; master thread only
@@ -98,43 +96,5 @@ public final class HandOffLine implements Closeable {
     public void close() {
         closeChildEnd();
         Posix.closeQuietly(masterEnd);
-    }
-
-    // ---- the spare's side, on its standard input
-
-    /**
-     * In the spare, once: says it is ready to the master on standard input, having first made
-     * every native call {@link #awaitConnection} makes once, so that the first use of each costs
-     * nothing when the connection comes.
-     */
-    public static void announceReady() throws IOException {
-        Libc.receiveDescriptor(0, false); // a look that takes nothing
-        Libc.dup2(2, 2);                   // no-op, as the move onto 0 and 1 will be
-        Posix.closeQuietly(-1);            // EBADF, ignored
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment ready = arena.allocate(1);
-            ready.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, READY);
-            Libc.writeFully(0, ready);
-        }
-    }
-
-    /**
-     * In the spare: waits on standard input for the connection and makes it descriptors 0 and 1,
-     * closing the line. Returns false if the master closed the line first (the spare is not needed).
-     *
-     * @throws IOException if the line broke, or carried no descriptor
-     */
-    public static boolean awaitConnection() throws IOException {
-        int fd = Libc.receiveDescriptor(0, true);
-        if (fd == Libc.END_OF_STREAM) {
-            return false;
-        }
-        if (fd < 0) {
-            throw new IOException("the master's hand-off carried no connection");
-        }
-        Libc.dup2(fd, 0); // closes the line: the master has nothing more to say
-        Libc.dup2(fd, 1);
-        Posix.closeQuietly(fd);
-        return true;
     }
 }

@@ -44,7 +44,7 @@ final class Libc {
     static final short POLLIN = 1;
     static final int F_SETFD = 2, FD_CLOEXEC = 1, F_GETFL = 3, F_SETFL = 4, O_NONBLOCK = 0x800, F_DUPFD_CLOEXEC = 1030;
     static final int AF_UNIX = 1, SOCK_DGRAM = 2, SO_TYPE = 3, SO_ACCEPTCONN = 30, MSG_NOSIGNAL = 0x4000;
-    static final int SCM_RIGHTS = 1, MSG_CMSG_CLOEXEC = 0x40000000, MSG_CTRUNC = 0x8;
+    static final int SCM_RIGHTS = 1;
     static final long SYS_PIDFD_OPEN = 434; // the same number on every architecture since Linux 5.3
 
     /** Room for opaque glibc structs: file actions are 80 bytes, spawn attributes 336, sigset_t 128. */
@@ -79,7 +79,6 @@ final class Libc {
     private static final MethodHandle POLL = withErrno("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
     private static final MethodHandle SOCKETPAIR = withErrno("socketpair", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
     private static final MethodHandle SENDMSG = withErrno("sendmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle RECVMSG = withErrno("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     // posix_spawn(3) returns an error number instead of setting errno
@@ -348,12 +347,12 @@ final class Libc {
     // ---- descriptor passing: msghdr, iovec and cmsghdr as laid out on 64-bit Linux (x86_64 and aarch64)
 
     /** struct msghdr: name, namelen, iov, iovlen, control, controllen, flags; 56 bytes. */
-    private static final long MSGHDR_BYTES = 56, MSG_IOV = 16, MSG_IOVLEN = 24, MSG_CONTROL = 32,
+    static final long MSGHDR_BYTES = 56, MSG_IOV = 16, MSG_IOVLEN = 24, MSG_CONTROL = 32,
             MSG_CONTROLLEN = 40, MSG_FLAGS = 48;
     /** struct iovec: base, len. */
-    private static final long IOVEC_BYTES = 16;
+    static final long IOVEC_BYTES = 16;
     /** CMSG_SPACE(sizeof(int)) = 24: a 16-byte cmsghdr (len, level, type), the int, padding; CMSG_LEN(4) = 20. */
-    private static final long CMSG_SPACE_ONE_FD = 24, CMSG_LEN_ONE_FD = 20, CMSG_LEVEL = 8, CMSG_TYPE = 12, CMSG_DATA = 16;
+    static final long CMSG_SPACE_ONE_FD = 24, CMSG_LEN_ONE_FD = 20, CMSG_LEVEL = 8, CMSG_TYPE = 12, CMSG_DATA = 16;
 
     /** socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC): both ends, close-on-exec. */
     static int[] unixStreamPair() throws PosixException {
@@ -401,57 +400,6 @@ final class Libc {
             throw rethrow(t);
         }
     }
-
-    /**
-     * recvmsg(2) of one byte and at most one descriptor (SCM_RIGHTS, installed close-on-exec).
-     * With {@code wait} false, MSG_DONTWAIT and MSG_PEEK without room for descriptors: only
-     * looks, and installs nothing. Returns the descriptor received, {@link #NO_DESCRIPTOR} if a
-     * byte came without one (or only a look), {@link #END_OF_STREAM} if the other end closed,
-     * {@link #NOTHING_YET} if not waiting and nothing is queued. EINTR is retried.
-     */
-    static int receiveDescriptor(int fd, boolean wait) throws PosixException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            MemorySegment data = arena.allocate(1);
-            MemorySegment iov = arena.allocate(IOVEC_BYTES, 8);
-            iov.set(ADDRESS, 0, data);
-            iov.set(JAVA_LONG, 8, 1L);
-            MemorySegment control = arena.allocate(CMSG_SPACE_ONE_FD, 8);
-            MemorySegment message = arena.allocate(MSGHDR_BYTES, 8);
-            message.set(ADDRESS, MSG_IOV, iov);
-            message.set(JAVA_LONG, MSG_IOVLEN, 1L);
-            if (wait) {
-                message.set(ADDRESS, MSG_CONTROL, control);
-                message.set(JAVA_LONG, MSG_CONTROLLEN, CMSG_SPACE_ONE_FD);
-            }
-            int flags = wait ? MSG_CMSG_CLOEXEC : MSG_DONTWAIT | MSG_PEEK;
-            while (true) {
-                long r = (long) RECVMSG.invokeExact(state, fd, message, flags);
-                if (r > 0) {
-                    if (wait && message.get(JAVA_LONG, MSG_CONTROLLEN) >= CMSG_LEN_ONE_FD
-                            && control.get(JAVA_INT, CMSG_LEVEL) == SOL_SOCKET && control.get(JAVA_INT, CMSG_TYPE) == SCM_RIGHTS) {
-                        return control.get(JAVA_INT, CMSG_DATA);
-                    }
-                    return NO_DESCRIPTOR;
-                }
-                if (r == 0) {
-                    return END_OF_STREAM;
-                }
-                int errno = errno(state);
-                if (errno == PosixException.EAGAIN && !wait) {
-                    return NOTHING_YET;
-                }
-                if (errno != PosixException.EINTR) {
-                    throw new PosixException("recvmsg", errno);
-                }
-            }
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** What {@link #receiveDescriptor} returns when it has no descriptor to give. */
-    static final int NO_DESCRIPTOR = -1, END_OF_STREAM = -2, NOTHING_YET = -3;
 
     // ---- eventfd and poll
 

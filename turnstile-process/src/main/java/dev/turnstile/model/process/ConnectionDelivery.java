@@ -13,8 +13,13 @@ enum ConnectionDelivery {
     STANDARD_INPUT,
     HAND_OFF;
 
-    /** The JVM options this delivery needs: native access for a spare. */
+    /**
+     * The JVM options this delivery needs: native access for a spare, and the usual compile
+     * thresholds (a child started for its connection compiles ten times later, to save start-up
+     * CPU; a spare's rehearsal should rather leave its serving code compiled).
+     */
     List<String> jvmOptions() {
-        return this == HAND_OFF ? List.of("--enable-native-access=ALL-UNNAMED") : List.of();
+        return this == HAND_OFF ? List.of("--enable-native-access=ALL-UNNAMED", "-XX:CompileThresholdScaling=1")
+                : List.of();
     }
 }

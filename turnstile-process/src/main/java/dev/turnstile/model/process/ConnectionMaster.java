@@ -76,7 +76,7 @@ import java.util.List;
  * connection. With no ready spare the connection gets a child of its own, as without spares,
  * so spares never make a connection wait longer. The master starts spares while fewer than K
  * wait and fewer than {@code maxChildren} children run: spares count in that bound, and the
- * connections come first. A spare that dies before its connection (killed, crashed) is
+ * connections come first; one spare starts at a time (see {@link #refillSpares}). A spare that dies before its connection (killed, crashed) is
  * replaced after the core {@link Backoff}'s pause (5 ms doubling to 1 s, reset when a spare is
  * handed a connection), so a spare that cannot live is no storm; one that cannot boot stops the
  * master, as a child that cannot boot does. A stop kills the spares (SIGKILL: they hold nothing)
@@ -390,10 +390,15 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         return false;
     }
 
-    /** Starts spares while fewer than the target wait, below the bound, and not pausing after a spare died. */
+    /**
+     * Starts a spare while fewer than the target wait, below the bound, not pausing after a spare
+     * died, and no other spare is still starting: one start in flight at a time, so that when
+     * connections come faster than spares are made, the spares add at most one JVM start to the
+     * CPU the connections' own children need.
+     */
     private void refillSpares() {
         while (spares.size() < spareSupply.count() && childCount() < maxChildren && !listenerClosed()
-                && !clock.instant().isBefore(sparesPausedUntil)) {
+                && !clock.instant().isBefore(sparesPausedUntil) && !spareStarting()) {
             Scoreboard.Slot slot = slots.take(clock.millis()); // never null: one slot per child, below the bound
             HandOffLine line = null;
             int pid;
@@ -415,6 +420,15 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
             spares.addLast(spare);
             log.debug("{}: spare process {} started", model, pid);
         }
+    }
+
+    private boolean spareStarting() {
+        for (ConnectionChild spare : spares) {
+            if (spare.line.awaitingReady()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void pauseSpares(String why) {

@@ -9,7 +9,7 @@ import dev.turnstile.api.Service;
 import dev.turnstile.core.BlockingDriver;
 import dev.turnstile.core.ConnectionTimers;
 import dev.turnstile.core.OpenConnections;
-import dev.turnstile.posix.HandOffLine;
+import dev.turnstile.posix.HandOffReceiver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * A configuration that cannot work exits {@link ExitCodes#CANNOT_BOOT} before touching the socket.
  *
  * <p><b>A spare</b> ({@code --spares}, argument {@code spare=true}) is started before its
- * connection exists: its stdin is a {@link HandOffLine} from the master. It boots the same way
+ * connection exists: its stdin is a {@link dev.turnstile.posix.HandOffLine} from the master. It boots the same way
  * (arguments, scoreboard slot, service), then says it is ready, on the line and in its slot
  * (IDLE), and waits; the master hands it one connection, which it moves onto its descriptors 0
  * and 1, and from there it is the same child as any other, serving that one connection and
@@ -100,11 +100,11 @@ public final class ConnectionWorker {
      */
     private static boolean awaitHandOff(SlotReporter reporter) {
         try {
-            HandOffLine.announceReady();
+            HandOffReceiver.announceReady();
             if (reporter != null) {
                 reporter.ready();
             }
-            return HandOffLine.awaitConnection();
+            return HandOffReceiver.awaitConnection();
         } catch (IOException | RuntimeException e) {
             log.error("spare worker cannot take its connection: {}", e.toString());
             System.exit(ExitCodes.FAILED);
@@ -139,7 +139,8 @@ public final class ConnectionWorker {
      * Everything the one connection is served with, made before it comes (a spare makes it
      * before it says it is ready): the driver (with TLS loaded, if set), its timers, the stop hook.
      */
-    private record Serving(BlockingDriver driver, ConnectionTimers timers, AtomicReference<CloseReason> reason) {
+    private record Serving(BlockingDriver driver, ConnectionTimers timers, AtomicReference<CloseReason> reason,
+                           String worker) {
 
         static Serving prepare(ServiceSpec spec, Service service, ServerStats stats) {
             AtomicReference<CloseReason> reason = new AtomicReference<>(CloseReason.SERVER_ERROR);
@@ -160,12 +161,12 @@ public final class ConnectionWorker {
             }));
             ConnectionTimers timers = new ConnectionTimers(); // its daemon thread ends with this process
             return new Serving(new BlockingDriver(new ServerContext(spec.config(), service, stats), open, timers),
-                    timers, reason);
+                    timers, reason, "process-" + ProcessHandle.current().pid());
         }
 
         /** Serves the one connection; returns why it closed. */
         CloseReason serve(SocketChannel channel) {
-            driver.run(channel, "process-" + ProcessHandle.current().pid(), () -> { });
+            driver.run(channel, worker, () -> { });
             timers.stop();
             return reason.get();
         }
