@@ -76,7 +76,9 @@ import java.util.List;
  * connection. With no ready spare the connection gets a child of its own, as without spares,
  * so spares never make a connection wait longer. The master starts spares while fewer than K
  * wait and fewer than {@code maxChildren} children run: spares count in that bound, and the
- * connections come first; one spare starts at a time (see {@link #refillSpares}). A spare that dies before its connection (killed, crashed) is
+ * connections come first; at most one spare per processor starts at a time, and none for
+ * {@link #REFILL_QUIET} after a connection found no ready spare (see {@link #refillAfter}), so
+ * above the rate at which spares are made the server does what it does without them. A spare that dies before its connection (killed, crashed) is
  * replaced after the core {@link Backoff}'s pause (5 ms doubling to 1 s, reset when a spare is
  * handed a connection), so a spare that cannot live is no storm; one that cannot boot stops the
  * master, as a child that cannot boot does. A stop kills the spares (SIGKILL: they hold nothing)
@@ -92,6 +94,10 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     static final String MASTER = "master";
     /** How long a connection that has sent nothing waits for its child, in case its peer is about to close. */
     static final Duration SILENT_GRACE = Duration.ofMillis(5);
+    /** How long no connection must have missed a ready spare before spares are started again. */
+    static final Duration REFILL_QUIET = Duration.ofSeconds(1);
+    /** How many spares may be starting at once: one per processor. */
+    private static final int STARTING_AT_ONCE = Runtime.getRuntime().availableProcessors();
 
     /** An accepted connection waiting for a child, and when it may have one even if its peer stays silent. */
     private record Waiting(AcceptedSocket connection, Instant silentUntil) {
@@ -168,6 +174,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     private final Backoff spareBackoff = new Backoff(); // master thread only
     private Instant sparesPausedUntil = Instant.MIN;    // master thread only
     private int sparesKilledAtStop;                     // master thread only
+    private Instant lastMissed = Instant.MIN;           // master thread only: a connection found no ready spare
 
     /**
      * @param board      one slot per child, so at least {@code maxChildren} slots
@@ -259,8 +266,12 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     protected Instant wakeBy() {
         Instant now = clock.instant();
         Instant by = pausedUntil.isAfter(now) ? pausedUntil : Instant.MAX;
-        if (spares.size() < spareSupply.count() && sparesPausedUntil.isAfter(now) && sparesPausedUntil.isBefore(by)) {
-            by = sparesPausedUntil;
+        if (spares.size() < spareSupply.count()) {
+            for (Instant refill : new Instant[] {sparesPausedUntil, refillAfter()}) {
+                if (refill.isAfter(now) && refill.isBefore(by)) {
+                    by = refill;
+                }
+            }
         }
         Waiting first = waiting.peekFirst();
         if (first != null) {
@@ -343,6 +354,9 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
                 if (childCount() >= maxChildren) {
                     return;
                 }
+                if (spareSupply.count() > 0) {
+                    lastMissed = clock.instant();
+                }
                 spawnFor(connection);
             }
             waiting.removeFirst();
@@ -392,13 +406,14 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
 
     /**
      * Starts a spare while fewer than the target wait, below the bound, not pausing after a spare
-     * died, and no other spare is still starting: one start in flight at a time, so that when
-     * connections come faster than spares are made, the spares add at most one JVM start to the
-     * CPU the connections' own children need.
+     * died, and fewer spares are still starting than the machine has processors: a JVM's start is
+     * CPU work, so more at once would only queue, and when connections come faster than spares
+     * are made, the spares add at most that many starts to the CPU the connections' own children need.
      */
     private void refillSpares() {
         while (spares.size() < spareSupply.count() && childCount() < maxChildren && !listenerClosed()
-                && !clock.instant().isBefore(sparesPausedUntil) && !spareStarting()) {
+                && !clock.instant().isBefore(sparesPausedUntil) && sparesStarting() < STARTING_AT_ONCE
+                && !clock.instant().isBefore(refillAfter())) {
             Scoreboard.Slot slot = slots.take(clock.millis()); // never null: one slot per child, below the bound
             HandOffLine line = null;
             int pid;
@@ -422,13 +437,24 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         }
     }
 
-    private boolean spareStarting() {
+    /**
+     * When spares may be started again: {@link #REFILL_QUIET} after the last connection that found
+     * no ready spare. While connections come faster than spares are made, every one of them
+     * misses, so no spare is started and the server does what it does without spares; the spares
+     * come back once the connections slow down.
+     */
+    private Instant refillAfter() {
+        return lastMissed.equals(Instant.MIN) ? Instant.MIN : lastMissed.plus(REFILL_QUIET);
+    }
+
+    private int sparesStarting() {
+        int starting = 0;
         for (ConnectionChild spare : spares) {
             if (spare.line.awaitingReady()) {
-                return true;
+                starting++;
             }
         }
-        return false;
+        return starting;
     }
 
     private void pauseSpares(String why) {
