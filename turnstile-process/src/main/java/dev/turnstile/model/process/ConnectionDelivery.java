@@ -14,12 +14,13 @@ enum ConnectionDelivery {
     HAND_OFF;
 
     /**
-     * The JVM options this delivery needs: native access for a spare, and the usual compile
-     * thresholds (a child started for its connection compiles ten times later, to save start-up
-     * CPU; a spare's rehearsal should rather leave its serving code compiled).
+     * The JVM options this delivery needs: native access for a spare. A spare keeps the late,
+     * C1-only compilation of a child started for its connection: compiling its rehearsal at the
+     * usual thresholds made its start cost more CPU without a measurable gain on the connection's
+     * path on this machine, and a spare's start is what the connections' own children compete with
+     * when spares cannot keep up.
      */
     List<String> jvmOptions() {
-        return this == HAND_OFF ? List.of("--enable-native-access=ALL-UNNAMED", "-XX:CompileThresholdScaling=1")
-                : List.of();
+        return this == HAND_OFF ? List.of("--enable-native-access=ALL-UNNAMED") : List.of();
     }
 }

@@ -95,7 +95,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     /** How long a connection that has sent nothing waits for its child, in case its peer is about to close. */
     static final Duration SILENT_GRACE = Duration.ofMillis(5);
     /** How long no connection must have missed a ready spare before spares are started again. */
-    static final Duration REFILL_QUIET = Duration.ofSeconds(1);
+    static final Duration REFILL_QUIET = Duration.ofSeconds(10);
     /** How many spares may be starting at once: one per processor. */
     private static final int STARTING_AT_ONCE = Runtime.getRuntime().availableProcessors();
 

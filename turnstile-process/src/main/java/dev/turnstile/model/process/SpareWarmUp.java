@@ -40,7 +40,7 @@ final class SpareWarmUp {
 
     private static final Logger log = LoggerFactory.getLogger(SpareWarmUp.class);
     private static final Duration LIMIT = Duration.ofSeconds(5);
-    private static final int ROUNDS = 20;
+    private static final int ROUNDS = 3;
 
     private SpareWarmUp() {
     }
