@@ -19,6 +19,12 @@ final class ProcessOptions {
                     + " stdin and stdout, TCPREMOTEIP/TCPREMOTEPORT/TCPLOCALPORT set as tcpserver does. Put it last.")
     List<String> exec;
 
+    @Option(names = "--spares", paramLabel = "K",
+            description = "process-per-connection: K JVM children started ahead of demand, each waiting to be handed"
+                    + " one connection, so a connection does not wait for a JVM to start; they count in"
+                    + " --max-children; not with --exec; default: 0.")
+    Integer spares;
+
     @Option(names = "--min-spare", paramLabel = "N", description = "process-pool: fewest idle workers kept; default: 1.")
     Integer minSpare;
 
@@ -56,6 +62,7 @@ final class ProcessOptions {
         if (exec != null) {
             o = o.with("exec", ExecCommand.join(exec));
         }
+        o = with(o, "spares", spares);
         o = with(o, "min-spare", minSpare);
         o = with(o, "max-spare", maxSpare);
         o = with(o, "threads-per-worker", threadsPerWorker);

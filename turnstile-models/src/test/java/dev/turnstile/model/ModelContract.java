@@ -51,8 +51,13 @@ public abstract class ModelContract {
         return server.connect();
     }
 
+    /** The options every test starts its model with; a subclass may add its own (process-per-connection's spares). */
+    protected ModelOptions options() {
+        return OPTIONS;
+    }
+
     RunningServer start(String model) {
-        return start(model, OPTIONS, b -> { });
+        return start(model, options(), b -> { });
     }
 
     RunningServer start(String model, ModelOptions options, Consumer<Server.Builder> customize) {
@@ -121,7 +126,7 @@ public abstract class ModelContract {
     @ParameterizedTest
     @MethodSource("models")
     void refusesAnOverLongMessageAndKeepsServingOthers(String model) {
-        try (RunningServer server = start(model, OPTIONS, b -> b.maxMessageBytes(1024));
+        try (RunningServer server = start(model, options(), b -> b.maxMessageBytes(1024));
              LineClient other = connect(server); LineClient flooder = connect(server)) {
             assertThat(other.ask("before")).isEqualTo("BEFORE");
             assertThat(flooder.ask("lines from here")).isEqualTo("LINES FROM HERE"); // auto framing: now lines
@@ -161,7 +166,7 @@ public abstract class ModelContract {
     @ParameterizedTest
     @MethodSource("models")
     void closesASilentConnectionAfterTheIdleTimeout(String model) {
-        try (RunningServer server = start(model, OPTIONS, b -> b.idleTimeout(Duration.ofMillis(300)));
+        try (RunningServer server = start(model, options(), b -> b.idleTimeout(Duration.ofMillis(300)));
              LineClient client = connect(server)) {
             assertThat(client.ask("hi")).isEqualTo("HI");
             assertThat(client.closedByServer()).isTrue();
@@ -213,7 +218,7 @@ public abstract class ModelContract {
     @MethodSource("models")
     void portInUseIsAClearError(String model) {
         try (RunningServer first = start(model)) {
-            assertThatThrownBy(() -> start(model, OPTIONS, b -> b.port(first.port())))
+            assertThatThrownBy(() -> start(model, options(), b -> b.port(first.port())))
                     .hasMessageContaining("already in use");
         }
     }

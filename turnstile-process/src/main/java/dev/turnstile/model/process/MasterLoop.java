@@ -114,7 +114,7 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
     public final void run() {
         try {
             while (step()) {
-                processes.await(nextWait(), stop == null ? readableFd() : -1);
+                processes.await(nextWait(), stop == null ? readableFds() : new int[0]);
             }
         } catch (IOException | RuntimeException | Error e) {
             log.error("{} master failed: {}; killing its children", name, e.toString(), e);
@@ -369,6 +369,11 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
     /** The descriptor whose readability should wake the loop (the listener of a master that accepts), or -1. */
     protected int readableFd() {
         return -1;
+    }
+
+    /** Every descriptor whose readability should wake the loop: {@link #readableFd()} unless a model has more. */
+    protected int[] readableFds() {
+        return new int[] {readableFd()};
     }
 
     /** Reacts to a reaped child: log unexpected ends, update counters and stats. */

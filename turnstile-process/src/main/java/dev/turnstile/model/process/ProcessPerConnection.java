@@ -34,14 +34,35 @@ public final class ProcessPerConnection extends MasterModel {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessPerConnection.class);
 
-    /** Settings read from the options; see {@link ProcessPerConnectionProvider}. */
-    public record Settings(int maxChildren, Optional<List<String>> exec, WorkerLaunch workers) {
+    /**
+     * Settings read from the options; see {@link ProcessPerConnectionProvider}.
+     *
+     * @param spares JVM children started ahead of demand, each waiting for one connection (0: none);
+     *               they count in {@code maxChildren}, and {@code exec} programs cannot be spares
+     */
+    public record Settings(int maxChildren, Optional<List<String>> exec, WorkerLaunch workers, int spares) {
         public Settings {
             if (maxChildren < 1) {
                 throw new IllegalArgumentException("max-children must be >= 1 (got " + maxChildren + ")");
             }
             Objects.requireNonNull(exec, "exec");
             Objects.requireNonNull(workers, "workers");
+            if (spares < 0) {
+                throw new IllegalArgumentException("spares must be >= 0 (got " + spares + ")");
+            }
+            if (spares > maxChildren) {
+                throw new IllegalArgumentException("spares must be <= max-children, which bounds spares and serving"
+                        + " children together (got " + spares + " > " + maxChildren + ")");
+            }
+            if (spares > 0 && exec.isPresent()) {
+                throw new IllegalArgumentException("--spares cannot start --exec programs ahead of demand: a program"
+                        + " gets its connection as stdin and stdout when it starts, and has no way to be handed one"
+                        + " later; spares are JVM workers (drop --exec), or use --spares 0");
+            }
+        }
+
+        public Settings(int maxChildren, Optional<List<String>> exec, WorkerLaunch workers) {
+            this(maxChildren, exec, workers, 0);
         }
     }
 
@@ -81,12 +102,16 @@ public final class ProcessPerConnection extends MasterModel {
             board = Scoreboard.create(Scoreboard.fileFor(local.getPort()), settings.maxChildren(), Posix.pid(),
                     local.getPort(), name(), 1, config.limits()); // the limits for the status page: the master applies them
             ChildCommand command = settings.exec().isPresent() ? new ExecChild(settings.exec().get())
-                    : serviceChild(spec, config, board);
+                    : serviceChild(spec, config, board, ConnectionDelivery.STANDARD_INPUT);
+            ConnectionMaster.Spares spares = settings.spares() == 0 ? ConnectionMaster.Spares.none()
+                    : new ConnectionMaster.Spares(settings.spares(), serviceChild(spec, config, board, ConnectionDelivery.HAND_OFF));
             processes = Posix.processes();
-            ConnectionMaster master = new ConnectionMaster(name(), listener, command, settings.maxChildren(),
+            ConnectionMaster master = new ConnectionMaster(name(), listener, command, spares, settings.maxChildren(),
                     config.acceptBacklog(), context.stats(), new AcceptLimits(config.limits(), context.stats(), name()),
                     board, processes, Clock.systemUTC());
-            log.info("{} on {}: {}, at most {} at once", name(), local, command.describe(), settings.maxChildren());
+            log.info("{} on {}: {}, at most {} at once{}", name(), local, command.describe(), settings.maxChildren(),
+                    settings.spares() == 0 ? "" : ", " + settings.spares() + " spares started ahead ("
+                            + spares.command().describe() + ")");
             return new Launched(local, master);
         } catch (IOException | RuntimeException | Error e) {
             if (listener != null) {
@@ -102,12 +127,17 @@ public final class ProcessPerConnection extends MasterModel {
         }
     }
 
-    /** A JVM per connection, with a class-data archive unless that is off ({@link ClassDataArchive#prepare}). */
-    private ServiceChild serviceChild(ServiceSpec spec, ServerConfig config, Scoreboard board) throws IOException {
+    /**
+     * A JVM per connection, with a class-data archive unless that is off ({@link ClassDataArchive#prepare});
+     * a spare's JVM has native access, and so an archive of its own.
+     */
+    private ServiceChild serviceChild(ServiceSpec spec, ServerConfig config, Scoreboard board,
+                                      ConnectionDelivery delivery) throws IOException {
         WorkerLaunch workers = settings.workers();
-        Optional<ClassDataArchive> archive = ClassDataArchive.prepare(workers.archive(), workers.jvm(),
-                ConnectionWorker.class, config);
-        WorkerJvm jvm = archive.map(ClassDataArchive::jvm).orElse(workers.jvm());
-        return new ServiceChild(jvm, archive, spec, Posix.pid(), board);
+        WorkerJvm base = workers.jvm().withOptions(delivery.jvmOptions());
+        Optional<ClassDataArchive> archive = ClassDataArchive.prepare(workers.archive(), base,
+                ConnectionWorker.class, config, delivery);
+        WorkerJvm jvm = archive.map(ClassDataArchive::jvm).orElse(base);
+        return new ServiceChild(jvm, archive, spec, Posix.pid(), board, delivery);
     }
 }
