@@ -68,7 +68,7 @@ public record HostedModel(String name, ModelOptions options) {
         }
         Map<String, String> extra = new HashMap<>(pool.extra());
         POOL_OPTIONS.forEach(extra::remove);
-        ModelOptions own = new ModelOptions(pool.extra("threads-per-worker").map(v -> Integer.parseInt(v.trim())),
+        ModelOptions own = new ModelOptions(pool.extraPositiveInt("threads-per-worker"),
                 Optional.empty(), Optional.empty(), pool.keepAlive(), pool.policy(), extra);
         HostedModel hosted = new HostedModel(provider.name(), own);
         hosted.create(); // its options are validated here: a bad one names itself before any worker starts
