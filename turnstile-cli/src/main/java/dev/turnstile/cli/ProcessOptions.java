@@ -42,6 +42,16 @@ final class ProcessOptions {
             description = "process-pool: one shared listening socket (default) or a SO_REUSEPORT socket per worker.")
     String balance;
 
+    @Option(names = "--worker-model", paramLabel = "MODEL",
+            description = "process-pool: each worker runs this in-process model (event-loop, multi-loop, thread-pool, ...)"
+                    + " with its options; --threads-per-worker is its --workers; default: worker (a thread per connection).")
+    String workerModel;
+
+    @Option(names = "--worker-capacity", paramLabel = "N",
+            description = "process-pool with --worker-model: connections a worker holds before it counts as busy"
+                    + " (the spare rule counts workers with room); default: 1000.")
+    Integer workerCapacity;
+
     @Option(names = "--max-restarts", paramLabel = "N",
             description = "process-pool: more worker deaths than this within --restart-window stop the pool; default: 10.")
     Integer maxRestarts;
@@ -68,6 +78,8 @@ final class ProcessOptions {
         o = with(o, "threads-per-worker", threadsPerWorker);
         o = with(o, "max-connections-per-worker", maxConnectionsPerWorker);
         o = with(o, "balance", balance);
+        o = with(o, "worker-model", workerModel);
+        o = with(o, "worker-capacity", workerCapacity);
         o = with(o, "max-restarts", maxRestarts);
         if (restartWindow != null) {
             o = o.with("restart-window", restartWindow.toMillis() + "ms");

@@ -33,8 +33,10 @@ class ProcessOptionsTest {
     void poolOptionsReachTheModel() {
         ModelOptions o = parse("--model", "process-pool", "--workers", "3", "--min-spare", "1", "--max-spare", "2",
                 "--threads-per-worker", "4", "--max-connections-per-worker", "1000", "--balance", "reuseport",
-                "--max-restarts", "5", "--restart-window", "30s", "--worker-heap", "128m", "--cds", "off");
+                "--max-restarts", "5", "--restart-window", "30s", "--worker-heap", "128m", "--cds", "off",
+                "--worker-model", "event-loop", "--worker-capacity", "500");
         assertThat(o.workers()).contains(3);
+        assertThat(o.extra()).containsEntry("worker-model", "event-loop").containsEntry("worker-capacity", "500");
         assertThat(o.extra()).containsEntry("min-spare", "1").containsEntry("max-spare", "2")
                 .containsEntry("threads-per-worker", "4").containsEntry("max-connections-per-worker", "1000")
                 .containsEntry("balance", "reuseport").containsEntry("max-restarts", "5")

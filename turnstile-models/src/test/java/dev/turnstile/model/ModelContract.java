@@ -27,13 +27,15 @@ import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The contract every model keeps, run against every model on the class path: registering a
  * {@link dev.turnstile.api.ModelProvider} puts a model under it. A subclass supplies the models as
  * a static {@code models()}: {@link ModelContractTest} those that serve in this JVM,
  * {@code ProcessModelContractTest} those that serve in other processes, tagged and checked for
- * leftover processes like the other process tests.
+ * leftover processes like the other process tests. A model may be named with options of its own,
+ * as the command line spells them: {@code process-pool --worker-model event-loop} (a variant).
  */
 @Timeout(120)
 public abstract class ModelContract {
@@ -61,10 +63,25 @@ public abstract class ModelContract {
     }
 
     RunningServer start(String model, ModelOptions options, Consumer<Server.Builder> customize) {
-        return RunningServer.start(model, options, b -> {
+        String[] words = model.trim().split("\\s+");
+        ModelOptions withOwn = options;
+        for (int i = 1; i + 1 < words.length; i += 2) {
+            String key = words[i].replaceFirst("^--", "");
+            withOwn = key.equals("workers") ? withOwn.withWorkers(Integer.parseInt(words[i + 1]))
+                    : withOwn.with(key, words[i + 1]);
+        }
+        return RunningServer.start(words[0], withOwn, b -> {
             transport(b);
             customize.accept(b);
         });
+    }
+
+    /**
+     * False for a model that refuses the server-wide connection limits (a process pool whose workers
+     * run an in-process model: it would apply them per worker, so it refuses them).
+     */
+    protected boolean appliesServerLimits(String model) {
+        return true;
     }
 
     @ParameterizedTest
@@ -226,6 +243,7 @@ public abstract class ModelContract {
     @ParameterizedTest
     @MethodSource("models")
     void boundedModelsNeverServeMoreConnectionsAtOnceThanTheirBound(String model) throws Exception {
+        assumeTrue(appliesServerLimits(model), model + " refuses server-wide limits");
         // each model's own bound (pool size, max-children) and the server-wide max-connections, all 3
         ModelOptions three = ModelOptions.none().withWorkers(3).withMinWorkers(1).withMaxWorkers(3)
                 .withKeepAlive(Duration.ofSeconds(1)).with("max-connections", "3").with("max-children", "3");

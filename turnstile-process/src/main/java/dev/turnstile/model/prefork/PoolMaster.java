@@ -33,8 +33,8 @@ import java.util.random.RandomGenerator;
  *     restart intensity; a worker that could not boot stops the pool with its reason.</li>
  * <li><b>killStuck → {@link #killStuckChildren}:</b> a heartbeat older than the worker timeout,
  *     or a boot longer than the boot timeout: SIGTERM, then SIGKILL two seconds later.</li>
- * <li><b>spawnToTarget:</b> {@link SpareRule} on the live and idle workers read from the
- *     scoreboard; replacements for dead workers come from the same rule in the same round, so a
+ * <li><b>spawnToTarget:</b> {@link SpareRule} on the live and spare workers read from the
+ *     scoreboard (idle: with room for a connection, {@link PoolPlan#workerCapacity()}); replacements for dead workers come from the same rule in the same round, so a
  *     dead worker is replaced as soon as the master sees its exit (its pidfd wakes the loop).</li>
  * </ul>
  *
@@ -51,7 +51,12 @@ final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
     /** Starts the worker for a slot: the seam where tests put a double. */
     @FunctionalInterface
     interface WorkerLauncher {
-        Spawn spawn(int slot, long connectionLimit);
+        /** How to start the worker for {@code slot}; may open descriptors it passes, closed in {@link #spawnFinished}. */
+        Spawn spawn(int slot, long connectionLimit) throws IOException;
+
+        /** After {@link Processes#spawn} of {@code spawn}, started or not: closes what {@link #spawn} opened for it. */
+        default void spawnFinished(Spawn spawn) {
+        }
     }
 
     /** One worker process. Master thread only. */
@@ -159,13 +164,19 @@ final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
         }
         long limit = connectionLimit();
         int pid;
+        Spawn spawn = null;
         try {
-            pid = processes.spawn(launcher.spawn(slot.index(), limit));
+            spawn = launcher.spawn(slot.index(), limit);
+            pid = processes.spawn(spawn);
         } catch (IOException e) {
             slots.release(slot);
             log.warn("{}: cannot start a worker: {}", model, e.getMessage());
             died("cannot start a worker: " + e.getMessage());
             return false;
+        } finally {
+            if (spawn != null) {
+                launcher.spawnFinished(spawn);
+            }
         }
         slot.spawned(pid);
         adopt(new WorkerProcess(pid, clock.instant(), slot, limit));
@@ -178,10 +189,14 @@ final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
         return n == 0 ? 0 : n + random.nextInt(n / 4 + 1);
     }
 
-    /** Asks the idle worker in the highest slot to stop, as Apache retires the highest; at most one a second. */
+    /**
+     * Asks the idle worker in the highest slot to stop, as Apache retires the highest; at most one a
+     * second. Only a worker holding no connection: one running an in-process model is idle while it
+     * has room, and retiring it would cut its conversations short.
+     */
     private boolean retireOneIdle() {
         Optional<WorkerProcess> idle = children().stream()
-                .filter(w -> w.live() && w.slot.state() == Scoreboard.State.IDLE)
+                .filter(w -> w.live() && w.slot.state() == Scoreboard.State.IDLE && w.slot.active() == 0)
                 .max(Comparator.comparingInt(w -> w.slot.index()));
         idle.ifPresent(w -> {
             w.retiring = true; // idle, it stops at once; if a connection just came, it has until the deadline

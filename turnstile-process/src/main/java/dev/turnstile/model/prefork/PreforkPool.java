@@ -42,11 +42,19 @@ public final class PreforkPool extends MasterModel {
 
     private static final Logger log = LoggerFactory.getLogger(PreforkPool.class);
 
-    /** The pool's plan and how its workers start. */
-    public record Settings(PoolPlan plan, WorkerLaunch workers) {
+    /**
+     * The pool's plan, how its workers start, and the in-process model they run (empty: the
+     * built-in worker, {@link WorkerModel}).
+     */
+    public record Settings(PoolPlan plan, WorkerLaunch workers, Optional<HostedModel> hosted) {
         public Settings {
             Objects.requireNonNull(plan, "plan");
             Objects.requireNonNull(workers, "workers");
+            Objects.requireNonNull(hosted, "hosted");
+        }
+
+        public Settings(PoolPlan plan, WorkerLaunch workers) {
+            this(plan, workers, Optional.empty());
         }
     }
 
@@ -69,6 +77,7 @@ public final class PreforkPool extends MasterModel {
         PoolPlan plan = inherited ? sharedAccept(settings.plan()) : settings.plan();
         ServiceSpec.of(context.service(), config, name()); // fail before binding if workers could not create it
         ServiceSpec.refusePerSourceLimitsBehindProxy(config, name());
+        settings.hosted().ifPresent(hosted -> refuseUnsupported(hosted, context));
         ListenMode mode = plan.balance() == Balance.SHARED ? ListenMode.SHARED : ListenMode.REUSE_PORT_RESERVATION;
         Listener listener = inherited ? Posix.inheritedListener(mode)
                 : Posix.listen(new InetSocketAddress(config.host(), config.port()), config.acceptBacklog(), mode);
@@ -88,15 +97,19 @@ public final class PreforkPool extends MasterModel {
             Optional<ClassDataArchive> archive = ClassDataArchive.prepare(workers.archive(), workers.jvm(),
                     PoolWorker.class, bound);
             WorkerJvm jvm = archive.map(ClassDataArchive::jvm).orElse(workers.jvm());
-            PoolWorkerCommand launcher = new PoolWorkerCommand(jvm, archive, spec, Posix.pid(), made, plan, listener.fd());
+            made.describeWorkers(settings.hosted().map(HostedModel::name).orElse(""), plan.workerCapacity());
+            PoolWorkerCommand launcher = new PoolWorkerCommand(jvm, archive, spec, Posix.pid(), made, plan, listener.fd(),
+                    settings.hosted());
             processes = Posix.processes();
             ScoreboardFeed feed = new ScoreboardFeed(made, context.stats(), local, name());
             PoolMaster master = new PoolMaster(name(), plan, made, listener, launcher, context.stats(), feed, processes,
                     Clock.systemUTC(), RandomGenerator.getDefault(), config.idleTimeout());
             feed.start("turnstile-feed-" + local.getPort());
             board = made;
-            log.info("{} on {}: {} to {} workers ({} at start), {} thread(s) each, {} accept; scoreboard {}", name(), local,
-                    plan.min(), plan.max(), plan.initial(), plan.threadsPerWorker(), plan.balance().cliName(), file);
+            log.info("{} on {}: {} to {} workers ({} at start), {} each, {} accept; scoreboard {}", name(), local,
+                    plan.min(), plan.max(), plan.initial(), settings.hosted()
+                            .map(h -> h.name() + " (busy at " + plan.workerCapacity() + " connections)")
+                            .orElse(plan.threadsPerWorker() + " thread(s)"), plan.balance().cliName(), file);
             if (!config.limits().equals(ConnectionLimits.none())) {
                 log.info("{}: {}, applied by the workers together through the scoreboard", name(), config.limits());
             }
@@ -114,6 +127,22 @@ public final class PreforkPool extends MasterModel {
     }
 
     /**
+     * The pool's connection limits are applied by the built-in worker's accept loops together,
+     * through the scoreboard ({@link SharedLimits}); an in-process model applies its own limits to
+     * its own connections only, so with a worker model they would bind each worker, not the pool.
+     * Refused rather than silently multiplied by the number of workers.
+     */
+    private void refuseUnsupported(HostedModel hosted, ServerContext context) {
+        if (!context.config().limits().equals(ConnectionLimits.none())) {
+            throw new IllegalArgumentException(name() + " --worker-model " + hosted.name() + " does not apply"
+                    + " --max-connections, --max-connections-per-ip or --max-accept-rate: the built-in worker applies"
+                    + " them across the pool through the scoreboard, and an in-process model in each worker would"
+                    + " apply them per worker; drop them, or use the built-in worker");
+        }
+        hosted.refuseIfCannotRun(context.service());
+    }
+
+    /**
      * An inherited socket is the one socket: the workers share it (they get it as their standard
      * input), since a SO_REUSEPORT socket of their own would bind the port beside it.
      */
@@ -123,9 +152,7 @@ public final class PreforkPool extends MasterModel {
         }
         log.info("{}: serving the inherited socket, so the workers share it (--balance {} does not apply)", name(),
                 plan.balance().cliName());
-        return new PoolPlan(plan.initial(), plan.min(), plan.max(), plan.minSpare(), plan.maxSpare(),
-                plan.threadsPerWorker(), plan.maxConnectionsPerWorker(), Balance.SHARED, plan.maxRestarts(),
-                plan.restartWindow(), plan.workerTimeout(), plan.bootTimeout());
+        return plan.withBalance(Balance.SHARED);
     }
 
     /**

@@ -24,7 +24,8 @@ import java.time.Instant;
  * each has served without talking to them: the notes' "shared data should be on shared memory".
  *
  * <p><b>Layout.</b> A 256-byte header (magic, slot count, master pid, port, model, start time,
- * the server's {@link ConnectionLimits}, the clock origin and the event sequence), then one 25 KiB
+ * the server's {@link ConnectionLimits}, the clock origin, the event sequence, and the in-process
+ * model a pool's workers run with the connections each holds before it counts as busy), then one 25 KiB
  * slot per worker: pid, {@link State}, spawn and heartbeat times, last activity, counters
  * (connections, active, messages, bytes, closes by reason), the current peer, the master's stop
  * request, a short note (why a worker could not boot), the worker's share of the connection
@@ -85,7 +86,7 @@ public final class Scoreboard {
     // header offsets
     private static final int H_MAGIC = 0, H_VERSION = 8, H_SLOTS = 12, H_MASTER_PID = 16, H_STARTED = 24, H_PORT = 32,
             H_THREADS = 36, H_MODEL = 40, H_MAX_CONNECTIONS = 72, H_MAX_PER_IP = 76, H_MAX_ACCEPT_RATE = 80,
-            H_CLOCK_ORIGIN = 88, H_EVENT_SEQUENCE = 96;
+            H_CLOCK_ORIGIN = 88, H_EVENT_SEQUENCE = 96, H_WORKER_CAPACITY = 104, H_WORKER_MODEL = 112;
     // slot offsets (each a long unless noted)
     private static final int S_PID = 0, S_STATE = 8, S_SPAWNED = 16, S_HEARTBEAT = 24, S_ACTIVITY = 32,
             S_CONNECTIONS = 40, S_ACTIVE = 48, S_MESSAGES = 56, S_BYTES_IN = 64, S_BYTES_OUT = 72, S_STOP_BY = 80,
@@ -261,13 +262,38 @@ public final class Scoreboard {
     }
 
     public String model() {
+        return text(H_MODEL);
+    }
+
+    private String text(int offset) {
         byte[] name = new byte[MODEL_BYTES];
-        buffer.get(H_MODEL, name);
+        buffer.get(offset, name);
         int n = 0;
         while (n < name.length && name[n] != 0) {
             n++;
         }
         return new String(name, 0, n, StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Master, once after {@link #create}: the in-process model the pool's workers run (empty for
+     * the built-in worker) and how many connections a worker holds before it counts as busy.
+     */
+    public void describeWorkers(String workerModel, int capacity) {
+        byte[] name = workerModel.getBytes(StandardCharsets.US_ASCII);
+        buffer.put(H_WORKER_MODEL, new byte[MODEL_BYTES]);
+        buffer.put(H_WORKER_MODEL, name, 0, Math.min(name.length, MODEL_BYTES - 1));
+        put(H_WORKER_CAPACITY, capacity);
+    }
+
+    /** The in-process model the pool's workers run; empty for the built-in worker (or another model). */
+    public String workerModel() {
+        return text(H_WORKER_MODEL);
+    }
+
+    /** Connections a worker holds before it counts as busy (0: not written, as by process-per-connection). */
+    public long workerCapacity() {
+        return get(H_WORKER_CAPACITY);
     }
 
     /** The server's connection limits, as the master wrote them, for workers that apply them together. */

@@ -43,7 +43,7 @@ class PoolMasterTest {
 
     private static PoolPlan plan(int initial, int min, int max, int minSpare, int maxSpare) {
         return new PoolPlan(initial, min, max, minSpare, maxSpare, 1, 0, Balance.SHARED, 3, Duration.ofSeconds(10),
-                Duration.ofSeconds(10), Duration.ofSeconds(30));
+                Duration.ofSeconds(10), Duration.ofSeconds(30), 1);
     }
 
     /** What a worker writes when it is up: state and heartbeat. */
@@ -169,7 +169,7 @@ class PoolMasterTest {
     @Test
     void recyclingGivesEachWorkerALimitWithJitterAndIsNoDeath() throws IOException {
         PoolPlan plan = new PoolPlan(2, 2, 2, 1, 2, 1, 100, Balance.SHARED, 0, Duration.ofSeconds(10),
-                Duration.ofSeconds(10), Duration.ofSeconds(30));
+                Duration.ofSeconds(10), Duration.ofSeconds(30), 1);
         PoolMaster master = master(plan);
         master.step();
         for (int round = 0; round < 5; round++) {
