@@ -9,7 +9,9 @@ import dev.turnstile.core.Server;
 import dev.turnstile.core.Services;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,8 +52,35 @@ final class ServeCommand implements Callable<Integer> {
             description = "Write the server's pid here once it listens, remove it at a clean stop; refuse to start if it names a running turnstile.")
     Path pidFile;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Read settings from this file: 'key = value' lines, keys the long options without dashes (max-connections = 100), "
+                    + "# comments. TURNSTILE_* variables (TURNSTILE_MAX_CONNECTIONS=100) win over the file, the command line over both; "
+                    + "default: $TURNSTILE_CONFIG, else none.")
+    Path config;
+
+    @Option(names = "--print-config",
+            description = "Print every setting, its value and where it came from (default, file, env, command line), and exit without serving.")
+    boolean printConfig;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The file and environment behind this command's defaults; set by {@link Turnstile#commandLine}. */
+    SettingSources sources = new SettingSources(Map.of(), () -> null);
+
+    /** The settings as parsed, with their origins. */
+    EffectiveSettings settings() {
+        return EffectiveSettings.of(spec, sources, spec.commandLine().getParseResult());
+    }
+
     @Override
     public Integer call() throws Exception {
+        sources.check(spec);
+        if (printConfig) {
+            settings().print(System.out);
+            System.out.flush();
+            return 0;
+        }
         Map<String, String> environment = System.getenv();
         long pid = ProcessHandle.current().pid();
         Optional<PidFile> pids = pidFile == null ? Optional.empty() : Optional.of(PidFile.claim(pidFile, pid));
