@@ -85,6 +85,8 @@ final class ServeCommand implements Callable<Integer> {
         long pid = ProcessHandle.current().pid();
         Optional<PidFile> pids = pidFile == null ? Optional.empty() : Optional.of(PidFile.claim(pidFile, pid));
         SystemdNotifier notifier = SystemdNotifier.fromEnvironment(environment, pid);
+        ConfigReload reloads = ConfigReload.install(spec.root().commandLine().getParseResult().originalArgs(),
+                sources.environment(), notifier, drain);
         ListenOn listenOn = SocketSource.settle(environment, pid, inheritStdin, Optional.ofNullable(socketName));
         Service chosen = Services.require(service).create();
         Server s = server.builder().service(chosen).listenOn(listenOn).start();
@@ -99,6 +101,7 @@ final class ServeCommand implements Callable<Integer> {
             pids.get().write();
         }
         notifier.ready(s);
+        reloads.serving(s, settings());
         Thread.ofPlatform().daemon().name("turnstile-watch").start(() -> { // a model may also stop by itself
             try {
                 s.awaitTermination();
@@ -110,12 +113,12 @@ final class ServeCommand implements Callable<Integer> {
         signals.stopRequested().await();
         notifier.stopping();
         if (s.failure().isPresent()) {
-            s.stop(drain);
+            s.stop(reloads.drain());
             stopped(pids, notifier);
             System.err.println("turnstile: the server stopped by itself: " + s.failure().get());
             return 1;
         }
-        ShutdownReport report = s.stop(drain);
+        ShutdownReport report = s.stop(reloads.drain());
         stopped(pids, notifier);
         StatsSnapshot st = s.snapshot();
         System.out.printf("stopped in %d ms: %d connections, %d messages; %d drained, %d forced%s%n",

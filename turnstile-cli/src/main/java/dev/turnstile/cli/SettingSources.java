@@ -71,6 +71,11 @@ final class SettingSources implements IDefaultValueProvider {
         this.configOption = configOption;
     }
 
+    /** The environment the values were read from (a reload reads the same). */
+    Map<String, String> environment() {
+        return environment;
+    }
+
     static String key(OptionSpec option) {
         return option.longestName().replaceFirst("^--?", "");
     }

@@ -2,6 +2,7 @@ package dev.turnstile.model.prefork;
 
 import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ListenOn;
+import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
 import dev.turnstile.model.process.ClassDataArchive;
@@ -27,6 +28,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.random.RandomGenerator;
 
 /**
@@ -52,6 +54,9 @@ public final class PreforkPool extends MasterModel {
 
     private final Settings settings;
     private volatile Scoreboard board;
+    private volatile ServerContext context;         // set in launch, for reloads
+    private volatile PoolMaster master;             // set in launch
+    private volatile PoolWorkerCommand command;     // the latest worker command line (start or last reload)
 
     public PreforkPool(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -93,6 +98,9 @@ public final class PreforkPool extends MasterModel {
                     Clock.systemUTC(), RandomGenerator.getDefault(), config.idleTimeout());
             feed.start("turnstile-feed-" + local.getPort());
             board = made;
+            this.context = context;
+            this.master = master;
+            this.command = launcher;
             log.info("{} on {}: {} to {} workers ({} at start), {} thread(s) each, {} accept; scoreboard {}", name(), local,
                     plan.min(), plan.max(), plan.initial(), plan.threadsPerWorker(), plan.balance().cliName(), file);
             if (!config.limits().equals(ConnectionLimits.none())) {
@@ -108,6 +116,47 @@ public final class PreforkPool extends MasterModel {
                 made.delete();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Replaces every worker with one started with {@code config} and the pool knobs of
+     * {@code options} (size, spares, recycling, restarts), one by one as {@link PoolMaster}
+     * says; the new connection limits go into the scoreboard for the new workers. What the
+     * scoreboard or the socket fixed at start stays: threads per worker, balance, at most the
+     * first max workers, worker JVM and heap.
+     */
+    @Override
+    public CompletableFuture<String> reload(ServerConfig config, ModelOptions options) {
+        PoolMaster m = master;
+        PoolWorkerCommand c = command;
+        if (m == null || c == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(name() + " is not running"));
+        }
+        try {
+            PoolPlan started = c.plan();
+            PoolPlan asked = PreforkPoolProvider.plan(options);
+            int room = board.slots() / 2; // the scoreboard, sized at start, holds twice the first max
+            int max = Math.min(asked.max(), room);
+            int min = Math.min(asked.min(), max);
+            String note = asked.max() <= room ? "" : "; max " + asked.max() + " needs a restart (the scoreboard has room"
+                    + " for " + room + " workers), so max is " + room;
+            PoolPlan plan = new PoolPlan(Math.clamp(asked.initial(), min, max), min, max, asked.minSpare(), asked.maxSpare(),
+                    started.threadsPerWorker(), asked.maxConnectionsPerWorker(), started.balance(), asked.maxRestarts(),
+                    asked.restartWindow(), started.workerTimeout(), started.bootTimeout());
+            ServiceSpec.refusePerSourceLimitsBehindProxy(config, name());
+            ServiceSpec spec = ServiceSpec.of(context.service(), config.withPort(c.spec().config().port()), name());
+            PoolWorkerCommand next = new PoolWorkerCommand(c.jvm(), c.archive(), spec, c.masterPid(), c.board(), plan,
+                    c.listenerFd());
+            CompletableFuture<String> done = new CompletableFuture<>();
+            command = next;
+            m.requestReload(() -> {
+                board.rewriteLimits(config.limits());
+                m.use(new PoolMaster.Reload(plan, next, config.idleTimeout()), done);
+            });
+            return done.thenApply(outcome -> outcome + note);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 

@@ -96,7 +96,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     }
 
     private final String model;
-    private final ChildCommand command;
+    private ChildCommand command; // master thread only; a reload replaces it
     private final int maxChildren;
     private final int maxWaiting;
     private final Deque<Waiting> waiting = new ArrayDeque<>(); // master thread only; accepted, no child yet
@@ -337,5 +337,19 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     protected void finished() {
         closeWaiting();
         board.delete();
+    }
+
+    /**
+     * Master thread (a change queued by {@link #requestReload}): children started from now on run
+     * {@code next}; the running ones keep serving their connection as they started.
+     */
+    void use(ChildCommand next) {
+        command = next;
+    }
+
+    @Override
+    protected void reload() {
+        log.info("{}: reloaded: connections from now on get children with the new settings; the {} open ones finish as"
+                + " they began", model, childCount());
     }
 }

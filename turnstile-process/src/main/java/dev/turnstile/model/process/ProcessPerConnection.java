@@ -1,6 +1,7 @@
 package dev.turnstile.model.process;
 
 import dev.turnstile.api.ListenOn;
+import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
 import dev.turnstile.core.AcceptLimits;
@@ -18,6 +19,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Process per connection, the notes' {@code accept(); Process(target=service).start(); ns.close()}:
@@ -46,6 +48,9 @@ public final class ProcessPerConnection extends MasterModel {
     }
 
     private final Settings settings;
+    private volatile ServerContext context;       // set in launch, for reloads
+    private volatile ConnectionMaster master;     // set in launch
+    private volatile ChildCommand command;        // the latest (start or last reload)
 
     public ProcessPerConnection(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -87,6 +92,9 @@ public final class ProcessPerConnection extends MasterModel {
                     config.acceptBacklog(), context.stats(), new AcceptLimits(config.limits(), context.stats(), name()),
                     board, processes, Clock.systemUTC());
             log.info("{} on {}: {}, at most {} at once", name(), local, command.describe(), settings.maxChildren());
+            this.context = context;
+            this.master = master;
+            this.command = command;
             return new Launched(local, master);
         } catch (IOException | RuntimeException | Error e) {
             if (listener != null) {
@@ -99,6 +107,39 @@ public final class ProcessPerConnection extends MasterModel {
                 board.delete();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Children started from now on serve with {@code config} (framing, message size, timeouts,
+     * TLS files read afresh by each child); each running child finishes its connection as it
+     * began, which is the rolling replacement of this model. The master's connection limits,
+     * {@code --max-children}, the PROXY settings and an {@code --exec} command stay those of the start.
+     */
+    @Override
+    public CompletableFuture<String> reload(ServerConfig config, ModelOptions options) {
+        ConnectionMaster m = master;
+        if (m == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(name() + " is not running"));
+        }
+        if (!(command instanceof ServiceChild c)) {
+            return CompletableFuture.completedFuture(name() + " --exec: each connection's program starts as given at start;"
+                    + " nothing changed");
+        }
+        try {
+            ServerConfig kept = config.withLimits(c.spec().config().limits()).withProxyProtocol(c.spec().config().proxyProtocol())
+                    .withPort(c.spec().config().port());
+            ServiceChild next = new ServiceChild(c.jvm(), c.archive(), ServiceSpec.of(context.service(), kept, name()),
+                    c.masterPid(), c.board());
+            command = next;
+            CompletableFuture<String> done = new CompletableFuture<>();
+            m.requestReload(() -> {
+                m.use(next);
+                done.complete("connections from now on get children with the new settings; open ones finish as they began");
+            });
+            return done;
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 
