@@ -66,6 +66,15 @@ class ConfigSourcesTest {
     }
 
     @Test
+    void theExampleConfigFileIsValid() {
+        Path example = Path.of("..", "docs", "deploy", "turnstile.conf");
+        Run run = serve(Map.of(), "--config", example.toString(), "--print-config");
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(line(run, "model")).startsWith("model = process-pool").contains("turnstile.conf line ");
+        assertThat(line(run, "framing")).startsWith("framing = auto ");
+    }
+
+    @Test
     void theConfigFileCanComeFromTheEnvironment() throws IOException {
         Path conf = file("backlog = 77\n");
         Run run = serve(Map.of("TURNSTILE_CONFIG", conf.toString()), "--print-config");
