@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * their end by the old workers, which exit once their clients close.
  */
 @Tag("process")
-@Timeout(240)
+@Timeout(360)
 class ReloadUnderLoadTest {
 
     private static final int CONVERSATIONS = 12;
@@ -155,11 +155,10 @@ class ReloadUnderLoadTest {
                 workers = 3
                 threads-per-worker = 16
                 idle-timeout = 90s
-                cds = off
                 """);
         try (ServeProcess serve = ServeProcess.start(ServeProcess.javaServe(List.of("--config", conf.toString())), Map.of(),
                 dir.resolve("serve.log"))) {
-            int port = Integer.parseInt(serve.awaitLine("listening on 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(90)).group(1));
+            int port = Integer.parseInt(serve.awaitLine("listening on 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(180)).group(1)); // a first run trains the workers' class-data archive
             Poll.until("3 workers", Duration.ofSeconds(30), () -> workers(serve).size() == 3);
             Set<Long> before = workers(serve);
 
@@ -188,8 +187,7 @@ class ReloadUnderLoadTest {
                     threads-per-worker = 16
                     idle-timeout = 80s
                     max-message-bytes = 32768
-                    cds = off
-                    """);
+                        """);
             long answeredBefore = counts.answered.get();
             new ProcessBuilder("kill", "-HUP", Long.toString(serve.process().pid())).inheritIO().start().waitFor();
             serve.awaitLine("reload: max-message-bytes: 65536 -> 32768", Duration.ofSeconds(30)); // in the help's order
@@ -215,8 +213,8 @@ class ReloadUnderLoadTest {
             Poll.until("the workers of before gone", Duration.ofSeconds(30), () -> workers(serve).stream().noneMatch(before::contains));
             Set<Long> after = workers(serve);
             System.out.printf("reload of process-pool under load: %d ms; %s; %d replies during the reload; %d churn"
-                            + " connections in all; workers %s -> %s%n", reloadMillis, counts, answeredDuring,
-                    churnNumber.get(), before, after);
+                            + " connections in all; workers %s -> %s; load average %s%n", reloadMillis, counts, answeredDuring,
+                    churnNumber.get(), before, after, Files.readString(Path.of("/proc/loadavg")).strip());
 
             String seen = counts + "\nserve's output:\n" + serve.output().lines().filter(l -> !l.contains("[aot]"))
                     .collect(Collectors.joining("\n"));

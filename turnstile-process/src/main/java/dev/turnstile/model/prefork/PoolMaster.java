@@ -58,8 +58,12 @@ import java.util.random.RandomGenerator;
 final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
 
     private static final Logger log = LoggerFactory.getLogger(PoolMaster.class);
-    /** A reload boots at most this many replacements at once, so it never doubles a large pool's memory in one go. */
-    static final int REPLACING_AT_ONCE = 4;
+    /**
+     * A reload boots at most this many replacements at once: it never doubles a large pool's
+     * memory in one go, and JVMs booting side by side on a busy machine each take longer, the
+     * longer the closer to the boot timeout, whose SIGTERM resets what a late worker had accepted.
+     */
+    static final int REPLACING_AT_ONCE = 2;
 
     /** Starts the worker for a slot: the seam where tests put a double. */
     @FunctionalInterface
@@ -111,6 +115,7 @@ final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
     private final List<CompletableFuture<String>> reloads = new ArrayList<>(); // master thread only: callers waiting
     private Instant reloadStarted;                              // master thread only
     private int replaced;                                       // master thread only: by the reload in progress
+    private boolean waitingForSlot;                             // master thread only: said so once per reload
 
     /**
      * A reload's settings for the workers started from now on.
@@ -164,6 +169,7 @@ final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
         if (outdated.isEmpty()) {
             reloadStarted = clock.instant();
             replaced = 0;
+            waitingForSlot = false;
         }
         for (WorkerProcess w : children()) {
             if (w.live() && !outdated.contains(w)) {
@@ -201,8 +207,15 @@ final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
                 fresh = null;
             }
             if (fresh == null) {
-                old.replacement = booting < REPLACING_AT_ONCE ? spawnOne() : null;
-                booting += old.replacement != null ? 1 : 0;
+                if (booting < REPLACING_AT_ONCE) {
+                    old.replacement = spawnOne();
+                    booting += old.replacement != null ? 1 : 0;
+                    if (old.replacement == null && !waitingForSlot) {
+                        waitingForSlot = true;
+                        log.info("{}: reload waits for a free scoreboard slot: {} retired workers still finish their"
+                                + " conversations", model, children().stream().filter(w -> w.retiring).count());
+                    }
+                }
                 continue;
             }
             Scoreboard.State s = fresh.slot.state();
