@@ -23,6 +23,10 @@ import java.util.concurrent.Callable;
  * {@code turnstile serve}: run a service (echo-uppercase by default) under a model until SIGINT or
  * SIGTERM. Under systemd it serves the socket systemd passed and says when it is ready
  * ({@link SocketSource}, {@link SystemdNotifier}); {@code --pid-file} for scripts ({@link PidFile}).
+ * Every option may also come from {@code TURNSTILE_*} variables and a {@code --config} file
+ * ({@link SettingSources}); {@code --print-config} shows where each came from
+ * ({@link EffectiveSettings}); SIGHUP reads them again and hands the model what it can apply
+ * ({@link ConfigReload}).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve a service (the notes' echo-uppercase by default) under a model until SIGINT/SIGTERM (a second signal forces).")
