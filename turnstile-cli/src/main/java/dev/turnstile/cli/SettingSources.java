@@ -38,8 +38,13 @@ import java.util.function.Supplier;
 final class SettingSources implements IDefaultValueProvider {
 
     static final String ENV_PREFIX = "TURNSTILE_";
-    /** Variables of ours that name no option of {@code serve}. */
-    static final Set<String> RESERVED_ENV = Set.of("TURNSTILE_DEBUG", "TURNSTILE_CONFIG");
+    /**
+     * Variables of ours that name no option of {@code serve}: stack traces, the config file, the
+     * launcher script's JVM flags, the scripts' shared folder. A new one must be added here, or
+     * serve refuses to start where it is set.
+     */
+    static final Set<String> RESERVED_ENV = Set.of("TURNSTILE_DEBUG", "TURNSTILE_CONFIG", "TURNSTILE_JAVA_OPTS",
+            "TURNSTILE_SHARED");
     /** Options that say what to do with this invocation, not how to serve: never read from a file or variable. */
     static final Set<String> NOT_SETTINGS = Set.of("config", "print-config", "help", "version");
 

@@ -114,6 +114,8 @@ class ConfigSourcesTest {
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).contains("TURNSTILE_IDLE_TIMOUT names no option of serve; did you mean TURNSTILE_IDLE_TIMEOUT (--idle-timeout)?")
                 .doesNotContain("TURNSTILE_DEBUG");
+        Run launcher = serve(Map.of("TURNSTILE_JAVA_OPTS", "-Xmx48m", "TURNSTILE_DEBUG", "1"), "--print-config");
+        assertThat(launcher.status()).as("the launcher's and the scripts' own variables are no options: " + launcher.err()).isZero();
     }
 
     @Test
