@@ -40,11 +40,11 @@ final class SettingSources implements IDefaultValueProvider {
     static final String ENV_PREFIX = "TURNSTILE_";
     /**
      * Variables of ours that name no option of {@code serve}: stack traces, the config file, the
-     * launcher script's JVM flags, the scripts' shared folder. A new one must be added here, or
-     * serve refuses to start where it is set.
+     * launcher script's JVM flags, the scripts' shared folder, and what an upgrade (SIGUSR2) hands
+     * the new copy. A new one must be added here, or serve refuses to start where it is set.
      */
     static final Set<String> RESERVED_ENV = Set.of("TURNSTILE_DEBUG", "TURNSTILE_CONFIG", "TURNSTILE_JAVA_OPTS",
-            "TURNSTILE_SHARED");
+            "TURNSTILE_SHARED", "TURNSTILE_UPGRADE_FROM", "TURNSTILE_UPGRADE_NOTIFY");
     /** Options that say what to do with this invocation, not how to serve: never read from a file or variable. */
     static final Set<String> NOT_SETTINGS = Set.of("config", "print-config", "help", "version");
 
