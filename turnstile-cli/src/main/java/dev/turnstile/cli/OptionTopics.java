@@ -43,7 +43,8 @@ final class OptionTopics {
         t.put("Process models", List.of("--max-children", "--exec", "--spares", "--min-spare", "--max-spare", "--threads-per-worker",
                 "--max-connections-per-worker", "--balance", "--worker-model", "--worker-capacity", "--max-restarts",
                 "--restart-window", "--worker-heap", "--cds"));
-        t.put("Operations", List.of("--drain", "--inherit-stdin", "--socket-name", "--pid-file", "--upgrade-timeout"));
+        t.put("Operations", List.of("--config", "--print-config", "--drain", "--inherit-stdin", "--socket-name", "--pid-file",
+                "--upgrade-timeout"));
         return t;
     }
 

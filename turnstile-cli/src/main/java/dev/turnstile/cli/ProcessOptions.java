@@ -70,7 +70,9 @@ final class ProcessOptions {
     ModelOptions apply(ModelOptions o) {
         o = with(o, "max-children", maxChildren);
         if (exec != null) {
-            o = o.with("exec", ExecCommand.join(exec));
+            // from a config file or variable the command arrives as one value: its words are the arguments
+            List<String> words = exec.size() == 1 ? List.of(exec.getFirst().trim().split("\\s+")) : exec;
+            o = o.with("exec", ExecCommand.join(words));
         }
         o = with(o, "spares", spares);
         o = with(o, "min-spare", minSpare);

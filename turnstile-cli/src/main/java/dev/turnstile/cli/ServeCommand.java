@@ -10,7 +10,9 @@ import dev.turnstile.core.Services;
 import dev.turnstile.posix.ListeningDescriptors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,6 +29,10 @@ import java.util.concurrent.Callable;
  * SIGUSR2 upgrades it without a gap ({@link UpgradeSignal}, {@link Upgrade}): a new copy of this
  * server starts on the same socket and, once it is ready, this one stops accepting, drains and
  * exits; a server started that way ({@link Predecessor}) serves the socket on its standard input.
+ * Every option may also come from {@code TURNSTILE_*} variables and a {@code --config} file
+ * ({@link SettingSources}); {@code --print-config} shows where each came from
+ * ({@link EffectiveSettings}); SIGHUP reads them again and hands the model what it can apply
+ * ({@link ConfigReload}).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve a service (the notes' echo-uppercase by default) under a model until SIGINT/SIGTERM (a second signal forces); "
@@ -63,14 +69,43 @@ final class ServeCommand implements Callable<Integer> {
                     + "stopped and this server goes on serving; default: 60s.")
     Duration upgradeTimeout = Duration.ofSeconds(60);
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Read settings from this file: 'key = value' lines, keys the long options without dashes (max-connections = 100), "
+                    + "# comments. TURNSTILE_* variables (TURNSTILE_MAX_CONNECTIONS=100) win over the file, the command line over both; "
+                    + "default: $TURNSTILE_CONFIG, else none.")
+    Path config;
+
+    @Option(names = "--print-config",
+            description = "Print every setting, its value and where it came from (default, file, env, command line), and exit without serving.")
+    boolean printConfig;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The file and environment behind this command's defaults; set by {@link Turnstile#commandLine}. */
+    SettingSources sources = new SettingSources(Map.of(), () -> null);
+
+    /** The settings as parsed, with their origins. */
+    EffectiveSettings settings() {
+        return EffectiveSettings.of(spec, sources, spec.commandLine().getParseResult());
+    }
+
     @Override
     public Integer call() throws Exception {
+        sources.check(spec);
+        if (printConfig) {
+            settings().print(System.out);
+            System.out.flush();
+            return 0;
+        }
         Map<String, String> environment = System.getenv();
         long pid = ProcessHandle.current().pid();
         Optional<Predecessor> predecessor = Predecessor.fromEnvironment(environment);
         Optional<PidFile> pids = pidFile == null ? Optional.empty()
                 : Optional.of(PidFile.claim(pidFile, pid, predecessor.map(Predecessor::pid)));
         SystemdNotifier notifier = SystemdNotifier.fromEnvironment(environment, pid);
+        ConfigReload reloads = ConfigReload.install(spec.root().commandLine().getParseResult().originalArgs(),
+                sources.environment(), notifier, drain);
         ListenOn listenOn = predecessor.isPresent() // the predecessor's socket is on our standard input
                 ? SocketSource.settle(Map.of(), pid, true, Optional.empty())
                 : SocketSource.settle(environment, pid, inheritStdin, Optional.ofNullable(socketName));
@@ -97,6 +132,7 @@ final class ServeCommand implements Callable<Integer> {
             s.stop(drain); // what it accepted meanwhile is answered; in an upgrade, the predecessor goes on serving
             throw e;
         }
+        reloads.serving(s, settings());
         Thread.ofPlatform().daemon().name("turnstile-watch").start(() -> { // a model may also stop by itself
             try {
                 s.awaitTermination();
@@ -113,12 +149,12 @@ final class ServeCommand implements Callable<Integer> {
             notifier.stopping();
         }
         if (s.failure().isPresent()) {
-            s.stop(drain);
+            s.stop(reloads.drain());
             stopped(pids, notifier);
             System.err.println("turnstile: the server stopped by itself: " + s.failure().get());
             return 1;
         }
-        ShutdownReport report = s.stop(drain);
+        ShutdownReport report = s.stop(reloads.drain());
         stopped(pids, notifier);
         StatsSnapshot st = s.snapshot();
         System.out.printf("stopped in %d ms: %d connections, %d messages; %d drained, %d forced%s%s%n",

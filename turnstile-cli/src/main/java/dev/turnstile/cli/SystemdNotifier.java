@@ -100,6 +100,23 @@ final class SystemdNotifier implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code RELOADING=1} with {@code MONOTONIC_USEC} (CLOCK_MONOTONIC, which {@link System#nanoTime}
+     * reads on Linux), as {@code Type=notify-reload} expects; {@link #reloaded} follows.
+     */
+    void reloading() {
+        if (socket.isPresent()) {
+            send("RELOADING=1\nMONOTONIC_USEC=" + System.nanoTime() / 1000 + "\nSTATUS=reloading");
+        }
+    }
+
+    /** {@code READY=1} again once a reload is done (or refused). */
+    void reloaded(Server server) {
+        if (socket.isPresent()) {
+            send("READY=1\nSTATUS=" + status(server));
+        }
+    }
+
     /** {@code STOPPING=1}: the stop has begun (the drain may take a while). */
     void stopping() {
         if (socket.isPresent()) {

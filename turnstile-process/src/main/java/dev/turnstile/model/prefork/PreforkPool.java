@@ -2,8 +2,10 @@ package dev.turnstile.model.prefork;
 
 import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ListenOn;
+import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
+import dev.turnstile.api.Service;
 import dev.turnstile.model.process.ClassDataArchive;
 import dev.turnstile.model.process.MasterLoop;
 import dev.turnstile.model.process.MasterModel;
@@ -27,6 +29,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.random.RandomGenerator;
 
 /**
@@ -60,6 +63,9 @@ public final class PreforkPool extends MasterModel {
 
     private final Settings settings;
     private volatile Scoreboard board;
+    private volatile ServerContext context;         // set in launch, for reloads
+    private volatile PoolMaster master;             // set in launch
+    private volatile PoolWorkerCommand command;     // the latest worker command line (start or last reload)
 
     public PreforkPool(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -77,7 +83,7 @@ public final class PreforkPool extends MasterModel {
         PoolPlan plan = inherited ? sharedAccept(settings.plan()) : settings.plan();
         ServiceSpec.of(context.service(), config, name()); // fail before binding if workers could not create it
         ServiceSpec.refusePerSourceLimitsBehindProxy(config, name());
-        settings.hosted().ifPresent(hosted -> refuseUnsupported(hosted, context));
+        settings.hosted().ifPresent(hosted -> refuseUnsupported(hosted, context.config(), context.service()));
         ListenMode mode = plan.balance() == Balance.SHARED ? ListenMode.SHARED : ListenMode.REUSE_PORT_RESERVATION;
         Listener listener = inherited ? Posix.inheritedListener(mode)
                 : Posix.listen(new InetSocketAddress(config.host(), config.port()), config.acceptBacklog(), mode);
@@ -106,6 +112,9 @@ public final class PreforkPool extends MasterModel {
                     Clock.systemUTC(), RandomGenerator.getDefault(), config.idleTimeout());
             feed.start("turnstile-feed-" + local.getPort());
             board = made;
+            this.context = context;
+            this.master = master;
+            this.command = launcher;
             log.info("{} on {}: {} to {} workers ({} at start), {} each, {} accept; scoreboard {}", name(), local,
                     plan.min(), plan.max(), plan.initial(), settings.hosted()
                             .map(h -> h.name() + " (busy at " + plan.workerCapacity() + " connections)")
@@ -132,14 +141,56 @@ public final class PreforkPool extends MasterModel {
      * its own connections only, so with a worker model they would bind each worker, not the pool.
      * Refused rather than silently multiplied by the number of workers.
      */
-    private void refuseUnsupported(HostedModel hosted, ServerContext context) {
-        if (!context.config().limits().equals(ConnectionLimits.none())) {
+    private void refuseUnsupported(HostedModel hosted, ServerConfig config, Service service) {
+        if (!config.limits().equals(ConnectionLimits.none())) {
             throw new IllegalArgumentException(name() + " --worker-model " + hosted.name() + " does not apply"
                     + " --max-connections, --max-connections-per-ip or --max-accept-rate: the built-in worker applies"
                     + " them across the pool through the scoreboard, and an in-process model in each worker would"
                     + " apply them per worker; drop them, or use the built-in worker");
         }
-        hosted.refuseIfCannotRun(context.service());
+        hosted.refuseIfCannotRun(service);
+    }
+
+    /**
+     * Replaces every worker with one started with {@code config} and the pool knobs of
+     * {@code options} (size, spares, recycling, restarts), one by one as {@link PoolMaster}
+     * says; the new connection limits go into the scoreboard for the new workers. What the
+     * scoreboard or the socket fixed at start stays: threads per worker, balance, at most the
+     * first max workers, worker JVM and heap.
+     */
+    @Override
+    public CompletableFuture<String> reload(ServerConfig config, ModelOptions options) {
+        PoolMaster m = master;
+        PoolWorkerCommand c = command;
+        if (m == null || c == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(name() + " is not running"));
+        }
+        try {
+            PoolPlan started = c.plan();
+            PoolPlan asked = PreforkPoolProvider.plan(options, c.hosted().isPresent());
+            int room = board.slots() / 2; // the scoreboard, sized at start, holds twice the first max
+            int max = Math.min(asked.max(), room);
+            int min = Math.min(asked.min(), max);
+            String note = asked.max() <= room ? "" : "; max " + asked.max() + " needs a restart (the scoreboard has room"
+                    + " for " + room + " workers), so max is " + room;
+            PoolPlan plan = new PoolPlan(Math.clamp(asked.initial(), min, max), min, max, asked.minSpare(), asked.maxSpare(),
+                    started.threadsPerWorker(), asked.maxConnectionsPerWorker(), started.balance(), asked.maxRestarts(),
+                    asked.restartWindow(), started.workerTimeout(), started.bootTimeout(), started.workerCapacity());
+            ServiceSpec.refusePerSourceLimitsBehindProxy(config, name());
+            ServiceSpec spec = ServiceSpec.of(context.service(), config.withPort(c.spec().config().port()), name());
+            c.hosted().ifPresent(hosted -> refuseUnsupported(hosted, config, context.service()));
+            PoolWorkerCommand next = new PoolWorkerCommand(c.jvm(), c.archive(), spec, c.masterPid(), c.board(), plan,
+                    c.listenerFd(), c.hosted());
+            CompletableFuture<String> done = new CompletableFuture<>();
+            command = next;
+            m.requestReload(() -> {
+                board.rewriteLimits(config.limits());
+                m.use(new PoolMaster.Reload(plan, next, config.idleTimeout()), done);
+            });
+            return done.thenApply(outcome -> outcome + note);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**

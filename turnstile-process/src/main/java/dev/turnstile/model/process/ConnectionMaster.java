@@ -158,7 +158,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     }
 
     private final String model;
-    private final ChildCommand command;
+    private ChildCommand command; // master thread only; a reload replaces it
     private final int maxChildren;
     private final int maxWaiting;
     private final Deque<Waiting> waiting = new ArrayDeque<>(); // master thread only; accepted, no child yet
@@ -169,7 +169,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     private final Backoff backoff = new Backoff(); // master thread only
     private Instant pausedUntil = Instant.MIN;    // master thread only
     private long ids;                             // master thread only
-    private final Spares spareSupply;
+    private Spares spareSupply;                          // master thread only after construction
     private final Deque<ConnectionChild> spares = new ArrayDeque<>(); // master thread only; waiting spares, oldest first
     private final Backoff spareBackoff = new Backoff(); // master thread only
     private Instant sparesPausedUntil = Instant.MIN;    // master thread only
@@ -614,5 +614,21 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         closeWaiting();
         spares.forEach(ConnectionChild::closeLine);
         board.delete();
+    }
+
+    /**
+     * Master thread (a change queued by {@link #requestReload}): children and spares started from
+     * now on run {@code next} and {@code nextSpares}; the running ones, and the spares already
+     * waiting, serve their one connection as they started.
+     */
+    void use(ChildCommand next, Spares nextSpares) {
+        command = next;
+        spareSupply = nextSpares;
+    }
+
+    @Override
+    protected void reload() {
+        log.info("{}: reloaded: connections from now on get children with the new settings; the {} open ones finish as"
+                + " they began", model, childCount());
     }
 }

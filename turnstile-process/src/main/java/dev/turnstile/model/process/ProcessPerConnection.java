@@ -1,6 +1,7 @@
 package dev.turnstile.model.process;
 
 import dev.turnstile.api.ListenOn;
+import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
 import dev.turnstile.core.AcceptLimits;
@@ -18,6 +19,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Process per connection, the notes' {@code accept(); Process(target=service).start(); ns.close()}:
@@ -67,6 +69,10 @@ public final class ProcessPerConnection extends MasterModel {
     }
 
     private final Settings settings;
+    private volatile ServerContext context;       // set in launch, for reloads
+    private volatile ConnectionMaster master;     // set in launch
+    private volatile ChildCommand command;        // the latest (start or last reload)
+    private volatile ConnectionMaster.Spares spares = ConnectionMaster.Spares.none(); // the latest, likewise
 
     public ProcessPerConnection(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -112,6 +118,10 @@ public final class ProcessPerConnection extends MasterModel {
             log.info("{} on {}: {}, at most {} at once{}", name(), local, command.describe(), settings.maxChildren(),
                     settings.spares() == 0 ? "" : ", " + settings.spares() + " spares started ahead ("
                             + spares.command().describe() + ")");
+            this.context = context;
+            this.master = master;
+            this.command = command;
+            this.spares = spares;
             return new Launched(local, master);
         } catch (IOException | RuntimeException | Error e) {
             if (listener != null) {
@@ -124,6 +134,44 @@ public final class ProcessPerConnection extends MasterModel {
                 board.delete();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Children started from now on serve with {@code config} (framing, message size, timeouts,
+     * TLS files read afresh by each child); each running child finishes its connection as it
+     * began, which is the rolling replacement of this model. The master's connection limits,
+     * {@code --max-children}, the PROXY settings and an {@code --exec} command stay those of the start.
+     */
+    @Override
+    public CompletableFuture<String> reload(ServerConfig config, ModelOptions options) {
+        ConnectionMaster m = master;
+        if (m == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(name() + " is not running"));
+        }
+        if (!(command instanceof ServiceChild c)) {
+            return CompletableFuture.completedFuture(name() + " --exec: each connection's program starts as given at start;"
+                    + " nothing changed");
+        }
+        try {
+            ServerConfig kept = config.withLimits(c.spec().config().limits()).withProxyProtocol(c.spec().config().proxyProtocol())
+                    .withPort(c.spec().config().port());
+            ServiceSpec spec = ServiceSpec.of(context.service(), kept, name());
+            ServiceChild next = new ServiceChild(c.jvm(), c.archive(), spec, c.masterPid(), c.board(), c.delivery());
+            ConnectionMaster.Spares nextSpares = spares.count() == 0 ? spares : new ConnectionMaster.Spares(spares.count(),
+                    new ServiceChild(spares.command().jvm(), spares.command().archive(), spec, c.masterPid(), c.board(),
+                            spares.command().delivery()));
+            command = next;
+            spares = nextSpares;
+            CompletableFuture<String> done = new CompletableFuture<>();
+            m.requestReload(() -> {
+                m.use(next, nextSpares);
+                done.complete("connections from now on get children (and spares started from now on) with the new settings;"
+                        + " open ones, and spares already waiting, finish as they began");
+            });
+            return done;
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 

@@ -237,6 +237,17 @@ public final class Scoreboard {
         put(H_MAGIC, MAGIC); // last: a reader that sees the magic sees a whole header
     }
 
+    /**
+     * Master, on a reload: the limits workers started from now on apply ({@link #limits()} is read
+     * when a worker starts). Workers already running keep the limits they read. Each field is one
+     * aligned int, so a worker starting meanwhile reads each old or new, never torn.
+     */
+    public void rewriteLimits(ConnectionLimits limits) {
+        buffer.putInt(H_MAX_CONNECTIONS, limits.maxConnections());
+        buffer.putInt(H_MAX_PER_IP, limits.maxConnectionsPerIp());
+        buffer.putInt(H_MAX_ACCEPT_RATE, limits.maxAcceptRate());
+    }
+
     public Path file() {
         return file;
     }
