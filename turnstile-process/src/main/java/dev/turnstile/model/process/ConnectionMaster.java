@@ -2,6 +2,9 @@ package dev.turnstile.model.process;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
+import dev.turnstile.api.ConnectionStats;
+import dev.turnstile.api.WorkerKind;
+import dev.turnstile.api.WorkerState;
 import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.WorkerStats;
@@ -177,6 +180,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
      */
     @Override
     protected void spawnToTarget() {
+        showChildren();
         dropLeftWhileWaiting();
         spawnForWaiting();
         while (accepting() && limits.tryAcquire()) {
@@ -276,7 +280,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         }
         ConnectionInfo info = new ConnectionInfo(++ids, connection.remote(), connection.local(), "process-" + pid);
         adopt(new ConnectionChild(pid, clock.instant(), info, slot));
-        stats.connectionOpened(info);
+        stats.connectionOpened(info).worker().kind(WorkerKind.PROCESS).state(WorkerState.STARTING);
         log.debug("{}: process {} serves {}", model, pid, connection.peer());
     }
 
@@ -301,6 +305,25 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         limits.closed(child.info.remote());
         stats.connectionClosed(child.info, command.closeReason(status));
         stats.retireWorker(child.info.worker());
+    }
+
+    /**
+     * Each child's slot onto the status: its worker's state, and its connection's state and
+     * counters so far (the server's totals get them once, when the child is reaped). Master thread.
+     */
+    private void showChildren() {
+        for (ConnectionChild child : children()) {
+            Scoreboard.Slot slot = child.slot;
+            WorkerState state = slot.workerState();
+            stats.worker(child.info.worker()).kind(WorkerKind.PROCESS).state(state);
+            ConnectionStats connection = stats.openConnection(child.info);
+            if (connection != null && command.reportsToScoreboard()) {
+                connection.state(state);
+                connection.messagesHandled(Math.max(0, slot.messages() - connection.messages()));
+                connection.read(Math.max(0, slot.bytesIn() - connection.bytesIn()));
+                connection.wrote(Math.max(0, slot.bytesOut() - connection.bytesOut()));
+            }
+        }
     }
 
     /** The child is gone, so its slot's counters are final: add them to the server's stats. */
