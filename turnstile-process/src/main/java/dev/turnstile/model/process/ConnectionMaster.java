@@ -90,6 +90,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     static final class ConnectionChild extends MasterLoop.Child {
         final ConnectionInfo info;
         final Scoreboard.Slot slot;
+        long messages, bytesIn, bytesOut; // master thread only: of the slot's counters, what the stats have
 
         ConnectionChild(int pid, Instant started, ConnectionInfo info, Scoreboard.Slot slot) {
             super(pid, started);
@@ -308,33 +309,56 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     }
 
     /**
-     * Each child's slot onto the status: its worker's state, and its connection's state and
-     * counters so far (the server's totals get them once, when the child is reaped). Master thread.
+     * Each child's slot onto the status, every round: its worker's state, and its connection's
+     * state and counters (the child copies them in four times a second). Master thread.
      */
     private void showChildren() {
         for (ConnectionChild child : children()) {
-            Scoreboard.Slot slot = child.slot;
-            WorkerState state = slot.workerState();
+            WorkerState state = child.slot.workerState();
             stats.worker(child.info.worker()).kind(WorkerKind.PROCESS).state(state);
             ConnectionStats connection = stats.openConnection(child.info);
             if (connection != null && command.reportsToScoreboard()) {
                 connection.state(state);
-                connection.messagesHandled(Math.max(0, slot.messages() - connection.messages()));
-                connection.read(Math.max(0, slot.bytesIn() - connection.bytesIn()));
-                connection.wrote(Math.max(0, slot.bytesOut() - connection.bytesOut()));
             }
+            count(child, connection);
         }
     }
 
-    /** The child is gone, so its slot's counters are final: add them to the server's stats. */
-    private void countFinal(ConnectionChild child) {
+    /** Adds what the child's slot counted since the last call to the server's, worker's and connection's stats. */
+    private void count(ConnectionChild child, ConnectionStats connection) {
         Scoreboard.Slot slot = child.slot;
-        WorkerStats worker = stats.worker(child.info.worker());
-        for (long m = slot.messages(); m > 0; m--) {
-            worker.messageHandled();
+        long messages = slot.messages() - child.messages;
+        if (messages > 0) {
+            WorkerStats worker = stats.worker(child.info.worker());
+            for (long m = messages; m > 0; m--) {
+                worker.messageHandled();
+            }
+            if (connection != null) {
+                connection.messagesHandled(messages);
+            }
+            child.messages += messages;
         }
-        stats.bytesIn(slot.bytesIn());
-        stats.bytesOut(slot.bytesOut());
+        long in = slot.bytesIn() - child.bytesIn;
+        if (in > 0) {
+            stats.bytesIn(in);
+            if (connection != null) {
+                connection.read(in);
+            }
+            child.bytesIn += in;
+        }
+        long out = slot.bytesOut() - child.bytesOut;
+        if (out > 0) {
+            stats.bytesOut(out);
+            if (connection != null) {
+                connection.wrote(out);
+            }
+            child.bytesOut += out;
+        }
+    }
+
+    /** The child is gone, so its slot's counters are final: add the rest to the server's stats. */
+    private void countFinal(ConnectionChild child) {
+        count(child, null);
     }
 
     @Override

@@ -42,6 +42,8 @@ public final class ConnectionWorker {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionWorker.class);
     private static final Duration FORCE_GRACE = Duration.ofSeconds(1);
+    /** How often the slot gets the connection's counters and phase between its open and close. */
+    private static final Duration REPORT_PERIOD = Duration.ofMillis(250);
     private static final Duration PARENT_CHECK = Duration.ofSeconds(1);
     static final Set<String> ARGUMENTS = arguments();
 
@@ -53,6 +55,7 @@ public final class ConnectionWorker {
         ServiceSpec spec;
         Service service;
         ServerStats stats = new ServerStats();
+        SlotReporter reporter = null;
         try {
             WorkerArguments arguments = WorkerArguments.parse(args, ARGUMENTS);
             spec = ServiceSpec.fromArguments(arguments);
@@ -60,7 +63,8 @@ public final class ConnectionWorker {
             watch.watch(PARENT_CHECK, () -> System.exit(ExitCodes.ORPHANED)); // the shutdown hook closes the connection
             if (!arguments.text("scoreboard", "").isEmpty()) {
                 Scoreboard board = Scoreboard.open(Path.of(arguments.text("scoreboard")), true);
-                stats.addListener(new SlotReporter(board.slot(Math.toIntExact(arguments.number("slot"))), stats));
+                reporter = new SlotReporter(board.slot(Math.toIntExact(arguments.number("slot"))), stats);
+                stats.addListener(reporter);
             }
             service = spec.newService();
         } catch (IllegalArgumentException | IOException e) {
@@ -69,7 +73,7 @@ public final class ConnectionWorker {
             return;
         }
         SocketChannel channel = inheritedConnection();
-        System.exit(ExitCodes.forCloseReason(serve(channel, spec, service, stats)));
+        System.exit(ExitCodes.forCloseReason(serve(channel, spec, service, stats, reporter)));
     }
 
     /**
@@ -95,8 +99,12 @@ public final class ConnectionWorker {
         throw new IllegalStateException("unreachable");
     }
 
-    /** Serves the one connection; returns why it closed. */
-    private static CloseReason serve(SocketChannel channel, ServiceSpec spec, Service service, ServerStats stats) {
+    /**
+     * Serves the one connection; returns why it closed. With a slot, its counters and phase are
+     * copied in every {@link #REPORT_PERIOD} too, so the master's status shows the connection live.
+     */
+    private static CloseReason serve(SocketChannel channel, ServiceSpec spec, Service service, ServerStats stats,
+                                     SlotReporter reporter) {
         AtomicReference<CloseReason> reason = new AtomicReference<>(CloseReason.SERVER_ERROR);
         stats.addListener(new ServerListener() {
             @Override
@@ -114,6 +122,9 @@ public final class ConnectionWorker {
             }
         }));
         ConnectionTimers timers = new ConnectionTimers(); // its daemon thread ends with this process
+        if (reporter != null) {
+            timers.every(REPORT_PERIOD, reporter::heartbeat);
+        }
         new BlockingDriver(new ServerContext(spec.config(), service, stats), open, timers)
                 .run(channel, "process-" + ProcessHandle.current().pid(), () -> { });
         timers.stop();
