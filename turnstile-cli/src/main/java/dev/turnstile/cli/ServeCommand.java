@@ -1,5 +1,6 @@
 package dev.turnstile.cli;
 
+import dev.turnstile.admin.AdminServer;
 import dev.turnstile.api.FramedService;
 import dev.turnstile.api.ListenOn;
 import dev.turnstile.api.Service;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -50,6 +52,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "Write the server's pid here once it listens, remove it at a clean stop; refuse to start if it names a running turnstile.")
     Path pidFile;
 
+    @Mixin
+    AdminOptions admin = new AdminOptions();
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> environment = System.getenv();
@@ -66,6 +71,13 @@ final class ServeCommand implements Callable<Integer> {
                 + (s.config().tls() != null ? ", TLS" : "")
                 + (listenOn == ListenOn.STANDARD_INPUT ? ", inherited socket" : "") + ")");
         System.out.flush();
+        Optional<AdminServer> adminServer;
+        try {
+            adminServer = admin.start(s, server.settings(service), System.out);
+        } catch (IOException | RuntimeException e) {
+            s.stop(Duration.ZERO);
+            throw e;
+        }
         if (pids.isPresent()) {
             pids.get().write();
         }
@@ -80,6 +92,7 @@ final class ServeCommand implements Callable<Integer> {
         });
         signals.stopRequested().await();
         notifier.stopping();
+        adminServer.ifPresent(AdminServer::close);
         if (s.failure().isPresent()) {
             s.stop(drain);
             stopped(pids, notifier);
