@@ -46,11 +46,6 @@ public final class ConnectionStats {
         this.worker = worker;
     }
 
-    /** A connection that no server counts, for tests and benchmarks. */
-    public static ConnectionStats detached(ConnectionInfo info) {
-        return new ConnectionStats(info, new WorkerStats(info.worker(), new ServerStats()));
-    }
-
     public ConnectionInfo info() {
         return info;
     }

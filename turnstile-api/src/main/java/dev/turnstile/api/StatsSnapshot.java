@@ -17,7 +17,7 @@ import java.util.Map;
  * @param bytesIn     bytes read from peers
  * @param bytesOut    bytes written to peers
  * @param closes      closed connections by reason
- * @param workers     per worker: name, connections, messages, active
+ * @param workers     per worker: name, connections, messages, active, state and kind
  * @param poolSize    the pool's current size, or -1 for models without a pool
  * @param poolEvents  the most recent pool size changes, oldest first
  * @param limitHits   per connection limit: accept pauses at max-connections (one per episode),

@@ -24,6 +24,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -106,10 +108,12 @@ public final class ConnectionWorker {
     private static CloseReason serve(SocketChannel channel, ServiceSpec spec, Service service, ServerStats stats,
                                      SlotReporter reporter) {
         AtomicReference<CloseReason> reason = new AtomicReference<>(CloseReason.SERVER_ERROR);
+        CountDownLatch reported = new CountDownLatch(1); // the close went through every listener, the slot's first
         stats.addListener(new ServerListener() {
             @Override
             public void connectionClosed(ConnectionInfo connection, CloseReason why) {
                 reason.set(why);
+                reported.countDown();
             }
         });
         OpenConnections open = new OpenConnections();
@@ -119,6 +123,11 @@ public final class ConnectionWorker {
                 if (!open.awaitEmpty(Instant.now().plus(FORCE_GRACE))) {
                     open.forceAll();
                 }
+            }
+            try { // the connection leaves the open set before its close is reported: let the report reach the slot
+                reported.await(FORCE_GRACE.toMillis(), TimeUnit.MILLISECONDS); // before the JVM halts
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }));
         ConnectionTimers timers = new ConnectionTimers(); // its daemon thread ends with this process
