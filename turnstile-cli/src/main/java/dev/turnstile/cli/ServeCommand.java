@@ -90,6 +90,9 @@ final class ServeCommand implements Callable<Integer> {
         return EffectiveSettings.of(spec, sources, spec.commandLine().getParseResult());
     }
 
+    @Mixin
+    AdminOptions admin = new AdminOptions();
+
     @Override
     public Integer call() throws Exception {
         sources.check(spec);
@@ -120,7 +123,9 @@ final class ServeCommand implements Callable<Integer> {
                 + (s.config().tls() != null ? ", TLS" : "")
                 + (listenOn == ListenOn.STANDARD_INPUT ? ", inherited socket" : "") + ")");
         System.out.flush();
+        AdminEndpoint adminServer;
         try {
+            adminServer = AdminEndpoint.start(admin, s, server.settings(service), predecessor.isPresent());
             if (pids.isPresent()) {
                 pids.get().write();
             }
@@ -148,6 +153,7 @@ final class ServeCommand implements Callable<Integer> {
         } else {
             notifier.stopping();
         }
+        adminServer.close();
         if (s.failure().isPresent()) {
             s.stop(reloads.drain());
             stopped(pids, notifier);

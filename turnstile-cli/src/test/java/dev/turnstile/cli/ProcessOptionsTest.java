@@ -54,6 +54,6 @@ class ProcessOptionsTest {
             System.setErr(saved);
         }
         assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).singleElement().asString()
-                .startsWith("turnstile status: no scoreboard for port 1");
+                .startsWith("turnstile status: nothing answers at http://127.0.0.1:1/status.json").contains("--admin-port");
     }
 }

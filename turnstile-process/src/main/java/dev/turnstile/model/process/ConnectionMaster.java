@@ -2,6 +2,9 @@ package dev.turnstile.model.process;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
+import dev.turnstile.api.ConnectionStats;
+import dev.turnstile.api.WorkerKind;
+import dev.turnstile.api.WorkerState;
 import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.WorkerStats;
@@ -137,6 +140,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         ConnectionInfo info;  // master thread only; null while a spare
         final Scoreboard.Slot slot;
         HandOffLine line;     // master thread only; a waiting spare's line, else null
+        long messages, bytesIn, bytesOut; // master thread only: of the slot's counters, what the stats have
 
         ConnectionChild(int pid, Instant started, ConnectionInfo info, Scoreboard.Slot slot) {
             this(pid, started, info, slot, null);
@@ -291,6 +295,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     @Override
     protected void spawnToTarget() {
         noticeReadySpares();
+        showChildren();
         dropLeftWhileWaiting();
         spawnForWaiting();
         acceptPending();
@@ -511,7 +516,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         }
         ConnectionInfo info = new ConnectionInfo(++ids, connection.remote(), connection.local(), "process-" + pid);
         adopt(new ConnectionChild(pid, clock.instant(), info, slot));
-        stats.connectionOpened(info);
+        stats.connectionOpened(info).worker().kind(WorkerKind.PROCESS).state(WorkerState.STARTING);
         log.debug("{}: process {} serves {}", model, pid, connection.peer());
     }
 
@@ -560,15 +565,60 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         }
     }
 
-    /** The child is gone, so its slot's counters are final: add them to the server's stats. */
-    private void countFinal(ConnectionChild child) {
-        Scoreboard.Slot slot = child.slot;
-        WorkerStats worker = stats.worker(child.info.worker());
-        for (long m = slot.messages(); m > 0; m--) {
-            worker.messageHandled();
+    /**
+     * Each child's slot onto the status, every round: its worker's state, and its connection's
+     * state and counters (the child copies them in four times a second). Master thread.
+     */
+    private void showChildren() {
+        for (ConnectionChild child : children()) {
+            if (child.info == null) {
+                continue; // a waiting spare: no connection to show yet
+            }
+            WorkerState state = child.slot.workerState();
+            stats.worker(child.info.worker()).kind(WorkerKind.PROCESS).state(state);
+            ConnectionStats connection = stats.openConnection(child.info);
+            if (connection != null && command.reportsToScoreboard()) {
+                connection.state(state);
+            }
+            count(child, connection);
         }
-        stats.bytesIn(slot.bytesIn());
-        stats.bytesOut(slot.bytesOut());
+    }
+
+    /** Adds what the child's slot counted since the last call to the server's, worker's and connection's stats. */
+    private void count(ConnectionChild child, ConnectionStats connection) {
+        Scoreboard.Slot slot = child.slot;
+        long messages = slot.messages() - child.messages;
+        if (messages > 0) {
+            WorkerStats worker = stats.worker(child.info.worker());
+            for (long m = messages; m > 0; m--) {
+                worker.messageHandled();
+            }
+            if (connection != null) {
+                connection.messagesHandled(messages);
+            }
+            child.messages += messages;
+        }
+        long in = slot.bytesIn() - child.bytesIn;
+        if (in > 0) {
+            stats.bytesIn(in);
+            if (connection != null) {
+                connection.read(in);
+            }
+            child.bytesIn += in;
+        }
+        long out = slot.bytesOut() - child.bytesOut;
+        if (out > 0) {
+            stats.bytesOut(out);
+            if (connection != null) {
+                connection.wrote(out);
+            }
+            child.bytesOut += out;
+        }
+    }
+
+    /** The child is gone, so its slot's counters are final: add the rest to the server's stats. */
+    private void countFinal(ConnectionChild child) {
+        count(child, null);
     }
 
     @Override

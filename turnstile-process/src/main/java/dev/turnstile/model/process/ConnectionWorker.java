@@ -25,6 +25,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -53,6 +55,8 @@ public final class ConnectionWorker {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionWorker.class);
     private static final Duration FORCE_GRACE = Duration.ofSeconds(1);
+    /** How often the slot gets the connection's counters and phase between its open and close. */
+    private static final Duration REPORT_PERIOD = Duration.ofMillis(250);
     private static final Duration PARENT_CHECK = Duration.ofSeconds(1);
     static final Set<String> ARGUMENTS = arguments();
 
@@ -91,7 +95,7 @@ public final class ConnectionWorker {
             }
         }
         SocketChannel channel = inheritedConnection();
-        System.exit(ExitCodes.forCloseReason(serving.serve(channel)));
+        System.exit(ExitCodes.forCloseReason(serving.serve(channel, reporter)));
     }
 
     /**
@@ -141,13 +145,16 @@ public final class ConnectionWorker {
      */
     private record Serving(BlockingDriver driver, ConnectionTimers timers, AtomicReference<CloseReason> reason,
                            String worker) {
+        // the close went through every listener (the slot's first) once the connection's close is reported
 
         static Serving prepare(ServiceSpec spec, Service service, ServerStats stats) {
             AtomicReference<CloseReason> reason = new AtomicReference<>(CloseReason.SERVER_ERROR);
+            CountDownLatch reported = new CountDownLatch(1); // the close went through every listener, the slot's first
             stats.addListener(new ServerListener() {
                 @Override
                 public void connectionClosed(ConnectionInfo connection, CloseReason why) {
                     reason.set(why);
+                    reported.countDown();
                 }
             });
             OpenConnections open = new OpenConnections();
@@ -158,14 +165,25 @@ public final class ConnectionWorker {
                         open.forceAll();
                     }
                 }
+                try { // the connection leaves the open set before its close is reported: let the report reach the slot
+                    reported.await(FORCE_GRACE.toMillis(), TimeUnit.MILLISECONDS); // before the JVM halts
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }));
             ConnectionTimers timers = new ConnectionTimers(); // its daemon thread ends with this process
             return new Serving(new BlockingDriver(new ServerContext(spec.config(), service, stats), open, timers),
                     timers, reason, "process-" + ProcessHandle.current().pid());
         }
 
-        /** Serves the one connection; returns why it closed. */
-        CloseReason serve(SocketChannel channel) {
+        /**
+         * Serves the one connection; returns why it closed. With a slot, its counters and phase are
+         * copied in every {@link #REPORT_PERIOD} too, so the master's status shows the connection live.
+         */
+        CloseReason serve(SocketChannel channel, SlotReporter reporter) {
+            if (reporter != null) {
+                timers.every(REPORT_PERIOD, reporter::heartbeat);
+            }
             driver.run(channel, worker, () -> { });
             timers.stop();
             return reason.get();

@@ -94,6 +94,7 @@ public final class Scoreboard {
             S_PEER_PORT = 248, S_PEER_IP_HI = 256, S_PEER_IP_LO = 264, S_NOTE_LENGTH = 272, S_NOTE = 280,
             S_PERMITS = 768, S_OPEN = 776, S_CEILING_TOUCHES = 784, S_REFUSED_BY = 792, // 3 words, by ConnectionLimit
             S_REFUSED_PORT = 816, S_REFUSED_IP_HI = 824, S_REFUSED_IP_LO = 832,
+            S_PHASE = 840, // the worker's WorkerState ordinal + 1 at its last report; 0: none yet
             S_RING = 1024; // then RING_EVENTS events of 48 bytes end the slot
     static final int SLOT_BYTES = S_RING + RING_EVENTS * EVENT_BYTES;
     /** In an event: the server-wide sequence number, after the event's five words. */
@@ -666,6 +667,38 @@ public final class Scoreboard {
 
         public void activity(long now) {
             put(base + S_ACTIVITY, now);
+        }
+
+        /** What the worker's threads were doing at its last report (event or heartbeat). Worker only. */
+        public void phase(dev.turnstile.api.WorkerState phase) {
+            put(base + S_PHASE, phase.ordinal() + 1);
+        }
+
+        /**
+         * The slot as a {@link dev.turnstile.api.WorkerState}, for the master's stats: STARTING as
+         * it is; IDLE as it is; BUSY as the phase the worker last reported (reading, handling,
+         * writing, closing), or HANDLING when it reported none (a process-per-connection child
+         * reports at its open and close only); STOPPING, and FREE (gone, not yet replaced), as
+         * RETIRING.
+         */
+        public dev.turnstile.api.WorkerState workerState() {
+            return switch (state()) {
+                case STARTING -> dev.turnstile.api.WorkerState.STARTING;
+                case IDLE -> dev.turnstile.api.WorkerState.IDLE;
+                case STOPPING, FREE -> dev.turnstile.api.WorkerState.RETIRING;
+                case BUSY -> {
+                    dev.turnstile.api.WorkerState p = phase();
+                    yield p == dev.turnstile.api.WorkerState.READING || p == dev.turnstile.api.WorkerState.WRITING
+                            || p == dev.turnstile.api.WorkerState.CLOSING ? p : dev.turnstile.api.WorkerState.HANDLING;
+                }
+            };
+        }
+
+        /** The phase the worker last reported, or null if it has reported none. */
+        public dev.turnstile.api.WorkerState phase() {
+            long p = get(base + S_PHASE);
+            dev.turnstile.api.WorkerState[] all = dev.turnstile.api.WorkerState.values();
+            return p > 0 && p <= all.length ? all[(int) p - 1] : null;
         }
 
         public void closedBy(int reasonOrdinal, long count) {

@@ -6,6 +6,7 @@ import dev.turnstile.api.ServerListener;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.api.StatsSnapshot;
+import dev.turnstile.api.WorkerState;
 
 /**
  * A worker's side of its {@link Scoreboard} slot: listens to the worker's own
@@ -116,6 +117,29 @@ public final class SlotReporter implements ServerListener {
     private StatsSnapshot flushLocked() {
         StatsSnapshot s = stats.snapshot();
         slot.counters(s.accepted(), s.active(), s.messages(), s.bytesIn(), s.bytesOut());
+        slot.phase(busiest(s));
         return s;
+    }
+
+    /** The phase of the worker's busiest thread: writing, then handling, reading, closing, else idle. */
+    static WorkerState busiest(StatsSnapshot s) {
+        WorkerState best = WorkerState.IDLE;
+        for (StatsSnapshot.Worker w : s.workers()) {
+            if (rank(w.state()) > rank(best)) {
+                best = w.state();
+            }
+        }
+        return best;
+    }
+
+    private static int rank(WorkerState state) {
+        return switch (state) {
+            case WRITING -> 5;
+            case HANDLING -> 4;
+            case READING -> 3;
+            case CLOSING -> 2;
+            case STARTING, RETIRING -> 1;
+            case IDLE -> 0;
+        };
     }
 }
