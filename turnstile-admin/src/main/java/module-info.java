@@ -6,4 +6,5 @@ module dev.turnstile.admin {
     requires micrometer.registry.prometheus;
     requires micrometer.registry.jmx;
 
+    exports dev.turnstile.admin;
 }

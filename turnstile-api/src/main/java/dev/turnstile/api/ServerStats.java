@@ -1,8 +1,11 @@
 package dev.turnstile.api;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumMap;
@@ -13,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /**
  * The counters and events every model reports through: connections accepted, open and closed
@@ -23,6 +27,11 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link LongAdder}s or atomics; the hot path ({@link #bytesIn}, {@link #bytesOut},
  * {@link WorkerStats#messageHandled}) allocates nothing. Listeners are called on the reporting
  * thread; one that throws is dropped from that event and the rest still run.
+ *
+ * <p><b>Per connection.</b> {@link #connectionOpened} starts a {@link ConnectionTally} for the
+ * connection, which the model counts into beside the totals; {@link #connectionClosed} ends it and
+ * gives its listeners the connection's {@link ConnectionTotals}. The open tallies are kept in a map
+ * (one put and one remove per connection, nothing per message).
  */
 public final class ServerStats {
 
@@ -44,6 +53,11 @@ public final class ServerStats {
     private final ConcurrentHashMap<String, WorkerStats> workers = new ConcurrentHashMap<>();
     private final Deque<PoolEvent> poolEvents = new ArrayDeque<>(); // guarded by itself
     private final List<ServerListener> listeners = new CopyOnWriteArrayList<>();
+    private final ConcurrentHashMap<ConnectionInfo, ConnectionTally> open = new ConcurrentHashMap<>();
+    private final LongAdder acceptFailures = new LongAdder();
+    private final LongAdder acceptBackoffNanos = new LongAdder();
+    private final LongAdder poolChanges = new LongAdder();
+    private volatile LongConsumer handlerTimeSink; // null: handler time is not recorded
 
     public ServerStats() {
         for (CloseReason reason : CloseReason.values()) {
@@ -74,7 +88,13 @@ public final class ServerStats {
         }
     }
 
-    public void connectionOpened(ConnectionInfo connection) {
+    /**
+     * Counts a connection that opened; returns its tally, for the model to count the connection's
+     * messages and bytes into (ignoring it is fine: the close still reports its age).
+     */
+    public ConnectionTally connectionOpened(ConnectionInfo connection) {
+        ConnectionTally tally = new ConnectionTally();
+        open.put(connection, tally);
         accepted.increment();
         int now = active.incrementAndGet();
         peakActive.accumulateAndGet(now, Math::max);
@@ -86,16 +106,29 @@ public final class ServerStats {
                 listenerFailed(l, e);
             }
         }
+        return tally;
     }
 
+    /** Counts a connection that closed, with the figures of the tally {@link #connectionOpened} gave it. */
     public void connectionClosed(ConnectionInfo connection, CloseReason reason) {
+        ConnectionTally tally = open.remove(connection);
+        connectionClosed(connection, reason, tally != null ? tally.totals()
+                : new ConnectionTotals(Instant.now(), Duration.ZERO, 0, 0, 0)); // never opened here: nothing known
+    }
+
+    /**
+     * Counts a connection that closed, with figures known better than from its tally here, such as
+     * those a worker process reports through the scoreboard. Only the listeners see {@code totals}.
+     */
+    public void connectionClosed(ConnectionInfo connection, CloseReason reason, ConnectionTotals totals) {
+        open.remove(connection);
         closed.increment();
         active.decrementAndGet();
         closes.get(reason).increment();
         worker(connection.worker()).closed();
         for (ServerListener l : listeners) {
             try {
-                l.connectionClosed(connection, reason);
+                l.connectionClosed(connection, reason, totals);
             } catch (RuntimeException e) {
                 listenerFailed(l, e);
             }
@@ -121,6 +154,31 @@ public final class ServerStats {
         limitHits.get(limit).increment();
     }
 
+    /**
+     * Counts a failed accept (other than on a closed listener) after which accepting pauses for
+     * {@code backoff}; called by every accept loop.
+     */
+    public void acceptFailed(Duration backoff) {
+        acceptFailures.increment();
+        acceptBackoffNanos.add(backoff.toNanos());
+    }
+
+    /**
+     * Where the handler time of each handled message goes, in nanoseconds (such as a histogram);
+     * null, the default, records nothing. Every model reports through {@link #handlerTime}.
+     */
+    public void handlerTimeSink(LongConsumer sink) {
+        handlerTimeSink = sink;
+    }
+
+    /** The handler took {@code nanos} for one message: passed to the {@link #handlerTimeSink}, if any. */
+    public void handlerTime(long nanos) {
+        LongConsumer sink = handlerTimeSink;
+        if (sink != null) {
+            sink.accept(nanos);
+        }
+    }
+
     public void bytesIn(long n) {
         bytesIn.add(n);
     }
@@ -132,6 +190,7 @@ public final class ServerStats {
     /** Records a pool size change with its reason, such as "grew to 5: 4 busy, 2 waiting". */
     public void poolResized(int size, String reason) {
         poolSize.set(size);
+        poolChanges.increment();
         PoolEvent event = new PoolEvent(Instant.now(), size, reason);
         synchronized (poolEvents) {
             if (poolEvents.size() == POOL_EVENTS_KEPT) {
@@ -165,6 +224,74 @@ public final class ServerStats {
         return new StatsSnapshot(accepted.sum(), active.get(), peakActive.get(), closed.sum(), rejected.sum(),
                 messages.sum(), bytesIn.sum(), bytesOut.sum(), Map.copyOf(closeCounts), List.copyOf(ws),
                 poolSize.get(), events, Map.copyOf(hits));
+    }
+
+    // ---- single figures, read without a snapshot (for meters read on every scrape) -------------
+
+    public long accepted() {
+        return accepted.sum();
+    }
+
+    public long closed() {
+        return closed.sum();
+    }
+
+    public long closedFor(CloseReason reason) {
+        return closes.get(reason).sum();
+    }
+
+    public long rejected() {
+        return rejected.sum();
+    }
+
+    public int active() {
+        return active.get();
+    }
+
+    public long messages() {
+        return messages.sum();
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    public long hitsOf(ConnectionLimit limit) {
+        return limitHits.get(limit).sum();
+    }
+
+    /** Failed accepts, in all; see {@link #acceptFailed}. */
+    public long acceptFailures() {
+        return acceptFailures.sum();
+    }
+
+    /** The pauses after failed accepts, added up. */
+    public Duration acceptBackoff() {
+        return Duration.ofNanos(acceptBackoffNanos.sum());
+    }
+
+    /** The pool's current size, or -1 for models without a pool. */
+    public int poolSize() {
+        return poolSize.get();
+    }
+
+    /** Pool size changes reported, in all (the events themselves: the last 256 in the snapshot). */
+    public long poolChanges() {
+        return poolChanges.sum();
+    }
+
+    /** The workers known now (a live view; per-connection workers come and go). */
+    public Collection<WorkerStats> workers() {
+        return Collections.unmodifiableCollection(workers.values());
+    }
+
+    /** The tally of an open connection, or null if it is not open here. */
+    public ConnectionTally tallyOf(ConnectionInfo connection) {
+        return open.get(connection);
     }
 
     /** Orders "worker-2" before "worker-10". */

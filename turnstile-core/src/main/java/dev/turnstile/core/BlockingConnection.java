@@ -1,6 +1,7 @@
 package dev.turnstile.core;
 
 import dev.turnstile.api.CloseReason;
+import dev.turnstile.api.ConnectionTally;
 import dev.turnstile.api.ServerStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,7 @@ final class BlockingConnection implements ConnectionHandle.Owner {
 
     private final SocketChannel channel;
     private final ServerStats stats;
+    private final ConnectionTally tally;                          // this connection's figures, beside the server's
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean writerRunning = new AtomicBoolean();
     private final OutboundBuffer out = new OutboundBuffer(1024); // guarded by lock
@@ -50,13 +52,19 @@ final class BlockingConnection implements ConnectionHandle.Owner {
     private ConnectionStreams streams;                            // set with the conversation: where replies go
     private boolean ended;                                        // guarded by lock: closed() has run
 
-    BlockingConnection(SocketChannel channel, ServerStats stats, ConnectionHandle handle, OpenConnections.Entry entry) {
+    BlockingConnection(SocketChannel channel, ServerStats stats, ConnectionTally tally, ConnectionHandle handle,
+                       OpenConnections.Entry entry) {
         this.channel = channel;
         this.entry = entry;
         this.writing = entry::writing;
         this.stats = stats;
+        this.tally = tally;
         this.handle = handle;
         handle.ownedBy(this);
+    }
+
+    ConnectionTally tally() {
+        return tally;
     }
 
     OutboundBuffer outbound() {
@@ -118,7 +126,9 @@ final class BlockingConnection implements ConnectionHandle.Owner {
         if (out.pending() > 0) {
             handle.unwritten(out.pending());
             try { // each slice renews the write clock: the model's sweep closes a peer that takes none for the write timeout
-                stats.bytesOut(out.writeAll(streams.writer(), WRITE_SLICE_BYTES, writing));
+                long written = out.writeAll(streams.writer(), WRITE_SLICE_BYTES, writing);
+                stats.bytesOut(written);
+                tally.bytesOut(written);
             } finally {
                 entry.wrote();
             }

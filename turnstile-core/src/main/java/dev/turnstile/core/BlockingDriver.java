@@ -2,6 +2,7 @@ package dev.turnstile.core;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
+import dev.turnstile.api.ConnectionTally;
 import dev.turnstile.api.FramedService;
 import dev.turnstile.api.FramerFactory;
 import dev.turnstile.api.ServerConfig;
@@ -145,8 +146,8 @@ public final class BlockingDriver {
         }
         boolean framed = context.service() instanceof FramedService;
         OpenConnections.Entry entry = connections.register(channel, "connection " + info.id() + " from " + info.peer(), framed);
-        context.stats().connectionOpened(info);
-        BlockingConnection connection = framed ? new BlockingConnection(channel, context.stats(),
+        ConnectionTally tally = context.stats().connectionOpened(info);
+        BlockingConnection connection = framed ? new BlockingConnection(channel, context.stats(), tally,
                 new ConnectionHandle(info, context.config().maxPendingBytes(), timers), entry) : null;
         CloseReason reason = CloseReason.SERVER_ERROR;
         VirtualMachineError fatal = null;
@@ -168,7 +169,7 @@ public final class BlockingDriver {
             }
             reason = switch (context.service()) {
                 case FramedService service -> serveFramed(channel, streams, service, info, entry, connection);
-                case SessionService service -> serveSession(streams, service, info, entry);
+                case SessionService service -> serveSession(streams, service, info, entry, tally);
             };
         } catch (SocketTimeoutException e) {
             reason = CloseReason.IDLE_TIMEOUT;
@@ -225,6 +226,7 @@ public final class BlockingDriver {
         WorkerStats worker = context.stats().worker(info.worker());
         Conversation conversation = new Conversation(connection.handle(), framers.newFramer(config.maxMessageBytes()),
                 service.newHandler(info), connection.outbound(), worker);
+        conversation.countInto(connection.tally());
         connection.attach(conversation, streams);
         InputStream in = streams.input();
         int maxBuffer = config.maxMessageBytes() + 2; // an unfinished message never exceeds the maximum
@@ -268,6 +270,7 @@ public final class BlockingDriver {
             if (n > 0) {
                 buffer.position(buffer.position() + n);
                 context.stats().bytesIn(n);
+                connection.tally().bytesIn(n);
             }
             if (!entry.beginWork()) {
                 return CloseReason.SHUTDOWN; // shutdown closed this idle connection as input arrived
@@ -357,7 +360,7 @@ public final class BlockingDriver {
     }
 
     private CloseReason serveSession(ConnectionStreams streams, SessionService service, ConnectionInfo info,
-                                     OpenConnections.Entry entry) throws IOException {
+                                     OpenConnections.Entry entry, ConnectionTally tally) throws IOException {
         var stats = context.stats();
         InputStream in = new FilterInputStream(streams.input()) {
             @Override
@@ -365,6 +368,7 @@ public final class BlockingDriver {
                 int n = super.read(b, off, len);
                 if (n > 0) {
                     stats.bytesIn(n);
+                    tally.bytesIn(n);
                 }
                 return n;
             }
@@ -379,6 +383,7 @@ public final class BlockingDriver {
                         out.write(b, off + done, slice);
                         done += slice;
                         stats.bytesOut(slice);
+                        tally.bytesOut(slice);
                     }
                 } finally {
                     entry.wrote();
@@ -394,6 +399,7 @@ public final class BlockingDriver {
                     entry.wrote();
                 }
                 stats.bytesOut(1);
+                tally.bytesOut(1);
             }
         };
         service.serve(new Session() {

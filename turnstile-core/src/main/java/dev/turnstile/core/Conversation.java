@@ -2,6 +2,7 @@ package dev.turnstile.core;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
+import dev.turnstile.api.ConnectionTally;
 import dev.turnstile.api.Framer;
 import dev.turnstile.api.MessageHandler;
 import dev.turnstile.api.Outbound;
@@ -40,6 +41,7 @@ public final class Conversation implements Consumer<ByteBuffer>, Replies {
     private final Outbound out;
     private final WorkerStats worker;
     private final ConnectionHandle handle;
+    private ConnectionTally tally;   // owner only; null: messages are counted for the worker only
     private CloseReason closeReason; // null while open
     private boolean ended;           // closed() has run
 
@@ -73,6 +75,11 @@ public final class Conversation implements Consumer<ByteBuffer>, Replies {
             }
         });
         return handle;
+    }
+
+    /** Counts this connection's messages into {@code tally} too (for the access log). Call before {@link #open}. */
+    public void countInto(ConnectionTally tally) {
+        this.tally = tally;
     }
 
     /** The connection is open: lets the handler greet or keep the handle. Call once, first. */
@@ -136,6 +143,9 @@ public final class Conversation implements Consumer<ByteBuffer>, Replies {
         try {
             handler.onMessage(message, this);
             worker.messageHandled();
+            if (tally != null) {
+                tally.messageHandled();
+            }
         } catch (RuntimeException e) {
             failed("onMessage", e);
         }

@@ -2,6 +2,7 @@ package dev.turnstile.model.eventloop;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
+import dev.turnstile.api.ConnectionTally;
 import dev.turnstile.api.Framer;
 import dev.turnstile.api.MessageHandler;
 import dev.turnstile.api.Outbound;
@@ -111,6 +112,7 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
     long writeWaitSince;                        // loop thread only: unsent replies waiting since, or last moved; 0: none
     long messageSince;                          // loop thread only: the unfinished message began; 0: none held
     int slot = -1;                              // loop thread only: index in the loop's ConnectionTable
+    private ConnectionTally tally;              // set before start: this connection's figures, beside the loop's
 
     LoopConnection(SelectorLoop loop, SocketChannel channel, SelectionKey key, ConnectionInfo info, Framer framer,
                    MessageHandler handler, WorkerStats worker) {
@@ -125,6 +127,22 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
         this.conversation = new Conversation(handle, framer, handler, this, worker);
         this.interest = key.interestOps();
         this.lastActive = loop.now();
+    }
+
+    /** Counts this connection's messages and bytes into {@code tally} too. Loop thread, before {@link #start}. */
+    final void countInto(ConnectionTally tally) {
+        this.tally = tally;
+        conversation.countInto(tally);
+    }
+
+    final void countRead(int n) {
+        loop.countRead(n);
+        tally.bytesIn(n);
+    }
+
+    final void countWritten(int n) {
+        loop.countWritten(n);
+        tally.bytesOut(n);
     }
 
     final ConnectionInfo info() {
@@ -245,7 +263,7 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
         if (endOfInput) {
             state |= EOF;
         } else {
-            loop.countRead(n);
+            countRead(n);
             lastActive = loop.now();
         }
         received(buffer.flip(), endOfInput);
@@ -311,7 +329,7 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
     final void writePending() throws IOException {
         int n = outbound.writeOnce(io);
         if (n > 0) {
-            loop.countWritten(n);
+            countWritten(n);
             lastActive = loop.now();
             writeWaitSince = lastActive; // settle clears it if nothing is left
         }
@@ -535,7 +553,7 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
             if (n < 0) {
                 release();
             } else {
-                loop.countRead(n);
+                countRead(n);
             }
         } catch (IOException e) {
             release(); // the peer reset: it has what it is going to get

@@ -106,7 +106,7 @@ final class OnLoopConnection extends LoopConnection {
             try {
                 int n = io.write(staged);
                 if (n > 0) {
-                    loop.countWritten(n);
+                    countWritten(n);
                     lastActive = loop.now(); // pushed bytes too: a connection only listening is not idle
                     writeWaitSince = lastActive;
                 }

@@ -2,6 +2,7 @@ package dev.turnstile.model.eventloop;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
+import dev.turnstile.api.ConnectionTally;
 import dev.turnstile.api.FramedService;
 import dev.turnstile.api.Framer;
 import dev.turnstile.api.FramerFactory;
@@ -28,6 +29,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -445,7 +447,7 @@ final class SelectorLoop implements Runnable {
     /** Makes the connection for a registered socket: its handler, its conversation, its greeting. */
     private void open(SocketChannel socket, SelectionKey key, ConnectionInfo info) {
         ServerConfig config = context.config();
-        context.stats().connectionOpened(info);
+        ConnectionTally tally = context.stats().connectionOpened(info);
         MessageHandler handler;
         try {
             handler = service.newHandler(info);
@@ -464,6 +466,7 @@ final class SelectorLoop implements Runnable {
         LoopConnection c = handlersOnLoop
                 ? new OnLoopConnection(this, socket, key, info, framer, handler, worker)
                 : new OnWorkerConnection(this, socket, key, info, framer, handler, worker);
+        c.countInto(tally);
         key.attach(c);
         connections.add(c);
         open = connections.size();
@@ -635,6 +638,11 @@ final class SelectorLoop implements Runnable {
 
     int maxInboundBytes() {
         return maxInboundBytes;
+    }
+
+    /** An accept on this loop failed; accepting pauses for {@code backoff}. Loop thread. */
+    void acceptFailed(Duration backoff) {
+        context.stats().acceptFailed(backoff);
     }
 
     void countRead(int n) {

@@ -2,6 +2,7 @@ package dev.turnstile.model.process;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
+import dev.turnstile.api.ConnectionTally;
 import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.WorkerStats;
@@ -185,7 +186,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
                 connection = listener.accept();
             } catch (IOException e) {
                 limits.release();
-                pause("accept failed: " + e.getMessage());
+                stats.acceptFailed(pause("accept failed: " + e.getMessage()));
                 return;
             }
             if (connection == null) {
@@ -280,10 +281,12 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         log.debug("{}: process {} serves {}", model, pid, connection.peer());
     }
 
-    private void pause(String why) {
+    /** Stops accepting for the next backoff; returns it. */
+    private Duration pause(String why) {
         Duration delay = backoff.next();
         pausedUntil = clock.instant().plus(delay);
         log.warn("{}: {}; not accepting for {} ms", model, why, delay.toMillis());
+        return delay;
     }
 
     @Override
@@ -312,6 +315,12 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         }
         stats.bytesIn(slot.bytesIn());
         stats.bytesOut(slot.bytesOut());
+        ConnectionTally tally = stats.tallyOf(child.info);
+        if (tally != null) { // the connection's own figures, for the access log: one child, one connection
+            tally.messagesHandled(slot.messages());
+            tally.bytesIn(slot.bytesIn());
+            tally.bytesOut(slot.bytesOut());
+        }
     }
 
     @Override

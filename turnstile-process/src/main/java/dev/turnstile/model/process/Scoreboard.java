@@ -24,13 +24,13 @@ import java.time.Instant;
  * each has served without talking to them: the notes' "shared data should be on shared memory".
  *
  * <p><b>Layout.</b> A 256-byte header (magic, slot count, master pid, port, model, start time,
- * the server's {@link ConnectionLimits}, the clock origin and the event sequence), then one 25 KiB
+ * the server's {@link ConnectionLimits}, the clock origin and the event sequence), then one 41 KiB
  * slot per worker: pid, {@link State}, spawn and heartbeat times, last activity, counters
  * (connections, active, messages, bytes, closes by reason), the current peer, the master's stop
  * request, a short note (why a worker could not boot), the worker's share of the connection
  * limits (permits, open connections, ceiling touches, refusals by limit and the last refused
  * peer), and a ring of the last 512 connection events, which is how the master learns each
- * connection's peer and close reason (the master reads it every 50 ms, so a worker would have to
+ * connection's peer and close reason (and, for the access log, its messages, bytes and time open) (the master reads it every 50 ms, so a worker would have to
  * open and close over 5,000 connections a second, or the master stall, for events to be lost). After the slots: {@code threadsPerWorker} holds per slot
  * (the source of each connection a worker holds, for {@code --max-connections-per-ip}), then
  * {@value #RATE_BUCKETS} accept-rate buckets shared by all workers (see {@link #rateBucket}).
@@ -75,10 +75,10 @@ public final class Scoreboard {
     }
 
     private static final long MAGIC = 0x31445242_4C545354L; // "TSTLBRD1" little-endian
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
     static final int HEADER_BYTES = 256;
     public static final int RING_EVENTS = 512;
-    static final int EVENT_BYTES = 48;
+    static final int EVENT_BYTES = 80;
     private static final int NOTE_BYTES = 480; // S_NOTE + NOTE_BYTES <= S_PERMITS
     private static final int MODEL_BYTES = 32;
 
@@ -95,8 +95,8 @@ public final class Scoreboard {
             S_REFUSED_PORT = 816, S_REFUSED_IP_HI = 824, S_REFUSED_IP_LO = 832,
             S_RING = 1024; // then RING_EVENTS events of 48 bytes end the slot
     static final int SLOT_BYTES = S_RING + RING_EVENTS * EVENT_BYTES;
-    /** In an event: the server-wide sequence number, after the event's five words. */
-    private static final int E_SEQUENCE = 40;
+    /** In an event: the server-wide sequence number, after the event's five words; then a close's figures. */
+    private static final int E_SEQUENCE = 40, E_MESSAGES = 48, E_BYTES_IN = 56, E_BYTES_OUT = 64, E_OPEN_MICROS = 72;
     /** Accept-rate buckets shared by the workers: a power of two. */
     public static final int RATE_BUCKETS = 4096;
     /** Close reasons counted per slot: room for every {@link dev.turnstile.api.CloseReason} (13 today) and more. */
@@ -668,6 +668,10 @@ public final class Scoreboard {
             put(at + 16, ByteBuffer.wrap(ip, 0, 8).getLong());
             put(at + 24, ByteBuffer.wrap(ip, 8, 8).getLong());
             put(at + 32, e.atMillis());
+            put(at + E_MESSAGES, e.messages());
+            put(at + E_BYTES_IN, e.bytesIn());
+            put(at + E_BYTES_OUT, e.bytesOut());
+            put(at + E_OPEN_MICROS, e.openMicros());
             put(at + E_SEQUENCE, (long) LONG.getAndAdd(buffer, H_EVENT_SEQUENCE, 1L));
             put(base + S_EVENT_HEAD, head + 1); // publishes the event
         }
@@ -686,7 +690,8 @@ public final class Scoreboard {
             long word = get(at);
             InetAddress ip = address(get(at + 16), get(at + 24));
             return new ConnectionEvent(ConnectionEvent.Kind.of((int) (word & 0xff)), (int) ((word >>> 8) & 0xff),
-                    get(at + 8), new InetSocketAddress(ip, (int) (word >>> 32)), get(at + 32));
+                    get(at + 8), new InetSocketAddress(ip, (int) (word >>> 32)), get(at + 32),
+                    get(at + E_MESSAGES), get(at + E_BYTES_IN), get(at + E_BYTES_OUT), get(at + E_OPEN_MICROS));
         }
     }
 

@@ -1,0 +1,93 @@
+package dev.turnstile.admin;
+
+import dev.turnstile.api.ServerStats;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.jmx.JmxConfig;
+import io.micrometer.jmx.JmxMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.util.Objects;
+
+/**
+ * The meters of one running server: its {@link ServerMeters} and the JVM's and process's
+ * (memory, GC, threads, CPU, uptime, file descriptors), in a Prometheus registry always (scraped
+ * through {@link MetricsEndpoint} at {@code /metrics}) and, with {@link Jmx#ON}, in a JMX registry
+ * on the platform MBean server too ({@code --jmx}), under the domain {@value #JMX_DOMAIN}. Both are
+ * fed by one composite registry, so each meter, and the handler-time histogram's one sink, serves both.
+ *
+ * <p><b>Lifecycle.</b> Bound at creation; {@link #close} unregisters the MBeans and stops the GC
+ * listener (after the server stopped, so its last figures can still be scraped until then).
+ * <p><b>Thread-safety.</b> Safe to scrape from any thread.
+ */
+public final class ServerMetrics implements AutoCloseable {
+
+    /** Whether the meters are published over JMX as well. */
+    public enum Jmx { ON, OFF }
+
+    public static final String JMX_DOMAIN = "turnstile";
+
+    private final CompositeMeterRegistry composite = new CompositeMeterRegistry();
+    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JmxMeterRegistry jmx; // null without --jmx
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public ServerMetrics(ServerStats stats, String model, ServerMeters.WorkerMeters workerMeters, Jmx jmx) {
+        Objects.requireNonNull(stats, "stats");
+        composite.add(prometheus);
+        if (jmx == Jmx.ON) {
+            this.jmx = new JmxMeterRegistry(new JmxConfig() {
+                @Override
+                public String get(String key) {
+                    return null;
+                }
+
+                @Override
+                public String domain() {
+                    return JMX_DOMAIN;
+                }
+            }, io.micrometer.core.instrument.Clock.SYSTEM);
+            composite.add(this.jmx);
+        } else {
+            this.jmx = null;
+        }
+        new ServerMeters(stats, model, workerMeters).bindTo(composite);
+        new JvmMemoryMetrics().bindTo(composite);
+        gc.bindTo(composite);
+        new JvmThreadMetrics().bindTo(composite);
+        new ProcessorMetrics().bindTo(composite);
+        new UptimeMetrics().bindTo(composite);
+        new FileDescriptorMetrics().bindTo(composite);
+    }
+
+    /** The registry {@code /metrics} scrapes. */
+    public PrometheusMeterRegistry prometheus() {
+        return prometheus;
+    }
+
+    /** Every meter, for tests and for further binders. */
+    public MeterRegistry registry() {
+        return composite;
+    }
+
+    /** An HTTP handler serving the scrape, for the admin server's {@code /metrics}. */
+    public MetricsEndpoint endpoint() {
+        return new MetricsEndpoint(prometheus);
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        if (jmx != null) {
+            jmx.close();
+        }
+        composite.close();
+    }
+}
