@@ -1,5 +1,6 @@
 /** The turnstile command. Exports nothing; picocli reads the commands reflectively. */
 module dev.turnstile.cli {
+    requires dev.turnstile.admin;
     requires dev.turnstile.bench;
     requires dev.turnstile.core;
     requires dev.turnstile.loadgen;

@@ -58,7 +58,13 @@ final class DemoCommand implements Callable<Integer> {
         // worker processes create the service by its class name, so it cannot be wrapped: they are
         // shown serving each connection instead, as the notes' thread pool prints "i serving peer"
         boolean otherProcesses = Models.require(server.model).servesInOtherProcesses();
-        Server s = server.builder()
+        try (ServerInstruments instruments = ServerInstruments.of(server)) {
+            return run(instruments, otherProcesses, out);
+        }
+    }
+
+    private int run(ServerInstruments instruments, boolean otherProcesses, PrintStream out) throws Exception {
+        Server s = instruments.attachTo(server.builder())
                 .service(otherProcesses ? new EchoUppercase() : new TranscriptService(new EchoUppercase(), out))
                 .listener(new ServerListener() {
                     @Override
@@ -79,6 +85,7 @@ final class DemoCommand implements Callable<Integer> {
                     }
                 })
                 .start();
+        instruments.bind(s);
         out.printf("turnstile demo: model %s on %s:%d; %d clients x %d messages, pauses up to %d ms%n",
                 s.modelName(), s.address().getAddress().getHostAddress(), s.port(), conversation.clients, conversation.messages,
                 conversation.thinkMax.toMillis());

@@ -42,7 +42,8 @@ final class OptionTopics {
         t.put("Event loops", List.of("--loops", "--accept", "--high-water", "--low-water", "--slow-callback"));
         t.put("Process models", List.of("--max-children", "--exec", "--min-spare", "--max-spare", "--threads-per-worker",
                 "--max-connections-per-worker", "--balance", "--max-restarts", "--restart-window", "--worker-heap", "--cds"));
-        t.put("Operations", List.of("--drain", "--inherit-stdin", "--socket-name", "--pid-file"));
+        t.put("Operations", List.of("--drain", "--inherit-stdin", "--socket-name", "--pid-file", "--access-log",
+                "--access-log-format", "--jmx"));
         return t;
     }
 

@@ -58,7 +58,15 @@ final class ServeCommand implements Callable<Integer> {
         SystemdNotifier notifier = SystemdNotifier.fromEnvironment(environment, pid);
         ListenOn listenOn = SocketSource.settle(environment, pid, inheritStdin, Optional.ofNullable(socketName));
         Service chosen = Services.require(service).create();
-        Server s = server.builder().service(chosen).listenOn(listenOn).start();
+        try (ServerInstruments instruments = ServerInstruments.of(server)) {
+            Server s = instruments.attachTo(server.builder()).service(chosen).listenOn(listenOn).start();
+            instruments.bind(s); // the admin server (--admin-port) mounts instruments.metrics(s).endpoint() at /metrics
+            return serve(s, chosen, listenOn, pids, notifier);
+        } // after the stop: the access log is flushed, the MBeans go
+    }
+
+    private int serve(Server s, Service chosen, ListenOn listenOn, Optional<PidFile> pids, SystemdNotifier notifier)
+            throws Exception {
         StopSignals signals = StopSignals.install();
         System.out.println("listening on " + s.address().getAddress().getHostAddress() + ":" + s.port()
                 + " (service " + service + ", model " + s.modelName() + (chosen instanceof FramedService f
