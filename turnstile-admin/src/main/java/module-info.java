@@ -2,6 +2,7 @@
 module dev.turnstile.admin {
     requires transitive dev.turnstile.api;
     requires jdk.httpserver;
+    requires jdk.management;
     requires micrometer.core;
     requires micrometer.registry.prometheus;
     requires micrometer.registry.jmx;

@@ -114,7 +114,9 @@ class ServerMetersTest {
                     .contains("jvm_threads_live_threads")
                     .contains("process_uptime_seconds")
                     .contains("process_files_open_files")
-                    .contains("system_cpu_count");
+                    .contains("system_cpus ")
+                    .contains("process_cpu_seconds_total")
+                    .doesNotContain("system_cpu_count", "process_cpu_time_ns");
             assertThat(scrape).containsPattern("turnstile_worker_messages_total\\{worker=\"worker-[12]\"} 2.0");
         }
     }
