@@ -32,8 +32,8 @@ import java.util.Objects;
  * conventional {@code process_cpu_seconds_total}, and the gauge {@code system_cpu_count} (a gauge must
  * not end in {@code _count}) is {@code system_cpus}.
  *
- * <p><b>Lifecycle.</b> Bound at creation; {@link #close} unregisters the MBeans and stops the GC
- * listener (after the server stopped, so its last figures can still be scraped until then).
+ * <p><b>Lifecycle.</b> Bound at creation; {@link #close} unregisters the MBeans, stops the GC
+ * listener and the handler timing (after the server stopped, so its last figures can still be scraped until then).
  * <p><b>Thread-safety.</b> Safe to scrape from any thread.
  */
 public final class ServerMetrics implements AutoCloseable {
@@ -47,9 +47,10 @@ public final class ServerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JmxMeterRegistry jmx; // null without --jmx
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final ServerStats stats;
 
     public ServerMetrics(ServerStats stats, String model, ServerMeters.WorkerMeters workerMeters, Jmx jmx) {
-        Objects.requireNonNull(stats, "stats");
+        this.stats = Objects.requireNonNull(stats, "stats");
         prometheus.config()
                 .meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time")) // nanoseconds: process_cpu_seconds_total instead
                 .meterFilter(new MeterFilter() { // a gauge must not end in _count: promtool's lint
@@ -105,6 +106,7 @@ public final class ServerMetrics implements AutoCloseable {
 
     @Override
     public void close() {
+        stats.handlerTimeSink(null); // no more timing of handlers for meters that are gone
         gc.close();
         if (jmx != null) {
             jmx.close();

@@ -28,10 +28,10 @@ import java.util.function.LongConsumer;
  * {@link WorkerStats#messageHandled}) allocates nothing. Listeners are called on the reporting
  * thread; one that throws is dropped from that event and the rest still run.
  *
- * <p><b>Per connection.</b> {@link #connectionOpened} starts a {@link ConnectionTally} for the
- * connection, which the model counts into beside the totals; {@link #connectionClosed} ends it and
- * gives its listeners the connection's {@link ConnectionTotals}. The open tallies are kept in a map
- * (one put and one remove per connection, nothing per message).
+ * <p><b>Per connection.</b> {@link #connectionOpened} makes a {@link ConnectionStats} for the
+ * connection, which the model counts into beside the totals; {@link #connectionClosed} drops it and
+ * gives its listeners the connection's {@link ConnectionTotals}. The open connections' stats are kept
+ * in a map (one put and one remove per connection, nothing per message).
  */
 public final class ServerStats {
 
@@ -53,7 +53,7 @@ public final class ServerStats {
     private final ConcurrentHashMap<String, WorkerStats> workers = new ConcurrentHashMap<>();
     private final Deque<PoolEvent> poolEvents = new ArrayDeque<>(); // guarded by itself
     private final List<ServerListener> listeners = new CopyOnWriteArrayList<>();
-    private final ConcurrentHashMap<ConnectionInfo, ConnectionTally> open = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ConnectionInfo, ConnectionStats> open = new ConcurrentHashMap<>();
     private final LongAdder acceptFailures = new LongAdder();
     private final LongAdder acceptBackoffNanos = new LongAdder();
     private final LongAdder poolChanges = new LongAdder();
@@ -89,12 +89,13 @@ public final class ServerStats {
     }
 
     /**
-     * Counts a connection that opened; returns its tally, for the model to count the connection's
-     * messages and bytes into (ignoring it is fine: the close still reports its age).
+     * Counts a connection that opened; returns its {@link ConnectionStats}, for the model to count the
+     * connection's messages and bytes into (ignoring it is fine: the close still reports its age).
+     * Call {@link #connectionClosed} with the same info.
      */
-    public ConnectionTally connectionOpened(ConnectionInfo connection) {
-        ConnectionTally tally = new ConnectionTally();
-        open.put(connection, tally);
+    public ConnectionStats connectionOpened(ConnectionInfo connection) {
+        ConnectionStats stats = new ConnectionStats(connection);
+        open.put(connection, stats);
         accepted.increment();
         int now = active.incrementAndGet();
         peakActive.accumulateAndGet(now, Math::max);
@@ -106,18 +107,21 @@ public final class ServerStats {
                 listenerFailed(l, e);
             }
         }
-        return tally;
+        return stats;
     }
 
-    /** Counts a connection that closed, with the figures of the tally {@link #connectionOpened} gave it. */
+    /** Counts a connection that closed, with the figures of the stats {@link #connectionOpened} gave it. */
     public void connectionClosed(ConnectionInfo connection, CloseReason reason) {
-        ConnectionTally tally = open.remove(connection);
-        connectionClosed(connection, reason, tally != null ? tally.totals()
-                : new ConnectionTotals(Instant.now(), Duration.ZERO, 0, 0, 0)); // never opened here: nothing known
+        ConnectionStats stats = open.remove(connection);
+        Instant now = Instant.now();
+        connectionClosed(connection, reason, stats == null
+                ? new ConnectionTotals(now, Duration.ZERO, 0, 0, 0) // never opened here: nothing known
+                : new ConnectionTotals(stats.openedAt(), Duration.between(stats.openedAt(), now), stats.messages(),
+                        stats.bytesIn(), stats.bytesOut()));
     }
 
     /**
-     * Counts a connection that closed, with figures known better than from its tally here, such as
+     * Counts a connection that closed, with figures known better than from its stats here, such as
      * those a worker process reports through the scoreboard. Only the listeners see {@code totals}.
      */
     public void connectionClosed(ConnectionInfo connection, CloseReason reason, ConnectionTotals totals) {
@@ -289,8 +293,8 @@ public final class ServerStats {
         return Collections.unmodifiableCollection(workers.values());
     }
 
-    /** The tally of an open connection, or null if it is not open here. */
-    public ConnectionTally tallyOf(ConnectionInfo connection) {
+    /** The stats of an open connection, or null if it is not open here. */
+    public ConnectionStats openConnection(ConnectionInfo connection) {
         return open.get(connection);
     }
 

@@ -1,7 +1,7 @@
 package dev.turnstile.core;
 
 import dev.turnstile.api.CloseReason;
-import dev.turnstile.api.ConnectionTally;
+import dev.turnstile.api.ConnectionStats;
 import dev.turnstile.api.ServerStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +41,7 @@ final class BlockingConnection implements ConnectionHandle.Owner {
 
     private final SocketChannel channel;
     private final ServerStats stats;
-    private final ConnectionTally tally;                          // this connection's figures, beside the server's
+    private final ConnectionStats tally;                          // this connection's figures, beside the server's
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean writerRunning = new AtomicBoolean();
     private final OutboundBuffer out = new OutboundBuffer(1024); // guarded by lock
@@ -52,7 +52,7 @@ final class BlockingConnection implements ConnectionHandle.Owner {
     private ConnectionStreams streams;                            // set with the conversation: where replies go
     private boolean ended;                                        // guarded by lock: closed() has run
 
-    BlockingConnection(SocketChannel channel, ServerStats stats, ConnectionTally tally, ConnectionHandle handle,
+    BlockingConnection(SocketChannel channel, ServerStats stats, ConnectionStats tally, ConnectionHandle handle,
                        OpenConnections.Entry entry) {
         this.channel = channel;
         this.entry = entry;
@@ -63,7 +63,7 @@ final class BlockingConnection implements ConnectionHandle.Owner {
         handle.ownedBy(this);
     }
 
-    ConnectionTally tally() {
+    ConnectionStats tally() {
         return tally;
     }
 
@@ -128,7 +128,7 @@ final class BlockingConnection implements ConnectionHandle.Owner {
             try { // each slice renews the write clock: the model's sweep closes a peer that takes none for the write timeout
                 long written = out.writeAll(streams.writer(), WRITE_SLICE_BYTES, writing);
                 stats.bytesOut(written);
-                tally.bytesOut(written);
+                tally.wrote(written);
             } finally {
                 entry.wrote();
             }

@@ -2,7 +2,7 @@ package dev.turnstile.core;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
-import dev.turnstile.api.ConnectionTally;
+import dev.turnstile.api.ConnectionStats;
 import dev.turnstile.api.FramedService;
 import dev.turnstile.api.FramerFactory;
 import dev.turnstile.api.ServerConfig;
@@ -146,7 +146,7 @@ public final class BlockingDriver {
         }
         boolean framed = context.service() instanceof FramedService;
         OpenConnections.Entry entry = connections.register(channel, "connection " + info.id() + " from " + info.peer(), framed);
-        ConnectionTally tally = context.stats().connectionOpened(info);
+        ConnectionStats tally = context.stats().connectionOpened(info);
         BlockingConnection connection = framed ? new BlockingConnection(channel, context.stats(), tally,
                 new ConnectionHandle(info, context.config().maxPendingBytes(), timers), entry) : null;
         CloseReason reason = CloseReason.SERVER_ERROR;
@@ -270,7 +270,7 @@ public final class BlockingDriver {
             if (n > 0) {
                 buffer.position(buffer.position() + n);
                 context.stats().bytesIn(n);
-                connection.tally().bytesIn(n);
+                connection.tally().read(n);
             }
             if (!entry.beginWork()) {
                 return CloseReason.SHUTDOWN; // shutdown closed this idle connection as input arrived
@@ -360,7 +360,7 @@ public final class BlockingDriver {
     }
 
     private CloseReason serveSession(ConnectionStreams streams, SessionService service, ConnectionInfo info,
-                                     OpenConnections.Entry entry, ConnectionTally tally) throws IOException {
+                                     OpenConnections.Entry entry, ConnectionStats tally) throws IOException {
         var stats = context.stats();
         InputStream in = new FilterInputStream(streams.input()) {
             @Override
@@ -368,7 +368,7 @@ public final class BlockingDriver {
                 int n = super.read(b, off, len);
                 if (n > 0) {
                     stats.bytesIn(n);
-                    tally.bytesIn(n);
+                    tally.read(n);
                 }
                 return n;
             }
@@ -383,7 +383,7 @@ public final class BlockingDriver {
                         out.write(b, off + done, slice);
                         done += slice;
                         stats.bytesOut(slice);
-                        tally.bytesOut(slice);
+                        tally.wrote(slice);
                     }
                 } finally {
                     entry.wrote();
@@ -399,7 +399,7 @@ public final class BlockingDriver {
                     entry.wrote();
                 }
                 stats.bytesOut(1);
-                tally.bytesOut(1);
+                tally.wrote(1);
             }
         };
         service.serve(new Session() {

@@ -2,7 +2,7 @@ package dev.turnstile.core;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
-import dev.turnstile.api.ConnectionTally;
+import dev.turnstile.api.ConnectionStats;
 import dev.turnstile.api.Framer;
 import dev.turnstile.api.MessageHandler;
 import dev.turnstile.api.Outbound;
@@ -41,7 +41,7 @@ public final class Conversation implements Consumer<ByteBuffer>, Replies {
     private final Outbound out;
     private final WorkerStats worker;
     private final ConnectionHandle handle;
-    private ConnectionTally tally;   // owner only; null: messages are counted for the worker only
+    private ConnectionStats tally;   // owner only; null: messages are counted for the worker only
     private CloseReason closeReason; // null while open
     private boolean ended;           // closed() has run
 
@@ -77,8 +77,8 @@ public final class Conversation implements Consumer<ByteBuffer>, Replies {
         return handle;
     }
 
-    /** Counts this connection's messages into {@code tally} too (for the access log). Call before {@link #open}. */
-    public void countInto(ConnectionTally tally) {
+    /** Counts this connection's messages into {@code tally}, its stats, too (for the access log). Call before {@link #open}. */
+    public void countInto(ConnectionStats tally) {
         this.tally = tally;
     }
 

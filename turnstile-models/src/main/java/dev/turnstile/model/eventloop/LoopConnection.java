@@ -2,7 +2,7 @@ package dev.turnstile.model.eventloop;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
-import dev.turnstile.api.ConnectionTally;
+import dev.turnstile.api.ConnectionStats;
 import dev.turnstile.api.Framer;
 import dev.turnstile.api.MessageHandler;
 import dev.turnstile.api.Outbound;
@@ -112,7 +112,7 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
     long writeWaitSince;                        // loop thread only: unsent replies waiting since, or last moved; 0: none
     long messageSince;                          // loop thread only: the unfinished message began; 0: none held
     int slot = -1;                              // loop thread only: index in the loop's ConnectionTable
-    private ConnectionTally tally;              // set before start: this connection's figures, beside the loop's
+    private ConnectionStats tally;              // set before start: this connection's figures, beside the loop's
 
     LoopConnection(SelectorLoop loop, SocketChannel channel, SelectionKey key, ConnectionInfo info, Framer framer,
                    MessageHandler handler, WorkerStats worker) {
@@ -130,19 +130,19 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
     }
 
     /** Counts this connection's messages and bytes into {@code tally} too. Loop thread, before {@link #start}. */
-    final void countInto(ConnectionTally tally) {
+    final void countInto(ConnectionStats tally) {
         this.tally = tally;
         conversation.countInto(tally);
     }
 
     final void countRead(int n) {
         loop.countRead(n);
-        tally.bytesIn(n);
+        tally.read(n);
     }
 
     final void countWritten(int n) {
         loop.countWritten(n);
-        tally.bytesOut(n);
+        tally.wrote(n);
     }
 
     final ConnectionInfo info() {

@@ -2,7 +2,7 @@ package dev.turnstile.model.eventloop;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
-import dev.turnstile.api.ConnectionTally;
+import dev.turnstile.api.ConnectionStats;
 import dev.turnstile.api.FramedService;
 import dev.turnstile.api.Framer;
 import dev.turnstile.api.FramerFactory;
@@ -447,7 +447,7 @@ final class SelectorLoop implements Runnable {
     /** Makes the connection for a registered socket: its handler, its conversation, its greeting. */
     private void open(SocketChannel socket, SelectionKey key, ConnectionInfo info) {
         ServerConfig config = context.config();
-        ConnectionTally tally = context.stats().connectionOpened(info);
+        ConnectionStats tally = context.stats().connectionOpened(info);
         MessageHandler handler;
         try {
             handler = service.newHandler(info);

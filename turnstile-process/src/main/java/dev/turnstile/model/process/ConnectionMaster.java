@@ -2,7 +2,7 @@ package dev.turnstile.model.process;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
-import dev.turnstile.api.ConnectionTally;
+import dev.turnstile.api.ConnectionStats;
 import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.WorkerStats;
@@ -315,11 +315,11 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         }
         stats.bytesIn(slot.bytesIn());
         stats.bytesOut(slot.bytesOut());
-        ConnectionTally tally = stats.tallyOf(child.info);
+        ConnectionStats tally = stats.openConnection(child.info);
         if (tally != null) { // the connection's own figures, for the access log: one child, one connection
             tally.messagesHandled(slot.messages());
-            tally.bytesIn(slot.bytesIn());
-            tally.bytesOut(slot.bytesOut());
+            tally.read(slot.bytesIn());
+            tally.wrote(slot.bytesOut());
         }
     }
 
