@@ -2,6 +2,7 @@
 module dev.turnstile.admin {
     requires transitive dev.turnstile.api;
     requires transitive jdk.httpserver; // AdminServer.start takes HttpHandlers
+    requires jdk.management;
     requires micrometer.core;
     requires micrometer.registry.prometheus;
     requires micrometer.registry.jmx;

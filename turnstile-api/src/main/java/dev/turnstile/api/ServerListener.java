@@ -13,6 +13,15 @@ public interface ServerListener {
     default void connectionClosed(ConnectionInfo connection, CloseReason reason) {
     }
 
+    /**
+     * A connection closed, with what it did: its time open, messages and bytes. The server calls
+     * this one; by default it calls {@link #connectionClosed(ConnectionInfo, CloseReason)}, so a
+     * listener overrides whichever it needs.
+     */
+    default void connectionClosed(ConnectionInfo connection, CloseReason reason, ConnectionTotals totals) {
+        connectionClosed(connection, reason);
+    }
+
     /** A connection was refused before it got a worker, because of a bound or a rejection. */
     default void connectionRejected(String peer, String why) {
     }

@@ -1,8 +1,11 @@
 package dev.turnstile.api;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumMap;
@@ -54,6 +57,9 @@ public final class ServerStats {
     private final Deque<PoolEvent> poolEvents = new ArrayDeque<>(); // guarded by itself
     private final List<ServerListener> listeners = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<ConnectionInfo, ConnectionStats> open = new ConcurrentHashMap<>();
+    private final LongAdder acceptFailures = new LongAdder();
+    private final LongAdder acceptBackoffNanos = new LongAdder();
+    private final LongAdder poolChanges = new LongAdder();
     private volatile LongConsumer handlerTimeSink; // null: nobody times the handlers
 
     public ServerStats() {
@@ -87,6 +93,14 @@ public final class ServerStats {
     /** The sink set by {@link #handlerTimeSink(LongConsumer)}, or null. */
     public LongConsumer handlerTimeSink() {
         return handlerTimeSink;
+    }
+
+    /** The handler took {@code nanos} for one message: passed to the {@link #handlerTimeSink}, if any. */
+    public void handlerTime(long nanos) {
+        LongConsumer sink = handlerTimeSink;
+        if (sink != null) {
+            sink.accept(nanos);
+        }
     }
 
     void messageCounted() {
@@ -138,6 +152,19 @@ public final class ServerStats {
     }
 
     public void connectionClosed(ConnectionInfo connection, CloseReason reason) {
+        ConnectionStats stats = open.get(connection);
+        Instant now = Instant.now();
+        connectionClosed(connection, reason, stats == null
+                ? new ConnectionTotals(now, Duration.ZERO, 0, 0, 0) // never opened here: nothing known
+                : new ConnectionTotals(stats.openedAt(), Duration.between(stats.openedAt(), now), stats.messages(),
+                        stats.bytesIn(), stats.bytesOut()));
+    }
+
+    /**
+     * Counts a connection that closed, with figures known better than from its stats here, such as
+     * those a worker process reports through the scoreboard. Only the listeners see {@code totals}.
+     */
+    public void connectionClosed(ConnectionInfo connection, CloseReason reason, ConnectionTotals totals) {
         closed.increment();
         active.decrementAndGet();
         closes.get(reason).increment();
@@ -145,11 +172,20 @@ public final class ServerStats {
         worker(connection.worker()).closed();
         for (ServerListener l : listeners) {
             try {
-                l.connectionClosed(connection, reason);
+                l.connectionClosed(connection, reason, totals);
             } catch (RuntimeException e) {
                 listenerFailed(l, e);
             }
         }
+    }
+
+    /**
+     * Counts a failed accept (other than on a closed listener) after which accepting pauses for
+     * {@code backoff}; called by every accept loop.
+     */
+    public void acceptFailed(Duration backoff) {
+        acceptFailures.increment();
+        acceptBackoffNanos.add(backoff.toNanos());
     }
 
     public void connectionRejected(String peer, String why) {
@@ -182,6 +218,7 @@ public final class ServerStats {
     /** Records a pool size change with its reason, such as "grew to 5: 4 busy, 2 waiting". */
     public void poolResized(int size, String reason) {
         poolSize.set(size);
+        poolChanges.increment();
         PoolEvent event = new PoolEvent(Instant.now(), size, reason);
         synchronized (poolEvents) {
             if (poolEvents.size() == POOL_EVENTS_KEPT) {
@@ -222,6 +259,69 @@ public final class ServerStats {
         return new StatsSnapshot(accepted.sum(), active.get(), peakActive.get(), closed.sum(), rejected.sum(),
                 messages.sum(), bytesIn.sum(), bytesOut.sum(), Map.copyOf(closeCounts), List.copyOf(ws),
                 poolSize.get(), events, Map.copyOf(hits), List.copyOf(shown));
+    }
+
+    // ---- single figures, read without a snapshot (for meters read on every scrape) -------------
+
+    public long accepted() {
+        return accepted.sum();
+    }
+
+    public long closed() {
+        return closed.sum();
+    }
+
+    public long closedFor(CloseReason reason) {
+        return closes.get(reason).sum();
+    }
+
+    public long rejected() {
+        return rejected.sum();
+    }
+
+    public int active() {
+        return active.get();
+    }
+
+    public long messages() {
+        return messages.sum();
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    public long hitsOf(ConnectionLimit limit) {
+        return limitHits.get(limit).sum();
+    }
+
+    /** Failed accepts, in all; see {@link #acceptFailed}. */
+    public long acceptFailures() {
+        return acceptFailures.sum();
+    }
+
+    /** The pauses after failed accepts, added up. */
+    public Duration acceptBackoff() {
+        return Duration.ofNanos(acceptBackoffNanos.sum());
+    }
+
+    /** The pool's current size, or -1 for models without a pool. */
+    public int poolSize() {
+        return poolSize.get();
+    }
+
+    /** Pool size changes reported, in all (the events themselves: the last 256 in the snapshot). */
+    public long poolChanges() {
+        return poolChanges.sum();
+    }
+
+    /** The workers known now (a live view; per-connection workers come and go). */
+    public Collection<WorkerStats> workers() {
+        return Collections.unmodifiableCollection(workers.values());
     }
 
     /** Orders "worker-2" before "worker-10". */

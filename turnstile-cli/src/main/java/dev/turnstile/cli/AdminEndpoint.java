@@ -1,5 +1,6 @@
 package dev.turnstile.cli;
 
+import com.sun.net.httpserver.HttpHandler;
 import dev.turnstile.admin.AdminServer;
 import dev.turnstile.core.Server;
 
@@ -37,31 +38,33 @@ final class AdminEndpoint implements AutoCloseable {
      * {@code afterPredecessor}, a port still held by the server being upgraded is taken once free.
      */
     static AdminEndpoint start(AdminOptions options, Server server, Map<String, String> settings,
-                               boolean afterPredecessor) throws IOException {
+                               Map<String, HttpHandler> extra, boolean afterPredecessor) throws IOException {
         AdminEndpoint endpoint = new AdminEndpoint();
         if (options.adminPort == null) {
             return endpoint;
         }
         try {
-            endpoint.bound.set(AdminOptions.startOn(options.adminAddress, options.adminPort, server, settings, System.out));
+            endpoint.bound.set(AdminOptions.startOn(options.adminAddress, options.adminPort, server, settings, extra,
+                    System.out));
         } catch (BindException e) {
             if (!afterPredecessor || options.adminPort == 0) {
                 throw e;
             }
             System.err.println("turnstile: admin port " + options.adminPort + " is still the previous server's;"
                     + " taking it when that one lets it go");
-            Thread.ofVirtual().name("turnstile-admin-takeover").start(() -> endpoint.takeOver(options, server, settings));
+            Thread.ofVirtual().name("turnstile-admin-takeover").start(() -> endpoint.takeOver(options, server, settings, extra));
         }
         return endpoint;
     }
 
-    private void takeOver(AdminOptions options, Server server, Map<String, String> settings) {
+    private void takeOver(AdminOptions options, Server server, Map<String, String> settings,
+                          Map<String, HttpHandler> extra) {
         Instant until = Instant.now().plus(TAKE_OVER);
         try {
             while (Instant.now().isBefore(until) && !closed.await(RETRY.toMillis(), TimeUnit.MILLISECONDS)) {
                 try {
                     AdminServer admin = AdminOptions.startOn(options.adminAddress, options.adminPort, server, settings,
-                            System.out);
+                            extra, System.out);
                     bound.set(admin);
                     if (closed.getCount() == 0 && bound.compareAndSet(admin, null)) {
                         admin.close(); // closed while it was binding

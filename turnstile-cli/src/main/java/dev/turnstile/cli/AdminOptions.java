@@ -1,5 +1,6 @@
 package dev.turnstile.cli;
 
+import com.sun.net.httpserver.HttpHandler;
 import dev.turnstile.admin.AdminServer;
 import dev.turnstile.admin.ServerFacts;
 import dev.turnstile.admin.StatusSource;
@@ -32,19 +33,22 @@ final class AdminOptions {
         if (adminPort == null) {
             return Optional.empty();
         }
-        return Optional.of(startOn(adminAddress, adminPort, server, settings, out));
+        return Optional.of(startOn(adminAddress, adminPort, server, settings, Map.of(), out));
     }
 
-    /** Starts the admin endpoint on {@code address}:{@code port} for {@code server}; prints the page's address. */
-    static AdminServer startOn(String address, int port, Server server, Map<String, String> settings, PrintStream out)
-            throws IOException {
+    /**
+     * Starts the admin endpoint on {@code address}:{@code port} for {@code server}, with the
+     * {@code extra} handlers by path (such as {@code /metrics}); prints the page's address.
+     */
+    static AdminServer startOn(String address, int port, Server server, Map<String, String> settings,
+                               Map<String, HttpHandler> extra, PrintStream out) throws IOException {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--admin-port must be 0..65535 (got " + port + ")");
         }
         String listen = server.address().getAddress().getHostAddress() + ":" + server.port();
         ServerFacts facts = ServerFacts.ofThisProcess(server.modelName(), settings, listen);
         AdminServer admin = AdminServer.start(new InetSocketAddress(InetAddress.getByName(address), port),
-                StatusSource.of(facts, server.stats()));
+                StatusSource.of(facts, server.stats()), extra);
         out.println("status page: " + admin.statusPage() + " (JSON: " + admin.statusPage() + ".json)");
         out.flush();
         return admin;

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -60,7 +61,13 @@ final class DemoCommand implements Callable<Integer> {
         // worker processes create the service by its class name, so it cannot be wrapped: they are
         // shown serving each connection instead, as the notes' thread pool prints "i serving peer"
         boolean otherProcesses = Models.require(server.model).servesInOtherProcesses();
-        Server s = server.builder()
+        try (ServerInstruments instruments = ServerInstruments.of(server)) {
+            return run(instruments, otherProcesses, out);
+        }
+    }
+
+    private int run(ServerInstruments instruments, boolean otherProcesses, PrintStream out) throws Exception {
+        Server s = instruments.attachTo(server.builder())
                 .service(otherProcesses ? new EchoUppercase() : new TranscriptService(new EchoUppercase(), out))
                 .listener(new ServerListener() {
                     @Override
@@ -81,10 +88,12 @@ final class DemoCommand implements Callable<Integer> {
                     }
                 })
                 .start();
+        instruments.bind(s);
         out.printf("turnstile demo: model %s on %s:%d; %d clients x %d messages, pauses up to %d ms%n",
                 s.modelName(), s.address().getAddress().getHostAddress(), s.port(), conversation.clients, conversation.messages,
                 conversation.thinkMax.toMillis());
-        AdminServer admin = AdminOptions.startOn("127.0.0.1", 0, s, server.settings("echo-uppercase"), out); // watch it live
+        AdminServer admin = AdminOptions.startOn("127.0.0.1", 0, s, server.settings("echo-uppercase"),
+                Map.of("/metrics", instruments.metrics(s).endpoint()), out); // watch it live
         NotesClient.Summary summary;
         ShutdownReport report;
         try {

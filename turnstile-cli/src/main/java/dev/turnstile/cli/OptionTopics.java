@@ -44,7 +44,8 @@ final class OptionTopics {
                 "--max-connections-per-worker", "--balance", "--worker-model", "--worker-capacity", "--max-restarts",
                 "--restart-window", "--worker-heap", "--cds"));
         t.put("Operations", List.of("--config", "--print-config", "--drain", "--inherit-stdin", "--socket-name", "--pid-file",
-                "--upgrade-timeout", "--admin-port", "--admin-address"));
+                "--upgrade-timeout", "--admin-port", "--admin-address",
+                "--access-log", "--access-log-format", "--jmx"));
         return t;
     }
 

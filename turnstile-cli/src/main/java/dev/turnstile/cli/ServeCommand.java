@@ -1,5 +1,6 @@
 package dev.turnstile.cli;
 
+import com.sun.net.httpserver.HttpHandler;
 import dev.turnstile.api.FramedService;
 import dev.turnstile.api.ListenOn;
 import dev.turnstile.api.Service;
@@ -113,7 +114,26 @@ final class ServeCommand implements Callable<Integer> {
                 ? SocketSource.settle(Map.of(), pid, true, Optional.empty())
                 : SocketSource.settle(environment, pid, inheritStdin, Optional.ofNullable(socketName));
         Service chosen = Services.require(service).create();
-        Server s = server.builder().service(chosen).listenOn(listenOn).start();
+        try (ServerInstruments instruments = ServerInstruments.of(server)) {
+            Server s = instruments.attachTo(server.builder()).service(chosen).listenOn(listenOn).start();
+            instruments.bind(s);
+            Map<String, HttpHandler> adminExtra = admin.adminPort == null ? Map.of()
+                    : Map.of("/metrics", instruments.metrics(s).endpoint());
+            return serve(s, chosen, listenOn, pids, notifier, new Start(environment, pid, predecessor, reloads, adminExtra));
+        } // after the stop: the access log is flushed, the MBeans go
+    }
+
+    /** What {@link #call} settled before the server started, for {@link #serve}. */
+    private record Start(Map<String, String> environment, long pid, Optional<Predecessor> predecessor,
+                         ConfigReload reloads, Map<String, HttpHandler> adminExtra) {
+    }
+
+    private int serve(Server s, Service chosen, ListenOn listenOn, Optional<PidFile> pids, SystemdNotifier notifier,
+                      Start start) throws Exception {
+        Map<String, String> environment = start.environment();
+        long pid = start.pid();
+        Optional<Predecessor> predecessor = start.predecessor();
+        ConfigReload reloads = start.reloads();
         StopSignals signals = StopSignals.install();
         UpgradeSignal.install(new Upgrade(environment, pid, () -> listeningDescriptor(listenOn, s), upgradeTimeout),
                 signals::handOver);
@@ -125,7 +145,7 @@ final class ServeCommand implements Callable<Integer> {
         System.out.flush();
         AdminEndpoint adminServer;
         try {
-            adminServer = AdminEndpoint.start(admin, s, server.settings(service), predecessor.isPresent());
+            adminServer = AdminEndpoint.start(admin, s, server.settings(service), start.adminExtra(), predecessor.isPresent());
             if (pids.isPresent()) {
                 pids.get().write();
             }

@@ -1,5 +1,6 @@
 package dev.turnstile.cli;
 
+import dev.turnstile.admin.AccessLogFormat;
 import dev.turnstile.api.Cidr;
 import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.Framing;
@@ -115,6 +116,18 @@ public final class ServerOptions {
             description = "Most bytes a connection may have waiting for a slow peer; past it, it is closed as a slow consumer; default: ${DEFAULT-VALUE}.")
     int maxPendingBytes = ServerConfig.DEFAULT_MAX_PENDING_BYTES;
 
+    @Option(names = "--jmx",
+            description = "Publish the server's meters (those of /metrics) as MBeans on the platform MBean server, domain 'turnstile'; for JConsole, VisualVM, Jolokia.")
+    boolean jmx;
+
+    @Option(names = "--access-log", paramLabel = "FILE|-",
+            description = "Log a line per closed connection (time, peer, worker, duration, messages, bytes in and out, close reason) to FILE (appended), or standard output for '-'; process models: written by the master.")
+    String accessLog;
+
+    @Option(names = "--access-log-format", paramLabel = "FORMAT",
+            description = "The access log's lines: text (key=value) or json (JSON lines); default: ${DEFAULT-VALUE}.")
+    String accessLogFormat = "text";
+
     @Mixin
     ProcessOptions process = new ProcessOptions();
 
@@ -215,6 +228,14 @@ public final class ServerOptions {
             ServerTls.load(config.tls()); // a bad certificate or key fails here, naming the file
         }
         return Server.builder().model(model).options(modelOptions()).config(config);
+    }
+
+    AccessLogFormat accessLogFormat() {
+        try {
+            return AccessLogFormat.named(accessLogFormat);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--access-log-format must be text or json (got '" + accessLogFormat + "')");
+        }
     }
 
     private static void requirePositive(String option, int n) {

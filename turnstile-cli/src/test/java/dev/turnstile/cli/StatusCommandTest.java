@@ -46,7 +46,7 @@ class StatusCommandTest {
     void printsTheScoreboardWorkersAndOpenConnectionsOfAnInProcessModel(String model) throws IOException {
         ModelOptions options = ModelOptions.none().withWorkers(2).withMinWorkers(1).withMaxWorkers(2);
         try (RunningServer server = RunningServer.start(model, options);
-             AdminServer admin = AdminOptions.startOn("127.0.0.1", 0, server.server(), Map.of("workers", "2"),
+             AdminServer admin = AdminOptions.startOn("127.0.0.1", 0, server.server(), Map.of("workers", "2"), Map.of(),
                      new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
              LineClient client = server.connect()) {
             assertThat(client.ask("hello")).isEqualTo("HELLO");

@@ -1,5 +1,6 @@
 package dev.turnstile.core;
 
+import dev.turnstile.api.ServerStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
  * Any other IOException is treated as transient, since the JDK has no "temporary" flag (running
  * out of descriptors is the usual one): retry with {@link Backoff}. Errors and runtime exceptions
  * end the loop and are reported to {@code onFatal}, which fails the server. One connection's
- * failure never stops the loop.
+ * failure never stops the loop. Each failed accept and its pause are counted in the server's stats.
  *
  * <p><b>Limits.</b> Two permits are taken before accept(): the server's ({@link AcceptGate}, such as
  * {@link AcceptLimits}: {@code --max-connections}) and the model's ({@link Admission}, such as a pool's size); with
@@ -40,19 +41,22 @@ public final class AcceptLoop implements Runnable {
     private final Consumer<Throwable> onFatal;
     private final Consumer<SocketChannel> onRefused;
     private final Backoff backoff = new Backoff();
+    private final ServerStats stats;
 
     /**
      * @param onRefused called with a socket the dispatcher rejected, before it is closed
      * @param onFatal   called once if the loop dies of an unexpected throwable
+     * @param stats     where failed accepts and their pauses are counted
      */
     public AcceptLoop(ServerSocketChannel listener, Admission admission, AcceptGate limits, Dispatcher dispatcher,
-                      Consumer<SocketChannel> onRefused, Consumer<Throwable> onFatal) {
+                      Consumer<SocketChannel> onRefused, Consumer<Throwable> onFatal, ServerStats stats) {
         this.listener = listener;
         this.admission = admission;
         this.limits = limits;
         this.dispatcher = dispatcher;
         this.onRefused = onRefused;
         this.onFatal = onFatal;
+        this.stats = stats;
     }
 
     @Override
@@ -86,6 +90,7 @@ public final class AcceptLoop implements Runnable {
                     return; // shutdown closed it
                 }
                 Duration delay = backoff.next();
+                stats.acceptFailed(delay);
                 log.warn("accept failed: {}; retrying in {} ms", e.toString(), delay.toMillis());
                 backoff.pause(delay);
                 if (Thread.currentThread().isInterrupted()) {

@@ -134,7 +134,7 @@ public abstract class BlockingModel implements ServerModel {
     protected final AcceptLoop newAcceptLoop(ServerSocketChannel listener, Admission admission, Dispatcher dispatcher) {
         return new AcceptLoop(listener, admission, limits, dispatcher,
                 socket -> context.stats().connectionRejected(Sockets.remote(socket).toString(), "rejected by " + name()),
-                this::failed);
+                this::failed, context.stats());
     }
 
     /** The port number for thread names, such as {@code turnstile-acceptor-20446}. */

@@ -126,6 +126,7 @@ final class LoopAcceptor {
     private void pause(IOException e) {
         failures = failures + 1; // single writer
         Duration delay = backoff.next();
+        loop.acceptFailed(delay);
         log.warn("{}: accept failed: {}; not accepting for {} ms", loop.name(), e.toString(), delay.toMillis());
         key.interestOps(0);
         resumeAt = loop.now() + delay.toNanos();

@@ -641,6 +641,11 @@ final class SelectorLoop implements Runnable {
         return maxInboundBytes;
     }
 
+    /** An accept on this loop failed; accepting pauses for {@code backoff}. Loop thread. */
+    void acceptFailed(java.time.Duration backoff) {
+        context.stats().acceptFailed(backoff);
+    }
+
     void countRead(int n) {
         bytesIn += n;
     }

@@ -4,6 +4,7 @@ import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
 import dev.turnstile.api.ConnectionStats;
 import dev.turnstile.api.ConnectionLimit;
+import dev.turnstile.api.ConnectionTotals;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.WorkerKind;
 import dev.turnstile.api.WorkerState;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -180,11 +182,11 @@ final class ScoreboardFeed {
         for (int r = 0; r < Scoreboard.CLOSE_REASONS; r++) {
             for (long n = slot.closedBy(r) - c.closed[r]; n > 0; n--) {
                 Iterator<Long> any = c.open.keySet().iterator();
-                closed(c, any.hasNext() ? any.next() : -(++c.lost), r, UNKNOWN, worker);
+                closed(c, any.hasNext() ? any.next() : -(++c.lost), r, UNKNOWN, worker, null);
             }
         }
         for (Long id : c.open.keySet().toArray(Long[]::new)) {
-            closed(c, id, CloseReason.SERVER_ERROR.ordinal(), UNKNOWN, worker); // died with its worker
+            closed(c, id, CloseReason.SERVER_ERROR.ordinal(), UNKNOWN, worker, null); // died with its worker
         }
         c.retired = true; // until the slot holds a new generation, which gets a fresh cursor
     }
@@ -253,7 +255,7 @@ final class ScoreboardFeed {
             if (e.kind() == ConnectionEvent.Kind.OPENED) {
                 opened(p.cursor(), e.id(), e.peer(), p.worker());
             } else {
-                closed(p.cursor(), e.id(), e.reasonOrdinal(), e.peer(), p.worker());
+                closed(p.cursor(), e.id(), e.reasonOrdinal(), e.peer(), p.worker(), e);
             }
         }
     }
@@ -316,7 +318,8 @@ final class ScoreboardFeed {
         stats.connectionOpened(info);
     }
 
-    private void closed(Cursor c, long id, int reasonOrdinal, InetSocketAddress peer, String worker) {
+    /** @param event the worker's close event, with the connection's figures; null if made up here */
+    private void closed(Cursor c, long id, int reasonOrdinal, InetSocketAddress peer, String worker, ConnectionEvent event) {
         ConnectionInfo info = c.open.remove(id);
         if (info == null) { // its open was lost: count it now
             info = new ConnectionInfo(++ids, peer, local, worker);
@@ -327,7 +330,14 @@ final class ScoreboardFeed {
         if (reasonOrdinal >= 0 && reasonOrdinal < reasons.length) {
             c.closed[reasonOrdinal]++;
         }
-        stats.connectionClosed(info, reasonOrdinal >= 0 && reasonOrdinal < reasons.length
-                ? reasons[reasonOrdinal] : CloseReason.SERVER_ERROR);
+        CloseReason reason = reasonOrdinal >= 0 && reasonOrdinal < reasons.length
+                ? reasons[reasonOrdinal] : CloseReason.SERVER_ERROR;
+        if (event == null) {
+            stats.connectionClosed(info, reason);
+        } else { // the worker's figures: the feed saw the open up to a poll late
+            Duration open = Duration.ofNanos(event.openMicros() * 1000);
+            stats.connectionClosed(info, reason, new ConnectionTotals(Instant.ofEpochMilli(event.atMillis()).minus(open),
+                    open, event.messages(), event.bytesIn(), event.bytesOut()));
+        }
     }
 }

@@ -11,8 +11,18 @@ import java.net.InetSocketAddress;
  * @param id            the connection's number within its worker
  * @param peer          the client
  * @param atMillis      when, epoch milliseconds
+ * @param messages      for a close, the messages answered on the connection (for the access log)
+ * @param bytesIn       for a close, the bytes read from its peer
+ * @param bytesOut      for a close, the bytes written to its peer
+ * @param openMicros    for a close, how long it was open, in microseconds
  */
-public record ConnectionEvent(Kind kind, int reasonOrdinal, long id, InetSocketAddress peer, long atMillis) {
+public record ConnectionEvent(Kind kind, int reasonOrdinal, long id, InetSocketAddress peer, long atMillis,
+                              long messages, long bytesIn, long bytesOut, long openMicros) {
+
+    /** An event without the connection's figures (an open, or a close whose figures are unknown). */
+    public ConnectionEvent(Kind kind, int reasonOrdinal, long id, InetSocketAddress peer, long atMillis) {
+        this(kind, reasonOrdinal, id, peer, atMillis, 0, 0, 0, 0);
+    }
 
     public enum Kind {
         OPENED, CLOSED;

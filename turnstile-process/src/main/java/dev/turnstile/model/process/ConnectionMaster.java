@@ -310,7 +310,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
                 connection = listener.accept();
             } catch (IOException e) {
                 limits.release();
-                pause("accept failed: " + e.getMessage());
+                stats.acceptFailed(pause("accept failed: " + e.getMessage()));
                 return;
             }
             if (connection == null) {
@@ -520,10 +520,12 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         log.debug("{}: process {} serves {}", model, pid, connection.peer());
     }
 
-    private void pause(String why) {
+    /** Stops accepting for the next backoff; returns it. */
+    private Duration pause(String why) {
         Duration delay = backoff.next();
         pausedUntil = clock.instant().plus(delay);
         log.warn("{}: {}; not accepting for {} ms", model, why, delay.toMillis());
+        return delay;
     }
 
     @Override

@@ -25,13 +25,13 @@ import java.time.Instant;
  *
  * <p><b>Layout.</b> A 256-byte header (magic, slot count, master pid, port, model, start time,
  * the server's {@link ConnectionLimits}, the clock origin, the event sequence, and the in-process
- * model a pool's workers run with the connections each holds before it counts as busy), then one 25 KiB
+ * model a pool's workers run with the connections each holds before it counts as busy), then one 41 KiB
  * slot per worker: pid, {@link State}, spawn and heartbeat times, last activity, counters
  * (connections, active, messages, bytes, closes by reason), the current peer, the master's stop
  * request, a short note (why a worker could not boot), the worker's share of the connection
  * limits (permits, open connections, ceiling touches, refusals by limit and the last refused
  * peer), and a ring of the last 512 connection events, which is how the master learns each
- * connection's peer and close reason (the master reads it every 50 ms, so a worker would have to
+ * connection's peer and close reason (and, for the access log, its messages, bytes and time open; the master reads it every 50 ms, so a worker would have to
  * open and close over 5,000 connections a second, or the master stall, for events to be lost). After the slots: {@code threadsPerWorker} holds per slot
  * (the source of each connection a worker holds, for {@code --max-connections-per-ip}), then
  * {@value #RATE_BUCKETS} accept-rate buckets shared by all workers (see {@link #rateBucket}).
@@ -76,10 +76,10 @@ public final class Scoreboard {
     }
 
     private static final long MAGIC = 0x31445242_4C545354L; // "TSTLBRD1" little-endian
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
     static final int HEADER_BYTES = 256;
     public static final int RING_EVENTS = 512;
-    static final int EVENT_BYTES = 48;
+    static final int EVENT_BYTES = 80;
     private static final int NOTE_BYTES = 480; // S_NOTE + NOTE_BYTES <= S_PERMITS
     private static final int MODEL_BYTES = 32;
 
@@ -95,10 +95,10 @@ public final class Scoreboard {
             S_PERMITS = 768, S_OPEN = 776, S_CEILING_TOUCHES = 784, S_REFUSED_BY = 792, // 3 words, by ConnectionLimit
             S_REFUSED_PORT = 816, S_REFUSED_IP_HI = 824, S_REFUSED_IP_LO = 832,
             S_PHASE = 840, // the worker's WorkerState ordinal + 1 at its last report; 0: none yet
-            S_RING = 1024; // then RING_EVENTS events of 48 bytes end the slot
+            S_RING = 1024; // then RING_EVENTS events of EVENT_BYTES end the slot
     static final int SLOT_BYTES = S_RING + RING_EVENTS * EVENT_BYTES;
-    /** In an event: the server-wide sequence number, after the event's five words. */
-    private static final int E_SEQUENCE = 40;
+    /** In an event: the server-wide sequence number, after the event's five words; then a close's figures. */
+    private static final int E_SEQUENCE = 40, E_MESSAGES = 48, E_BYTES_IN = 56, E_BYTES_OUT = 64, E_OPEN_MICROS = 72;
     /** Accept-rate buckets shared by the workers: a power of two. */
     public static final int RATE_BUCKETS = 4096;
     /** Close reasons counted per slot: room for every {@link dev.turnstile.api.CloseReason} (13 today) and more. */
@@ -741,6 +741,10 @@ public final class Scoreboard {
             put(at + 16, ByteBuffer.wrap(ip, 0, 8).getLong());
             put(at + 24, ByteBuffer.wrap(ip, 8, 8).getLong());
             put(at + 32, e.atMillis());
+            put(at + E_MESSAGES, e.messages());
+            put(at + E_BYTES_IN, e.bytesIn());
+            put(at + E_BYTES_OUT, e.bytesOut());
+            put(at + E_OPEN_MICROS, e.openMicros());
             put(at + E_SEQUENCE, (long) LONG.getAndAdd(buffer, H_EVENT_SEQUENCE, 1L));
             put(base + S_EVENT_HEAD, head + 1); // publishes the event
         }
@@ -759,7 +763,8 @@ public final class Scoreboard {
             long word = get(at);
             InetAddress ip = address(get(at + 16), get(at + 24));
             return new ConnectionEvent(ConnectionEvent.Kind.of((int) (word & 0xff)), (int) ((word >>> 8) & 0xff),
-                    get(at + 8), new InetSocketAddress(ip, (int) (word >>> 32)), get(at + 32));
+                    get(at + 8), new InetSocketAddress(ip, (int) (word >>> 32)), get(at + 32),
+                    get(at + E_MESSAGES), get(at + E_BYTES_IN), get(at + E_BYTES_OUT), get(at + E_OPEN_MICROS));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.turnstile.model.process;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
+import dev.turnstile.api.ConnectionTotals;
 import dev.turnstile.api.ServerListener;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.ShutdownReport;
@@ -65,14 +66,15 @@ public final class SlotReporter implements ServerListener {
     }
 
     @Override
-    public void connectionClosed(ConnectionInfo connection, CloseReason reason) {
+    public void connectionClosed(ConnectionInfo connection, CloseReason reason, ConnectionTotals totals) {
         long now = System.currentTimeMillis();
         synchronized (lock) {
             int r = reason.ordinal();
             StatsSnapshot s = flushLocked(); // counters first: whoever sees the close sees its messages
             slot.closedBy(r, ++closedBy[r]);
             slot.activity(now);
-            slot.appendEvent(new ConnectionEvent(ConnectionEvent.Kind.CLOSED, r, connection.id(), connection.remote(), now));
+            slot.appendEvent(new ConnectionEvent(ConnectionEvent.Kind.CLOSED, r, connection.id(), connection.remote(), now,
+                    totals.messages(), totals.bytesIn(), totals.bytesOut(), totals.open().toNanos() / 1000));
             if (!stopping) {
                 slot.state(stateFor(s));
             }
