@@ -7,6 +7,7 @@ import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.WorkerStats;
 import dev.turnstile.core.AcceptLimits;
 import dev.turnstile.core.Backoff;
+import dev.turnstile.core.ListenerDrain;
 import dev.turnstile.posix.AcceptedSocket;
 import dev.turnstile.posix.ExitStatus;
 import dev.turnstile.posix.Listener;
@@ -100,6 +101,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     private final int maxChildren;
     private final int maxWaiting;
     private final Deque<Waiting> waiting = new ArrayDeque<>(); // master thread only; accepted, no child yet
+    private Instant queueEmptySince;                            // master thread only; stopping, listener sealed
     private final ServerStats stats;
     private final AcceptLimits limits;
     private final Scoreboard board;
@@ -160,6 +162,9 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     protected Instant wakeBy() {
         Instant now = clock.instant();
         Instant by = pausedUntil.isAfter(now) ? pausedUntil : Instant.MAX;
+        if (queueEmptySince != null && !listenerClosed() && queueEmptySince.plus(ListenerDrain.SETTLE).isBefore(by)) {
+            by = queueEmptySince.plus(ListenerDrain.SETTLE);
+        }
         Waiting first = waiting.peekFirst();
         if (first != null) {
             Instant graceOver = first.silentUntil().plusMillis(1);
@@ -179,6 +184,11 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     protected void spawnToTarget() {
         dropLeftWhileWaiting();
         spawnForWaiting();
+        acceptPending();
+    }
+
+    /** Accepts while there is room; true if the listener was seen with nothing more queued. */
+    private boolean acceptPending() {
         while (accepting() && limits.tryAcquire()) {
             AcceptedSocket connection;
             try {
@@ -186,11 +196,11 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
             } catch (IOException e) {
                 limits.release();
                 pause("accept failed: " + e.getMessage());
-                return;
+                return false;
             }
             if (connection == null) {
                 limits.release();
-                return;
+                return true;
             }
             if (!limits.admit(connection.remote())) {
                 connection.close(); // counted and logged by the limits
@@ -202,6 +212,39 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
                 spawnForWaiting();
             }
         }
+        return false;
+    }
+
+    /** The master accepts, so it takes what the kernel queued before the stop sealed the listener. */
+    @Override
+    protected boolean takesQueueOnStop() {
+        return true;
+    }
+
+    /**
+     * While the drain lasts, the connections queued on the sealed listener and those accepted and
+     * waiting get children as before; the listener closes once nothing is queued on it for
+     * {@link ListenerDrain#SETTLE}. At the end of the drain whatever still waits is closed unserved.
+     */
+    @Override
+    protected boolean takeQueued(Instant drainUntil) {
+        if (!clock.instant().isBefore(drainUntil)) {
+            closeListener();
+            closeWaiting();
+            return true;
+        }
+        dropLeftWhileWaiting();
+        spawnForWaiting();
+        if (!listenerClosed()) {
+            if (!acceptPending()) {
+                queueEmptySince = null;
+            } else if (queueEmptySince == null) {
+                queueEmptySince = clock.instant();
+            } else if (!clock.instant().isBefore(queueEmptySince.plus(ListenerDrain.SETTLE))) {
+                closeListener();
+            }
+        }
+        return listenerClosed() && waiting.isEmpty();
     }
 
     private void dropLeftWhileWaiting() {
@@ -317,12 +360,6 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     @Override
     protected String describe(ConnectionChild child) {
         return "process " + child.pid() + " for " + child.info.peer();
-    }
-
-    /** A stop takes no more connections: the waiting ones are closed unserved, counted as rejected. */
-    @Override
-    protected void stopRequested(Instant drainUntil) {
-        closeWaiting();
     }
 
     private void closeWaiting() {
