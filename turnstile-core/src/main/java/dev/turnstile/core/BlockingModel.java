@@ -182,7 +182,9 @@ public abstract class BlockingModel implements ServerModel {
 
         @Override
         public void stopAccepting(Instant drainDeadline) {
-            ListenerDrain.close(List.of(listener), listenerOwnership(context), drainDeadline); // acceptors take the queue first
+            if (listener != null) { // null if start failed before binding
+                ListenerDrain.close(List.of(listener), listenerOwnership(context), drainDeadline); // acceptors take the queue first
+            }
             for (Thread t : acceptors) {
                 t.interrupt(); // dedicated acceptors only: wakes one waiting for admission
             }

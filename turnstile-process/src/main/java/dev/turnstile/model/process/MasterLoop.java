@@ -122,7 +122,7 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
             abandonChildren();
             report.completeExceptionally(e);
         } finally {
-            stopAccepting();
+            closeListener(); // not sealed here: a loop that failed takes no queue
             processes.close();
             finished();
         }
