@@ -64,7 +64,8 @@ public final class StopSequence {
 
     /**
      * What a model runs, as its stop sees it. The sequence calls these in the order declared, each
-     * at most once, all on the thread that runs the stop.
+     * at most once ({@link #openConnections} twice: just before and just after stopping accepting),
+     * all on the thread that runs the stop.
      */
     public interface Steps {
 
@@ -174,8 +175,10 @@ public final class StopSequence {
         phase = Phase.DRAINING;
         lifecycle.advanceTo(Lifecycle.State.DRAINING);
         deadline = after(drain); // the queue the listeners hold is taken within the drain
+        int openAtStart = steps.openConnections();
         steps.stopAccepting(deadline);
-        open = steps.openConnections();
+        // a conversation may end while the queue is taken, and a queued one begin: at least the larger were drained
+        open = Math.max(openAtStart, steps.openConnections());
     }
 
     /** When the current wait runs out: the drain, or the wait after a force step. */
