@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Decides where connections run: which thread, pool, loop or process. One implementation per
@@ -49,5 +50,19 @@ public interface ServerModel {
      */
     default Optional<String> failure() {
         return Optional.empty();
+    }
+
+    /**
+     * A reload (SIGHUP): serve with {@code config} and {@code options} from now on, as far as the
+     * model can while it runs. The caller keeps the address, backlog and listening socket of the
+     * start ({@code config} repeats them) and tells the operator which settings need a restart.
+     * Completes, once the model is done, with one line saying what it did; completes
+     * exceptionally, having changed nothing, if it cannot apply them. Any thread.
+     *
+     * <p>The default changes nothing: the in-process models take their settings once, at start.
+     */
+    default CompletableFuture<String> reload(ServerConfig config, ModelOptions options) {
+        return CompletableFuture.completedFuture(name() + " takes its settings at start only: nothing changed;"
+                + " an upgrade (SIGUSR2) starts a new server with the new ones");
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /**
  * The counters and events every model reports through: connections accepted, open and closed
@@ -23,12 +24,20 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link LongAdder}s or atomics; the hot path ({@link #bytesIn}, {@link #bytesOut},
  * {@link WorkerStats#messageHandled}) allocates nothing. Listeners are called on the reporting
  * thread; one that throws is dropped from that event and the rest still run.
+ *
+ * <p><b>Open connections.</b> Each open connection has a {@link ConnectionStats}, made by
+ * {@link #connectionOpened} (which the driver keeps, to count its bytes and messages and say
+ * what it is doing) and dropped by {@link #connectionClosed}; {@link #snapshot} copies at most
+ * {@value #CONNECTIONS_SHOWN} of them, the oldest first, and {@link StatsSnapshot#active} is how
+ * many there are in all.
  */
 public final class ServerStats {
 
     private static final int POOL_EVENTS_KEPT = 256;
     /** Per-connection models retire a worker per connection; past this many, retired ones are forgotten. */
     private static final int WORKERS_KEPT = 256;
+    /** The most open connections a snapshot lists (the oldest); the count covers them all. */
+    public static final int CONNECTIONS_SHOWN = 500;
 
     private final LongAdder accepted = new LongAdder();
     private final LongAdder closed = new LongAdder();
@@ -44,6 +53,8 @@ public final class ServerStats {
     private final ConcurrentHashMap<String, WorkerStats> workers = new ConcurrentHashMap<>();
     private final Deque<PoolEvent> poolEvents = new ArrayDeque<>(); // guarded by itself
     private final List<ServerListener> listeners = new CopyOnWriteArrayList<>();
+    private final ConcurrentHashMap<ConnectionInfo, ConnectionStats> open = new ConcurrentHashMap<>();
+    private volatile LongConsumer handlerTimeSink; // null: nobody times the handlers
 
     public ServerStats() {
         for (CloseReason reason : CloseReason.values()) {
@@ -60,25 +71,57 @@ public final class ServerStats {
 
     /** The counters of the named worker, created on first use. Call once per connection, not per message. */
     public WorkerStats worker(String name) {
-        return workers.computeIfAbsent(name, n -> new WorkerStats(n, messages));
+        return workers.computeIfAbsent(name, n -> new WorkerStats(n, this));
+    }
+
+    /**
+     * Asks every model to time its handler (System.nanoTime before and after each message's
+     * handler call) and give {@code sink} the nanoseconds, once per handled message, on the
+     * handling thread; null stops the timing. The sink must be thread-safe and quick (a
+     * histogram's record). Process models' handlers run in other JVMs and are not timed.
+     */
+    public void handlerTimeSink(LongConsumer sink) {
+        this.handlerTimeSink = sink;
+    }
+
+    /** The sink set by {@link #handlerTimeSink(LongConsumer)}, or null. */
+    public LongConsumer handlerTimeSink() {
+        return handlerTimeSink;
+    }
+
+    void messageCounted() {
+        messages.increment();
     }
 
     /**
      * Says a worker will take no more connections (a per-connection thread or process ended).
      * Its counters stay in the totals; its own row is dropped once more than 256 workers are
-     * known, so a long-running per-connection server does not grow a row per connection.
+     * known, so a long-running per-connection server does not grow a row per connection. Until
+     * then its state is {@link WorkerState#RETIRING}: gone, or about to be.
      */
     public void retireWorker(String name) {
+        WorkerStats retiring = workers.get(name);
+        if (retiring != null && retiring.active() == 0) {
+            retiring.state(WorkerState.RETIRING);
+        }
         if (workers.size() > WORKERS_KEPT) {
             workers.computeIfPresent(name, (n, w) -> w.active() == 0 ? null : w);
         }
     }
 
-    public void connectionOpened(ConnectionInfo connection) {
+    /**
+     * Counts a connection that begins and lists it as open; returns its {@link ConnectionStats},
+     * which the caller keeps to count what the connection does. Call {@link #connectionClosed}
+     * with the same info.
+     */
+    public ConnectionStats connectionOpened(ConnectionInfo connection) {
         accepted.increment();
         int now = active.incrementAndGet();
         peakActive.accumulateAndGet(now, Math::max);
-        worker(connection.worker()).opened();
+        WorkerStats worker = worker(connection.worker());
+        worker.opened();
+        ConnectionStats stats = new ConnectionStats(connection, worker);
+        open.put(connection, stats);
         for (ServerListener l : listeners) {
             try {
                 l.connectionOpened(connection);
@@ -86,12 +129,19 @@ public final class ServerStats {
                 listenerFailed(l, e);
             }
         }
+        return stats;
+    }
+
+    /** The open connection {@code connection}'s stats, or null if it is not open. */
+    public ConnectionStats openConnection(ConnectionInfo connection) {
+        return open.get(connection);
     }
 
     public void connectionClosed(ConnectionInfo connection, CloseReason reason) {
         closed.increment();
         active.decrementAndGet();
         closes.get(reason).increment();
+        open.remove(connection);
         worker(connection.worker()).closed();
         for (ServerListener l : listeners) {
             try {
@@ -155,16 +205,23 @@ public final class ServerStats {
         limitHits.forEach((limit, count) -> hits.put(limit, count.sum()));
         List<StatsSnapshot.Worker> ws = new ArrayList<>();
         for (WorkerStats w : workers.values()) {
-            ws.add(new StatsSnapshot.Worker(w.name(), w.connections(), w.messages(), w.active()));
+            ws.add(new StatsSnapshot.Worker(w.name(), w.connections(), w.messages(), w.active(), w.state(), w.kind()));
         }
         ws.sort(Comparator.comparing(StatsSnapshot.Worker::name, ServerStats::compareNatural));
         List<PoolEvent> events;
         synchronized (poolEvents) {
             events = List.copyOf(poolEvents);
         }
+        List<ConnectionStats> all = new ArrayList<>(open.values());
+        all.sort(Comparator.comparing(ConnectionStats::openedAt).thenComparingLong(c -> c.info().id()));
+        List<StatsSnapshot.Connection> shown = new ArrayList<>(Math.min(all.size(), CONNECTIONS_SHOWN));
+        for (ConnectionStats c : all.subList(0, Math.min(all.size(), CONNECTIONS_SHOWN))) {
+            shown.add(new StatsSnapshot.Connection(c.info().id(), c.info().peer(), c.info().worker(), c.openedAt(),
+                    c.messages(), c.bytesIn(), c.bytesOut(), c.state()));
+        }
         return new StatsSnapshot(accepted.sum(), active.get(), peakActive.get(), closed.sum(), rejected.sum(),
                 messages.sum(), bytesIn.sum(), bytesOut.sum(), Map.copyOf(closeCounts), List.copyOf(ws),
-                poolSize.get(), events, Map.copyOf(hits));
+                poolSize.get(), events, Map.copyOf(hits), List.copyOf(shown));
     }
 
     /** Orders "worker-2" before "worker-10". */

@@ -1,5 +1,6 @@
 package dev.turnstile.bench;
 
+import dev.turnstile.api.FramedService;
 import dev.turnstile.api.Framing;
 import dev.turnstile.api.ModelOptions;
 import dev.turnstile.api.TlsSettings;
@@ -23,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * ServerProcess --model NAME [--workers N] [--min N] [--max N] [--policy P] [--option KEY=VALUE]...
+ *               [--service CLASS]                   another service than echo-uppercase (the evidence report's)
  * ServerProcess --peer netty [--loops N]
  *   common: [--host H] [--port P] [--backlog N]      (framing is line, as the load generator sends)
  *           [--tls-cert FILE --tls-key FILE]          TLS with this PEM certificate and key
@@ -76,7 +78,11 @@ public final class ServerProcess {
                         ? options.with(flag.getKey().substring("option.".length()), flag.getValue()) : options;
             };
         }
-        Server server = Server.builder().model(model).options(options).host(host).port(port)
+        Server.Builder builder = Server.builder();
+        if (flags.containsKey("service")) {
+            builder.service(service(flags.get("service")));
+        }
+        Server server = builder.model(model).options(options).host(host).port(port)
                 .acceptBacklog(backlog).maxMessageBytes(MAX_LINE_BYTES).framing(Framing.LINE)
                 .tls(certificate == null ? null : TlsSettings.pem(certificate.certificate(), certificate.key()))
                 .start();
@@ -109,6 +115,16 @@ public final class ServerProcess {
         stopped.await();
     }
 
+    /** A service of this module by class name: a public class with a public no-argument constructor. */
+    static FramedService service(String className) {
+        try {
+            return (FramedService) Class.forName(className).getConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalArgumentException("--service " + className + ": not a FramedService with a public"
+                    + " no-argument constructor (" + e + ")");
+        }
+    }
+
     /** The certificate and key of {@code --tls-cert}/{@code --tls-key}, or null without them; one alone is an error. */
     static ServerCertificate tls(Map<String, String> flags) {
         String cert = flags.get("tls-cert");
@@ -128,7 +144,7 @@ public final class ServerProcess {
     /** {@code --key value} pairs; {@code --option k=v} becomes {@code option.k = v}. */
     static Map<String, String> parse(String[] args) {
         List<String> known = List.of("model", "peer", "host", "port", "backlog", "workers", "min", "max",
-                "policy", "loops", "option", "tls-cert", "tls-key");
+                "policy", "loops", "option", "tls-cert", "tls-key", "service");
         Map<String, String> flags = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];

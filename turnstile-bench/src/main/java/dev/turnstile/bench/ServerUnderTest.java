@@ -33,6 +33,7 @@ final class ServerUnderTest implements AutoCloseable {
     private final Process process;
     private final String host;
     private final int port;
+    private volatile boolean killOnClose; // set once by the owner before use
 
     private ServerUnderTest(Process process, String host, int port) {
         this.process = process;
@@ -42,11 +43,19 @@ final class ServerUnderTest implements AutoCloseable {
 
     /** Starts the server and waits until it listens; the log gets the command line and everything it prints. */
     static ServerUnderTest start(JavaProcess command, Path log) throws IOException, InterruptedException {
+        return start(command.command(), log);
+    }
+
+    /**
+     * As {@link #start(JavaProcess, Path)}, for any command line that ends in one: the evidence
+     * report runs the JVM under {@code sh -c 'ulimit -n N; exec ...'} to give it a descriptor limit.
+     */
+    static ServerUnderTest start(List<String> command, Path log) throws IOException, InterruptedException {
         Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(command.command()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         CompletableFuture<Matcher> listening = new CompletableFuture<>();
         PrintWriter logWriter = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true);
-        logWriter.println("$ " + String.join(" ", command.command()));
+        logWriter.println("$ " + String.join(" ", command));
         Thread.ofPlatform().name("turnstile-bench-server-output").daemon().start(() -> {
             String last = null; // the server's last words, for the reason it did not start
             try (logWriter; BufferedReader out = new BufferedReader(
@@ -91,6 +100,16 @@ final class ServerUnderTest implements AutoCloseable {
         return port;
     }
 
+    /** Waits up to {@code limit} for the server process to end by itself; true if it did. */
+    boolean awaitEnd(Duration limit) throws InterruptedException {
+        return process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The server's descendants alive now (a process model's workers). */
+    List<ProcessHandle> descendants() {
+        return process.descendants().toList();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
@@ -121,9 +140,25 @@ final class ServerUnderTest implements AutoCloseable {
         return "killed: did not stop within " + STOP_GRACE.toSeconds() + " s of SIGTERM";
     }
 
+    /** SIGKILL to the process and every descendant, at once: for a server a scenario has broken on purpose. */
+    void killTree() throws InterruptedException {
+        kill(process);
+    }
+
+    /**
+     * Makes {@link #close} kill the tree at once instead of stopping it gracefully: for a server whose
+     * drain is not what is measured (the evidence scenarios start dozens). Returns this server.
+     */
+    ServerUnderTest killOnClose() {
+        killOnClose = true;
+        return this;
+    }
+
     @Override
     public void close() throws InterruptedException {
-        if (process.isAlive()) {
+        if (killOnClose) {
+            kill(process);
+        } else if (process.isAlive()) {
             stop();
         }
     }

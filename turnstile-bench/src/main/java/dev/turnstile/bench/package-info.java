@@ -13,5 +13,10 @@
  * <p>{@link dev.turnstile.bench.Soak} runs one model at a time for a long time under a mixed load
  * ({@link dev.turnstile.bench.SoakLoad}) and judges whether its server's RSS, descriptors and
  * threads stayed flat ({@link dev.turnstile.bench.Flatness}).
+ *
+ * <p>{@link dev.turnstile.bench.Evidence} measures each claim of the lecture notes with a scenario
+ * of its own (an {@code EvidenceScenario} per claim, sharing an {@code EvidenceLab} that starts
+ * server processes and keeps first-reply figures), and writes a section per claim with a verdict
+ * derived from the figures by the rule the scenario states ({@code Finding}, {@code EvidenceReport}).
  */
 package dev.turnstile.bench;

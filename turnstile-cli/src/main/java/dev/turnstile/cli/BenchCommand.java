@@ -4,6 +4,8 @@ import dev.turnstile.bench.Bench;
 import dev.turnstile.bench.BenchPlan;
 import dev.turnstile.bench.BenchResults;
 import dev.turnstile.bench.CellResult;
+import dev.turnstile.bench.Evidence;
+import dev.turnstile.bench.EvidencePlan;
 import dev.turnstile.bench.Lineup;
 import dev.turnstile.bench.Soak;
 import dev.turnstile.bench.SoakPlan;
@@ -21,7 +23,9 @@ import java.util.concurrent.Callable;
  * same load, cell by cell; writes results.json, report.md and PNG charts. Exit 1 if any cell
  * failed (errors, a server that did not start or died). With {@code --soak}: each of
  * {@code --models} in turn under a mixed load for a long time, charting its server's RSS,
- * descriptors and threads; exit 1 if any grew or the load saw failures.
+ * descriptors and threads; exit 1 if any grew or the load saw failures. With {@code --evidence}: each
+ * claim of the lecture notes measured by its own scenario, written as evidence.md with a verdict per
+ * claim; exit 1 if a scenario could not be measured.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure every model side by side: throughput, latency, CPU, memory, connection set-up. "
@@ -83,13 +87,32 @@ final class BenchCommand implements Callable<Integer> {
                     + "(default out: bench-results/soak); exit 1 if a figure grew or the load saw failures.")
     Duration soak;
 
+    @Option(names = "--evidence", description = "Measure each claim of the lecture notes \"Server Models\" (creation"
+            + " cost, shared limits, a fault in one thread, kill -9 under load, pools and start-up, pools bound the"
+            + " load, hand-off and balancing, memory per connection) and write evidence.md, evidence.json and a chart"
+            + " per claim, each with a verdict derived from the figures (default out: bench-results/evidence;"
+            + " with --quick, every scenario scaled down: bench-results/evidence-quick). Takes only --quick and --out.")
+    boolean evidence;
+
     @Override
     public Integer call() throws Exception {
+        if (evidence) {
+            return Evidence.complete(Evidence.run(evidencePlan(), System.out)) ? 0 : 1;
+        }
         if (soak != null) {
             return Soak.run(soakPlan(), System.out) == 0 ? 0 : 1;
         }
         BenchResults results = report != null ? Bench.render(report, System.out) : Bench.run(plan(), System.out);
         return results.count(CellResult.Status.FAILED) == 0 ? 0 : 1;
+    }
+
+    EvidencePlan evidencePlan() {
+        if (soak != null || report != null || models != null || connections != null || workloads != null
+                || rounds != null || warmup != null || duration != null || thinkMax != null || tls) {
+            throw new IllegalArgumentException("--evidence takes only --quick and --out (each claim has its own scenario)");
+        }
+        Path dir = out != null ? out : Path.of("bench-results", quick ? "evidence-quick" : "evidence");
+        return quick ? EvidencePlan.quick(dir) : EvidencePlan.full(dir);
     }
 
     SoakPlan soakPlan() {

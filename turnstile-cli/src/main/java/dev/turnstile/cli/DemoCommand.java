@@ -1,5 +1,6 @@
 package dev.turnstile.cli;
 
+import dev.turnstile.admin.AdminServer;
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
 import dev.turnstile.api.Framing;
@@ -23,7 +24,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code turnstile demo}: the notes' experiment in one command. Starts a server in-process,
  * runs the notes' clients against it, prints the interleaved transcript, stops gracefully and
- * prints a table per worker and the clients' summary. Exit 1 if any reply was wrong or missing
+ * prints a table per worker and the clients' summary. The status page's address is printed first
+ * (an admin endpoint on a free loopback port), so the experiment can be watched in a browser. Exit 1 if any reply was wrong or missing
  * or the stop had to force anything.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -82,6 +84,7 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("turnstile demo: model %s on %s:%d; %d clients x %d messages, pauses up to %d ms%n",
                 s.modelName(), s.address().getAddress().getHostAddress(), s.port(), conversation.clients, conversation.messages,
                 conversation.thinkMax.toMillis());
+        AdminServer admin = AdminOptions.startOn("127.0.0.1", 0, s, server.settings("echo-uppercase"), out); // watch it live
         NotesClient.Summary summary;
         ShutdownReport report;
         try {
@@ -89,6 +92,7 @@ final class DemoCommand implements Callable<Integer> {
                     s.port(), conversation.clients, conversation.messages, conversation.thinkMax, clientFraming, out).run();
         } finally {
             report = s.stop(drain);
+            admin.close();
         }
         StatsSnapshot st = s.snapshot();
         out.println();

@@ -40,9 +40,11 @@ final class OptionTopics {
         t.put("PROXY protocol", List.of("--proxy-protocol", "--proxy-from", "--proxy-header-timeout"));
         t.put("Thread models", List.of("--workers", "--min", "--max", "--keep-alive", "--policy"));
         t.put("Event loops", List.of("--loops", "--accept", "--high-water", "--low-water", "--slow-callback"));
-        t.put("Process models", List.of("--max-children", "--exec", "--min-spare", "--max-spare", "--threads-per-worker",
-                "--max-connections-per-worker", "--balance", "--max-restarts", "--restart-window", "--worker-heap", "--cds"));
-        t.put("Operations", List.of("--drain", "--inherit-stdin", "--socket-name", "--pid-file"));
+        t.put("Process models", List.of("--max-children", "--exec", "--spares", "--min-spare", "--max-spare", "--threads-per-worker",
+                "--max-connections-per-worker", "--balance", "--worker-model", "--worker-capacity", "--max-restarts",
+                "--restart-window", "--worker-heap", "--cds"));
+        t.put("Operations", List.of("--config", "--print-config", "--drain", "--inherit-stdin", "--socket-name", "--pid-file",
+                "--upgrade-timeout", "--admin-port", "--admin-address"));
         return t;
     }
 

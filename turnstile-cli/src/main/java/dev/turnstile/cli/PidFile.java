@@ -16,7 +16,9 @@ import java.util.Optional;
  *
  * <p>Refuses to start if the file names a live turnstile process: two servers behind one pid
  * file would leave scripts signalling the wrong one. A stale file (its process gone, or a
- * process that is not turnstile, since pids are reused) is replaced. Not thread-safe: the main
+ * process that is not turnstile, since pids are reused) is replaced. After an upgrade the new
+ * copy takes the file over from its predecessor (nginx and gunicorn do the same), and the old
+ * one, which no longer finds itself there, leaves it alone at its stop. Not thread-safe: the main
  * thread writes and removes it.
  */
 final class PidFile {
@@ -35,8 +37,17 @@ final class PidFile {
      * @throws IllegalStateException if it names a live turnstile process, with that pid
      */
     static PidFile claim(Path path, long pid) throws IOException {
+        return claim(path, pid, Optional.empty());
+    }
+
+    /**
+     * As {@link #claim(Path, long)}, but the file may name {@code predecessor}: the server this
+     * one replaces in an upgrade, which is still running until this one is ready.
+     */
+    static PidFile claim(Path path, long pid, Optional<Long> predecessor) throws IOException {
         Optional<Long> recorded = read(path);
-        if (recorded.isPresent() && recorded.get() != pid && isLiveTurnstile(recorded.get())) {
+        if (recorded.isPresent() && recorded.get() != pid && !recorded.equals(predecessor)
+                && isLiveTurnstile(recorded.get())) {
             throw new IllegalStateException("pid file " + path + " names turnstile process " + recorded.get()
                     + ", which is running: stop it first, or give another --pid-file");
         }

@@ -19,6 +19,12 @@ final class ProcessOptions {
                     + " stdin and stdout, TCPREMOTEIP/TCPREMOTEPORT/TCPLOCALPORT set as tcpserver does. Put it last.")
     List<String> exec;
 
+    @Option(names = "--spares", paramLabel = "K",
+            description = "process-per-connection: K JVM children started ahead of demand, each waiting to be handed"
+                    + " one connection, so a connection does not wait for a JVM to start; they count in"
+                    + " --max-children; not with --exec; default: 0.")
+    Integer spares;
+
     @Option(names = "--min-spare", paramLabel = "N", description = "process-pool: fewest idle workers kept; default: 1.")
     Integer minSpare;
 
@@ -35,6 +41,16 @@ final class ProcessOptions {
     @Option(names = "--balance", paramLabel = "shared|reuseport",
             description = "process-pool: one shared listening socket (default) or a SO_REUSEPORT socket per worker.")
     String balance;
+
+    @Option(names = "--worker-model", paramLabel = "MODEL",
+            description = "process-pool: each worker runs this in-process model (event-loop, multi-loop, thread-pool, ...)"
+                    + " with its options; --threads-per-worker is its --workers; default: worker (a thread per connection).")
+    String workerModel;
+
+    @Option(names = "--worker-capacity", paramLabel = "N",
+            description = "process-pool with --worker-model: connections a worker holds before it counts as busy"
+                    + " (the spare rule counts workers with room); default: 1000.")
+    Integer workerCapacity;
 
     @Option(names = "--max-restarts", paramLabel = "N",
             description = "process-pool: more worker deaths than this within --restart-window stop the pool; default: 10.")
@@ -54,13 +70,18 @@ final class ProcessOptions {
     ModelOptions apply(ModelOptions o) {
         o = with(o, "max-children", maxChildren);
         if (exec != null) {
-            o = o.with("exec", ExecCommand.join(exec));
+            // from a config file or variable the command arrives as one value: its words are the arguments
+            List<String> words = exec.size() == 1 ? List.of(exec.getFirst().trim().split("\\s+")) : exec;
+            o = o.with("exec", ExecCommand.join(words));
         }
+        o = with(o, "spares", spares);
         o = with(o, "min-spare", minSpare);
         o = with(o, "max-spare", maxSpare);
         o = with(o, "threads-per-worker", threadsPerWorker);
         o = with(o, "max-connections-per-worker", maxConnectionsPerWorker);
         o = with(o, "balance", balance);
+        o = with(o, "worker-model", workerModel);
+        o = with(o, "worker-capacity", workerCapacity);
         o = with(o, "max-restarts", maxRestarts);
         if (restartWindow != null) {
             o = o.with("restart-window", restartWindow.toMillis() + "ms");

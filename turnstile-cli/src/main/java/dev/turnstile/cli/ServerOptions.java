@@ -14,7 +14,10 @@ import picocli.CommandLine.Option;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** The server options shared by {@code serve} and {@code demo}: model, its knobs, address and limits. */
 public final class ServerOptions {
@@ -172,6 +175,36 @@ public final class ServerOptions {
             return ProxyProtocol.off();
         }
         return new ProxyProtocol(mode, proxyFrom.stream().map(Cidr::parse).toList(), proxyHeaderTimeout);
+    }
+
+    /**
+     * What the status page lists as the server's settings: the service, the config in effect, then
+     * the model's knobs that were given (a model reads the ones it understands).
+     */
+    Map<String, String> settings(String service) {
+        ServerConfig c = config();
+        ModelOptions o = modelOptions();
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("service", service);
+        m.put("framing", c.framing().cliName());
+        m.put("max-message-bytes", Integer.toString(c.maxMessageBytes()));
+        m.put("idle-timeout", c.idleTimeout().toString());
+        m.put("write-timeout", c.writeTimeout().toString());
+        m.put("message-timeout", c.messageTimeout().toString());
+        m.put("max-pending", Integer.toString(c.maxPendingBytes()));
+        m.put("backlog", Integer.toString(c.acceptBacklog()));
+        m.put("max-connections", maxConnections > 0 ? Integer.toString(maxConnections) : "no bound");
+        m.put("max-connections-per-ip", maxConnectionsPerIp > 0 ? Integer.toString(maxConnectionsPerIp) : "no bound");
+        m.put("max-accept-rate", maxAcceptRate > 0 ? maxAcceptRate + "/s" : "no bound");
+        m.put("tls", c.tls() == null ? "off" : "on");
+        m.put("proxy-protocol", proxyProtocol);
+        o.workers().ifPresent(n -> m.put("workers", n.toString()));
+        o.minWorkers().ifPresent(n -> m.put("min", n.toString()));
+        o.maxWorkers().ifPresent(n -> m.put("max", n.toString()));
+        o.keepAlive().ifPresent(d -> m.put("keep-alive", d.toString()));
+        o.policy().ifPresent(p -> m.put("policy", p));
+        new TreeMap<>(o.extra()).forEach(m::put);
+        return m;
     }
 
     /** A builder with the model, its options and the config; the caller adds a service or listeners. */

@@ -1,7 +1,9 @@
 package dev.turnstile.cli;
 
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * SIGINT and SIGTERM for a foreground server: the first asks for a graceful stop (counts down
@@ -11,11 +13,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Uses {@code sun.misc.Signal} from the JDK's {@code jdk.unsupported} module: the JDK has no
  * supported API for handling a signal without also starting shutdown hooks, and a shutdown
  * hook cannot tell a first signal from a second.
+ *
+ * <p>An upgrade ({@link UpgradeSignal}) asks for the same graceful stop through {@link #handOver},
+ * naming the new copy that took over, so the stop can tell the two apart (no {@code STOPPING=1}
+ * to systemd, whose main process is now the successor).
  */
 final class StopSignals {
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicInteger received = new AtomicInteger();
+    private final AtomicReference<Upgrade.Successor> successor = new AtomicReference<>();
 
     /** Installs the handlers for INT and TERM. */
     static StopSignals install() {
@@ -34,6 +41,17 @@ final class StopSignals {
             System.err.println("turnstile: " + name + " again: forcing exit");
             Runtime.getRuntime().halt(130);
         }
+    }
+
+    /** A new copy of the server is ready on the same socket: stop gracefully for it. Any thread. */
+    void handOver(Upgrade.Successor next) {
+        successor.compareAndSet(null, next);
+        stopRequested.countDown();
+    }
+
+    /** The new copy this server stops for, if the stop is an upgrade's. */
+    Optional<Upgrade.Successor> successor() {
+        return Optional.ofNullable(successor.get());
     }
 
     CountDownLatch stopRequested() {

@@ -17,7 +17,10 @@ import java.util.concurrent.TimeUnit;
  * as {@code sd_notify(3)} does: {@code READY=1} with {@code MAINPID} once the model accepts,
  * {@code STATUS=} lines (open connections, accepted, workers) every {@link #STATUS_EVERY},
  * {@code WATCHDOG=1} every half of {@code WATCHDOG_USEC} when that is set for us
- * ({@code WATCHDOG_PID} unset or ours), and {@code STOPPING=1} when the stop begins.
+ * ({@code WATCHDOG_PID} unset or ours), and {@code STOPPING=1} when the stop begins, unless the
+ * stop is an upgrade's: then the new copy has sent its own {@code MAINPID} and {@code READY=1},
+ * and a {@code STOPPING=1} (accepted from any process of the unit with {@code NotifyAccess=all})
+ * would stop the unit; the old server says nothing more ({@link #handedOver}).
  * Without {@code NOTIFY_SOCKET} every call does nothing.
  *
  * <p>The watchdog ping comes from the timer thread only while the model has not stopped by
@@ -73,7 +76,7 @@ final class SystemdNotifier implements AutoCloseable {
         if (socket.isEmpty()) {
             return;
         }
-        send("READY=1\nMAINPID=" + pid + "\nSTATUS=" + status(server));
+        send("MAINPID=" + pid + "\nREADY=1\nSTATUS=" + status(server)); // MAINPID first: after an upgrade it moves the unit to us
         ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().daemon().name("turnstile-notify").unstarted(r));
         t.scheduleAtFixedRate(() -> send("STATUS=" + status(server)), STATUS_EVERY.toMillis(), STATUS_EVERY.toMillis(),
@@ -87,6 +90,31 @@ final class SystemdNotifier implements AutoCloseable {
             }, 0, half, TimeUnit.MILLISECONDS);
         });
         timer = t;
+    }
+
+    /** The stop is an upgrade's: no more status or watchdog from this process, and no {@code STOPPING=1}. */
+    void handedOver() {
+        ScheduledExecutorService t = timer;
+        if (t != null) {
+            t.shutdownNow();
+        }
+    }
+
+    /**
+     * {@code RELOADING=1} with {@code MONOTONIC_USEC} (CLOCK_MONOTONIC, which {@link System#nanoTime}
+     * reads on Linux), as {@code Type=notify-reload} expects; {@link #reloaded} follows.
+     */
+    void reloading() {
+        if (socket.isPresent()) {
+            send("RELOADING=1\nMONOTONIC_USEC=" + System.nanoTime() / 1000 + "\nSTATUS=reloading");
+        }
+    }
+
+    /** {@code READY=1} again once a reload is done (or refused). */
+    void reloaded(Server server) {
+        if (socket.isPresent()) {
+            send("READY=1\nSTATUS=" + status(server));
+        }
     }
 
     /** {@code STOPPING=1}: the stop has begun (the drain may take a while). */

@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
 /**
  * The entry point. Wrong options print one line and the usage hint (exit 2); a failure such as
@@ -23,18 +24,30 @@ public final class Turnstile {
 
     /** Runs the command line and returns the exit status (for tests). */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(System.getenv()).execute(args);
     }
 
-    /** The command line with its subcommands, serve's and demo's options grouped by topic, and the error handlers. */
+    /** {@link #commandLine(Map)} with this process's environment. */
     static CommandLine commandLine() {
+        return commandLine(System.getenv());
+    }
+
+    /**
+     * The command line with its subcommands, serve's and demo's options grouped by topic, serve's
+     * defaults from {@code environment} and the config file ({@link SettingSources}), and the error handlers.
+     */
+    static CommandLine commandLine(Map<String, String> environment) {
         CommandLine cli = new CommandLine(new Turnstile());
         for (String grouped : new String[]{"serve", "demo"}) {
             OptionTopics.group(cli.getSubcommands().get(grouped).getCommandSpec());
         }
+        CommandLine serve = cli.getSubcommands().get("serve");
+        ServeCommand command = serve.getCommand();
+        command.sources = new SettingSources(environment, () -> command.config);
+        serve.setDefaultValueProvider(command.sources);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((e, a) -> {
-            e.getCommandLine().getErr().println("turnstile: " + e.getMessage());
+            e.getCommandLine().getErr().println("turnstile: " + e.getMessage() + origin(e, command.sources));
             e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return 2;
         });
@@ -46,6 +59,15 @@ public final class Turnstile {
             return e instanceof IllegalArgumentException ? 2 : 1;
         });
         return cli;
+    }
+
+    /** For a bad value that came from the environment or the config file: where it came from. */
+    private static String origin(CommandLine.ParameterException e, SettingSources sources) {
+        if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec option
+                && !e.getCommandLine().getParseResult().hasMatchedOption(option)) {
+            return sources.suppliedFor(option).map(s -> " (from " + s.where() + ")").orElse("");
+        }
+        return "";
     }
 
     /** One line for a failure: the message, or the exception type when there is none. */

@@ -11,6 +11,7 @@ import picocli.CommandLine;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code turnstile bench} options become the plan; bad ones are one-line errors. The run itself is tested in turnstile-bench. */
 @Timeout(30)
@@ -43,6 +44,22 @@ class BenchCommandTest {
         assertThat(full.plan().connections()).containsExactly(1, 10, 100, 1_000, 10_000);
         assertThat(full.plan().workloads()).containsExactly(Workload.PING_PONG, Workload.THINK, Workload.CHURN);
         assertThat(full.plan().tls()).isFalse();
+    }
+
+    @Test
+    void evidenceTakesQuickAndOutOnly() {
+        BenchCommand quick = new BenchCommand();
+        new CommandLine(quick).parseArgs("--evidence", "--quick");
+        assertThat(quick.evidencePlan().quick()).isTrue();
+        assertThat(quick.evidencePlan().out()).isEqualTo(Path.of("bench-results", "evidence-quick"));
+        BenchCommand full = new BenchCommand();
+        new CommandLine(full).parseArgs("--evidence", "--out", "docs/evidence");
+        assertThat(full.evidencePlan().quick()).isFalse();
+        assertThat(full.evidencePlan().out()).isEqualTo(Path.of("docs/evidence"));
+        BenchCommand mixed = new BenchCommand();
+        new CommandLine(mixed).parseArgs("--evidence", "--models", "event-loop");
+        assertThatThrownBy(mixed::evidencePlan).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--evidence takes only --quick and --out");
     }
 
     @Test

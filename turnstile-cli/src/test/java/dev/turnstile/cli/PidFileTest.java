@@ -7,9 +7,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** --pid-file: written, removed only while it names us, and a stale file replaced. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -36,6 +38,17 @@ class PidFileTest {
         Files.writeString(file, "4343\n");
         pids.remove();
         assertThat(Files.readString(file)).isEqualTo("4343\n");
+    }
+
+    @Test
+    void anUpgradesNewServerTakesTheFileOverFromItsPredecessor() throws IOException {
+        Path file = dir.resolve("t.pid");
+        long running = ProcessHandle.current().pid(); // this JVM: its command line names turnstile's classes
+        Files.writeString(file, running + "\n");
+        assertThatThrownBy(() -> PidFile.claim(file, 4242)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("names turnstile process " + running);
+        PidFile.claim(file, 4242, Optional.of(running)).write();
+        assertThat(Files.readString(file)).isEqualTo("4242\n");
     }
 
     @Test

@@ -33,8 +33,10 @@ class ProcessOptionsTest {
     void poolOptionsReachTheModel() {
         ModelOptions o = parse("--model", "process-pool", "--workers", "3", "--min-spare", "1", "--max-spare", "2",
                 "--threads-per-worker", "4", "--max-connections-per-worker", "1000", "--balance", "reuseport",
-                "--max-restarts", "5", "--restart-window", "30s", "--worker-heap", "128m", "--cds", "off");
+                "--max-restarts", "5", "--restart-window", "30s", "--worker-heap", "128m", "--cds", "off",
+                "--worker-model", "event-loop", "--worker-capacity", "500");
         assertThat(o.workers()).contains(3);
+        assertThat(o.extra()).containsEntry("worker-model", "event-loop").containsEntry("worker-capacity", "500");
         assertThat(o.extra()).containsEntry("min-spare", "1").containsEntry("max-spare", "2")
                 .containsEntry("threads-per-worker", "4").containsEntry("max-connections-per-worker", "1000")
                 .containsEntry("balance", "reuseport").containsEntry("max-restarts", "5")
@@ -52,6 +54,6 @@ class ProcessOptionsTest {
             System.setErr(saved);
         }
         assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).singleElement().asString()
-                .startsWith("turnstile status: no scoreboard for port 1");
+                .startsWith("turnstile status: nothing answers at http://127.0.0.1:1/status.json").contains("--admin-port");
     }
 }

@@ -139,7 +139,7 @@ class SystemdServeTest {
                      "--port", "0", "--pid-file", pidFile.toString(), "--drain", "5s")),
                      Map.of("NOTIFY_SOCKET", inbox.path().toString(), "WATCHDOG_USEC", "400000"), dir.resolve("serve.out"))) {
             String ready = receive(inbox, START);
-            assertThat(ready).startsWith("READY=1\n").contains("MAINPID=" + serve.process().pid());
+            assertThat(ready.lines().toList()).contains("READY=1", "MAINPID=" + serve.process().pid());
             Matcher status = Pattern.compile("STATUS=serving 127\\.0\\.0\\.1:(\\d+) \\(process-pool\\): \\d+ open, \\d+ accepted, 2 workers")
                     .matcher(ready);
             assertThat(status.find()).as(ready).isTrue();

@@ -1,7 +1,9 @@
 package dev.turnstile.core;
 
 import dev.turnstile.api.CloseReason;
+import dev.turnstile.api.ConnectionStats;
 import dev.turnstile.api.ServerStats;
+import dev.turnstile.api.WorkerState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,7 @@ final class BlockingConnection implements ConnectionHandle.Owner {
 
     private final SocketChannel channel;
     private final ServerStats stats;
+    private final ConnectionStats connectionStats;                // its bytes and state, for the status page
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean writerRunning = new AtomicBoolean();
     private final OutboundBuffer out = new OutboundBuffer(1024); // guarded by lock
@@ -50,8 +53,10 @@ final class BlockingConnection implements ConnectionHandle.Owner {
     private ConnectionStreams streams;                            // set with the conversation: where replies go
     private boolean ended;                                        // guarded by lock: closed() has run
 
-    BlockingConnection(SocketChannel channel, ServerStats stats, ConnectionHandle handle, OpenConnections.Entry entry) {
+    BlockingConnection(SocketChannel channel, ServerStats stats, ConnectionStats connectionStats, ConnectionHandle handle,
+                       OpenConnections.Entry entry) {
         this.channel = channel;
+        this.connectionStats = connectionStats;
         this.entry = entry;
         this.writing = entry::writing;
         this.stats = stats;
@@ -117,8 +122,11 @@ final class BlockingConnection implements ConnectionHandle.Owner {
     private void flushLocked() throws IOException {
         if (out.pending() > 0) {
             handle.unwritten(out.pending());
+            connectionStats.phase(WorkerState.WRITING);
             try { // each slice renews the write clock: the model's sweep closes a peer that takes none for the write timeout
-                stats.bytesOut(out.writeAll(streams.writer(), WRITE_SLICE_BYTES, writing));
+                long n = out.writeAll(streams.writer(), WRITE_SLICE_BYTES, writing);
+                stats.bytesOut(n);
+                connectionStats.wrote(n);
             } finally {
                 entry.wrote();
             }
@@ -150,6 +158,7 @@ final class BlockingConnection implements ConnectionHandle.Owner {
                 if (!ended) {
                     conversation.drain();
                     flushLocked();
+                    connectionStats.phase(WorkerState.READING); // the connection's thread still waits in read()
                     if (conversation.isClosing()) {
                         endInput();
                     }

@@ -2,13 +2,15 @@ package dev.turnstile.core;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
+import dev.turnstile.api.ConnectionStats;
 import dev.turnstile.api.FramedService;
 import dev.turnstile.api.FramerFactory;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
 import dev.turnstile.api.Session;
 import dev.turnstile.api.SessionService;
-import dev.turnstile.api.WorkerStats;
+import dev.turnstile.api.WorkerKind;
+import dev.turnstile.api.WorkerState;
 import dev.turnstile.core.framing.Framers;
 import dev.turnstile.core.tls.ServerTls;
 import dev.turnstile.core.proxy.ProxyPreface;
@@ -66,6 +68,11 @@ import java.util.function.Consumer;
  *
  * <p><b>Memory.</b> The read buffer starts at 4 KiB and grows only while a message is
  * unfinished, up to the maximum message length; it shrinks back after such a message.
+ *
+ * <p><b>States.</b> The connection's {@link ConnectionStats} and its worker say what the thread
+ * is doing: READING while blocked in {@code read()}, HANDLING from the read's return until its
+ * replies are framed, WRITING while they go out, CLOSING from the end of the conversation to the
+ * socket's close; the worker is IDLE again once the connection is gone.
  *
  * <p>Thread-safe: one driver serves all connections of a model, each call on its own thread.
  */
@@ -145,8 +152,10 @@ public final class BlockingDriver {
         }
         boolean framed = context.service() instanceof FramedService;
         OpenConnections.Entry entry = connections.register(channel, "connection " + info.id() + " from " + info.peer(), framed);
-        context.stats().connectionOpened(info);
-        BlockingConnection connection = framed ? new BlockingConnection(channel, context.stats(),
+        ConnectionStats stats = context.stats().connectionOpened(info);
+        stats.worker().kind(Thread.currentThread().isVirtual() ? WorkerKind.VIRTUAL_THREAD : WorkerKind.THREAD);
+        stats.phase(WorkerState.READING);
+        BlockingConnection connection = framed ? new BlockingConnection(channel, context.stats(), stats,
                 new ConnectionHandle(info, context.config().maxPendingBytes(), timers), entry) : null;
         CloseReason reason = CloseReason.SERVER_ERROR;
         VirtualMachineError fatal = null;
@@ -167,8 +176,8 @@ public final class BlockingDriver {
                 return;
             }
             reason = switch (context.service()) {
-                case FramedService service -> serveFramed(channel, streams, service, info, entry, connection);
-                case SessionService service -> serveSession(streams, service, info, entry);
+                case FramedService service -> serveFramed(channel, streams, service, info, entry, connection, stats);
+                case SessionService service -> serveSession(streams, service, info, entry, stats);
             };
         } catch (SocketTimeoutException e) {
             reason = CloseReason.IDLE_TIMEOUT;
@@ -205,12 +214,14 @@ public final class BlockingDriver {
                         context.service().name(), e);
             }
         } finally {
+            stats.phase(WorkerState.CLOSING);
             connections.remove(entry);
             Sockets.closeQuietly(channel);
             if (connection != null && connection.attached()) {
                 connection.closed(reason);
             }
             context.stats().connectionClosed(info, reason);
+            stats.worker().state(WorkerState.IDLE);
             release.run();
             if (fatal != null) {
                 fatalErrors.accept(fatal);
@@ -220,17 +231,18 @@ public final class BlockingDriver {
 
     private CloseReason serveFramed(SocketChannel channel, ConnectionStreams streams, FramedService service,
                                     ConnectionInfo info, OpenConnections.Entry entry,
-                                    BlockingConnection connection) throws IOException {
+                                    BlockingConnection connection, ConnectionStats stats) throws IOException {
         ServerConfig config = context.config();
-        WorkerStats worker = context.stats().worker(info.worker());
+        stats.phase(WorkerState.HANDLING); // the service makes its handler and greets
         Conversation conversation = new Conversation(connection.handle(), framers.newFramer(config.maxMessageBytes()),
-                service.newHandler(info), connection.outbound(), worker);
+                service.newHandler(info), connection.outbound(), stats);
         connection.attach(conversation, streams);
         InputStream in = streams.input();
         int maxBuffer = config.maxMessageBytes() + 2; // an unfinished message never exceeds the maximum
         ByteBuffer buffer = ByteBuffer.allocate(Math.min(INITIAL_READ_BUFFER, maxBuffer)); // write mode
         connection.open();
         if (conversation.isClosing()) {
+            stats.phase(WorkerState.CLOSING);
             lingerBeforeClose(channel, streams);
             return conversation.closeReason();
         }
@@ -256,6 +268,7 @@ public final class BlockingDriver {
                 readTimeout = timeout;
             }
             int n;
+            stats.phase(WorkerState.READING);
             try {
                 n = in.read(buffer.array(), buffer.position(), buffer.remaining());
             } catch (SocketTimeoutException e) {
@@ -265,9 +278,11 @@ public final class BlockingDriver {
                 throw e;
             }
             boolean endOfInput = n < 0;
+            stats.phase(WorkerState.HANDLING);
             if (n > 0) {
                 buffer.position(buffer.position() + n);
                 context.stats().bytesIn(n);
+                stats.read(n);
             }
             if (!entry.beginWork()) {
                 return CloseReason.SHUTDOWN; // shutdown closed this idle connection as input arrived
@@ -281,6 +296,7 @@ public final class BlockingDriver {
             }
             buffer.compact();
             if (conversation.isClosing()) {
+                stats.phase(WorkerState.CLOSING);
                 if (!endOfInput) {
                     lingerBeforeClose(channel, streams);
                 }
@@ -357,21 +373,38 @@ public final class BlockingDriver {
     }
 
     private CloseReason serveSession(ConnectionStreams streams, SessionService service, ConnectionInfo info,
-                                     OpenConnections.Entry entry) throws IOException {
+                                     OpenConnections.Entry entry, ConnectionStats connection) throws IOException {
         var stats = context.stats();
+        connection.phase(WorkerState.HANDLING);
         InputStream in = new FilterInputStream(streams.input()) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
+                connection.phase(WorkerState.READING);
                 int n = super.read(b, off, len);
+                connection.phase(WorkerState.HANDLING);
                 if (n > 0) {
                     stats.bytesIn(n);
+                    connection.read(n);
                 }
                 return n;
+            }
+
+            @Override
+            public int read() throws IOException {
+                connection.phase(WorkerState.READING);
+                int b = super.read();
+                connection.phase(WorkerState.HANDLING);
+                if (b >= 0) {
+                    stats.bytesIn(1);
+                    connection.read(1);
+                }
+                return b;
             }
         };
         OutputStream out = new FilterOutputStream(streams.output()) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
+                connection.phase(WorkerState.WRITING);
                 try {
                     for (int done = 0; done < len; ) { // slices, as BlockingConnection writes
                         int slice = Math.min(len - done, BlockingConnection.WRITE_SLICE_BYTES);
@@ -379,21 +412,26 @@ public final class BlockingDriver {
                         out.write(b, off + done, slice);
                         done += slice;
                         stats.bytesOut(slice);
+                        connection.wrote(slice);
                     }
                 } finally {
                     entry.wrote();
+                    connection.phase(WorkerState.HANDLING);
                 }
             }
 
             @Override
             public void write(int b) throws IOException {
+                connection.phase(WorkerState.WRITING);
                 entry.writing();
                 try {
                     out.write(b);
                 } finally {
                     entry.wrote();
+                    connection.phase(WorkerState.HANDLING);
                 }
                 stats.bytesOut(1);
+                connection.wrote(1);
             }
         };
         service.serve(new Session() {

@@ -2,6 +2,7 @@ package dev.turnstile.core;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
+import dev.turnstile.api.ConnectionStats;
 import dev.turnstile.api.Framer;
 import dev.turnstile.api.MessageHandler;
 import dev.turnstile.api.Outbound;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * One connection's protocol as a byte-in, byte-out state machine with no I/O: bytes read go in
@@ -29,6 +31,11 @@ import java.util.function.Consumer;
  * <p><b>Thread-safety.</b> None: the owner only, one thread at a time, as the handler requires.
  * Every handler call is marked on the handle (so the handle's calls made inside it go straight
  * here). Allocation-free per message: the conversation is its own sink and {@link Replies}.
+ *
+ * <p><b>Counting.</b> Each message handled is counted on the worker (and the server) and, when the
+ * driver gave the connection's {@link ConnectionStats}, on the connection. When the server has a
+ * handler-time sink ({@link dev.turnstile.api.ServerStats#handlerTimeSink}), the handler call is
+ * timed with {@link System#nanoTime} and the sink told; without one the clock is not read.
  */
 public final class Conversation implements Consumer<ByteBuffer>, Replies {
 
@@ -39,11 +46,24 @@ public final class Conversation implements Consumer<ByteBuffer>, Replies {
     private final MessageHandler handler;
     private final Outbound out;
     private final WorkerStats worker;
+    private final ConnectionStats connection; // null: counted on the worker only
     private final ConnectionHandle handle;
     private CloseReason closeReason; // null while open
     private boolean ended;           // closed() has run
 
     public Conversation(ConnectionHandle handle, Framer framer, MessageHandler handler, Outbound out, WorkerStats worker) {
+        this(handle, framer, handler, out, worker, null);
+    }
+
+    /** A conversation whose messages are also counted on {@code connection} (and its worker). */
+    public Conversation(ConnectionHandle handle, Framer framer, MessageHandler handler, Outbound out,
+                        ConnectionStats connection) {
+        this(handle, framer, handler, out, connection.worker(), connection);
+    }
+
+    private Conversation(ConnectionHandle handle, Framer framer, MessageHandler handler, Outbound out, WorkerStats worker,
+                         ConnectionStats connection) {
+        this.connection = connection;
         this.info = handle.info();
         this.handle = handle;
         this.framer = framer;
@@ -134,8 +154,19 @@ public final class Conversation implements Consumer<ByteBuffer>, Replies {
             return;
         }
         try {
-            handler.onMessage(message, this);
-            worker.messageHandled();
+            LongConsumer sink = worker.handlerTimeSink();
+            if (sink == null) {
+                handler.onMessage(message, this);
+            } else {
+                long start = System.nanoTime();
+                handler.onMessage(message, this);
+                sink.accept(System.nanoTime() - start);
+            }
+            if (connection != null) {
+                connection.messageHandled();
+            } else {
+                worker.messageHandled();
+            }
         } catch (RuntimeException e) {
             failed("onMessage", e);
         }

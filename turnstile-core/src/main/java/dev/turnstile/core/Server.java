@@ -42,7 +42,7 @@ public final class Server implements AutoCloseable {
     public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(10);
 
     private final ServerModel model;
-    private final ServerConfig config;
+    private volatile ServerConfig config; // the start's, then the last reload's
     private final Service service;
     private final ServerStats stats;
 
@@ -97,6 +97,21 @@ public final class Server implements AutoCloseable {
     /** Why the server stopped by itself, if it did; see {@link ServerModel#failure()}. */
     public java.util.Optional<String> failure() {
         return model.failure();
+    }
+
+    /**
+     * A reload: the model serves with {@code config} and {@code options} from now on, as far as it
+     * can while it runs ({@link ServerModel#reload}). The address, port and backlog stay those
+     * of the start whatever {@code config} says. Completes when the model is done, with its
+     * account of what it did; {@link #config()} is the new one once the reload succeeded.
+     */
+    public java.util.concurrent.CompletableFuture<String> reload(ServerConfig config, ModelOptions options) {
+        ServerConfig started = this.config;
+        ServerConfig next = config.withHost(started.host()).withPort(port()).withAcceptBacklog(started.acceptBacklog());
+        return model.reload(next, options).thenApply(outcome -> {
+            this.config = next;
+            return outcome;
+        });
     }
 
     /** Blocks until the server has stopped. */

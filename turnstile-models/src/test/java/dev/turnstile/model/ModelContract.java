@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@link dev.turnstile.api.ModelProvider} puts a model under it. A subclass supplies the models as
  * a static {@code models()}: {@link ModelContractTest} those that serve in this JVM,
  * {@code ProcessModelContractTest} those that serve in other processes, tagged and checked for
- * leftover processes like the other process tests.
+ * leftover processes like the other process tests. A model may be named with options of its own,
+ * as the command line spells them: {@code process-pool --worker-model event-loop} (a variant).
  */
 @Timeout(120)
 public abstract class ModelContract {
@@ -61,15 +62,35 @@ public abstract class ModelContract {
         return server.connect();
     }
 
+    /** The options every test starts its model with; a subclass may add its own (process-per-connection's spares). */
+    protected ModelOptions options() {
+        return OPTIONS;
+    }
+
     RunningServer start(String model) {
-        return start(model, OPTIONS, b -> { });
+        return start(model, options(), b -> { });
     }
 
     RunningServer start(String model, ModelOptions options, Consumer<Server.Builder> customize) {
-        return RunningServer.start(model, options, b -> {
+        String[] words = model.trim().split("\\s+");
+        ModelOptions withOwn = options;
+        for (int i = 1; i + 1 < words.length; i += 2) {
+            String key = words[i].replaceFirst("^--", "");
+            withOwn = key.equals("workers") ? withOwn.withWorkers(Integer.parseInt(words[i + 1]))
+                    : withOwn.with(key, words[i + 1]);
+        }
+        return RunningServer.start(words[0], withOwn, b -> {
             transport(b);
             customize.accept(b);
         });
+    }
+
+    /**
+     * False for a model that refuses the server-wide connection limits (a process pool whose workers
+     * run an in-process model: it would apply them per worker, so it refuses them).
+     */
+    protected boolean appliesServerLimits(String model) {
+        return true;
     }
 
     @ParameterizedTest
@@ -131,7 +152,7 @@ public abstract class ModelContract {
     @ParameterizedTest
     @MethodSource("models")
     void refusesAnOverLongMessageAndKeepsServingOthers(String model) {
-        try (RunningServer server = start(model, OPTIONS, b -> b.maxMessageBytes(1024));
+        try (RunningServer server = start(model, options(), b -> b.maxMessageBytes(1024));
              LineClient other = connect(server); LineClient flooder = connect(server)) {
             assertThat(other.ask("before")).isEqualTo("BEFORE");
             assertThat(flooder.ask("lines from here")).isEqualTo("LINES FROM HERE"); // auto framing: now lines
@@ -171,7 +192,7 @@ public abstract class ModelContract {
     @ParameterizedTest
     @MethodSource("models")
     void closesASilentConnectionAfterTheIdleTimeout(String model) {
-        try (RunningServer server = start(model, OPTIONS, b -> b.idleTimeout(Duration.ofMillis(300)));
+        try (RunningServer server = start(model, options(), b -> b.idleTimeout(Duration.ofMillis(300)));
              LineClient client = connect(server)) {
             assertThat(client.ask("hi")).isEqualTo("HI");
             assertThat(client.closedByServer()).isTrue();
@@ -278,7 +299,7 @@ public abstract class ModelContract {
     @MethodSource("models")
     void portInUseIsAClearError(String model) {
         try (RunningServer first = start(model)) {
-            assertThatThrownBy(() -> start(model, OPTIONS, b -> b.port(first.port())))
+            assertThatThrownBy(() -> start(model, options(), b -> b.port(first.port())))
                     .hasMessageContaining("already in use");
         }
     }
@@ -286,6 +307,7 @@ public abstract class ModelContract {
     @ParameterizedTest
     @MethodSource("models")
     void boundedModelsNeverServeMoreConnectionsAtOnceThanTheirBound(String model) throws Exception {
+        assumeTrue(appliesServerLimits(model), model + " refuses server-wide limits");
         // each model's own bound (pool size, max-children) and the server-wide max-connections, all 3
         ModelOptions three = ModelOptions.none().withWorkers(3).withMinWorkers(1).withMaxWorkers(3)
                 .withKeepAlive(Duration.ofSeconds(1)).with("max-connections", "3").with("max-children", "3");

@@ -44,6 +44,7 @@ final class Libc {
     static final short POLLIN = 1;
     static final int F_SETFD = 2, FD_CLOEXEC = 1, F_GETFL = 3, F_SETFL = 4, O_NONBLOCK = 0x800, F_DUPFD_CLOEXEC = 1030;
     static final int AF_UNIX = 1, SOCK_DGRAM = 2, SO_TYPE = 3, SO_ACCEPTCONN = 30, MSG_NOSIGNAL = 0x4000;
+    static final int SCM_RIGHTS = 1;
     static final long SYS_PIDFD_OPEN = 434; // the same number on every architecture since Linux 5.3
 
     /** Room for opaque glibc structs: file actions are 80 bytes, spawn attributes 336, sigset_t 128. */
@@ -76,6 +77,8 @@ final class Libc {
     private static final MethodHandle SYSCALL_2 = withErrno("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle EVENTFD = withErrno("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle POLL = withErrno("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+    private static final MethodHandle SOCKETPAIR = withErrno("socketpair", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle SENDMSG = withErrno("sendmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     // posix_spawn(3) returns an error number instead of setting errno
@@ -389,6 +392,63 @@ final class Libc {
                 }
                 if (errno != PosixException.EINTR) {
                     throw new PosixException("recv", errno);
+                }
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    // ---- descriptor passing: msghdr, iovec and cmsghdr as laid out on 64-bit Linux (x86_64 and aarch64)
+
+    /** struct msghdr: name, namelen, iov, iovlen, control, controllen, flags; 56 bytes. */
+    static final long MSGHDR_BYTES = 56, MSG_IOV = 16, MSG_IOVLEN = 24, MSG_CONTROL = 32,
+            MSG_CONTROLLEN = 40, MSG_FLAGS = 48;
+    /** struct iovec: base, len. */
+    static final long IOVEC_BYTES = 16;
+    /** CMSG_SPACE(sizeof(int)) = 24: a 16-byte cmsghdr (len, level, type), the int, padding; CMSG_LEN(4) = 20. */
+    static final long CMSG_SPACE_ONE_FD = 24, CMSG_LEN_ONE_FD = 20, CMSG_LEVEL = 8, CMSG_TYPE = 12, CMSG_DATA = 16;
+
+    /** socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC): both ends, close-on-exec. */
+    static int[] unixStreamPair() throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment pair = arena.allocate(JAVA_INT, 2);
+            check("socketpair", state, (int) SOCKETPAIR.invokeExact(state, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair));
+            return new int[] {pair.getAtIndex(JAVA_INT, 0), pair.getAtIndex(JAVA_INT, 1)};
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * sendmsg(2) of one byte, {@code tag}, carrying a copy of {@code passed} (SCM_RIGHTS), with
+     * MSG_NOSIGNAL: a receiver that is gone is EPIPE, not SIGPIPE. EINTR is retried.
+     */
+    static void sendDescriptor(int fd, byte tag, int passed) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment data = arena.allocateFrom(JAVA_BYTE, tag);
+            MemorySegment iov = arena.allocate(IOVEC_BYTES, 8);
+            iov.set(ADDRESS, 0, data);
+            iov.set(JAVA_LONG, 8, 1L);
+            MemorySegment control = arena.allocate(CMSG_SPACE_ONE_FD, 8);
+            control.set(JAVA_LONG, 0, CMSG_LEN_ONE_FD);
+            control.set(JAVA_INT, CMSG_LEVEL, SOL_SOCKET);
+            control.set(JAVA_INT, CMSG_TYPE, SCM_RIGHTS);
+            control.set(JAVA_INT, CMSG_DATA, passed);
+            MemorySegment message = arena.allocate(MSGHDR_BYTES, 8);
+            message.set(ADDRESS, MSG_IOV, iov);
+            message.set(JAVA_LONG, MSG_IOVLEN, 1L);
+            message.set(ADDRESS, MSG_CONTROL, control);
+            message.set(JAVA_LONG, MSG_CONTROLLEN, CMSG_SPACE_ONE_FD);
+            while (true) {
+                long r = (long) SENDMSG.invokeExact(state, fd, message, MSG_NOSIGNAL);
+                if (r >= 0) {
+                    return;
+                }
+                if (errno(state) != PosixException.EINTR) {
+                    throw new PosixException("sendmsg", errno(state));
                 }
             }
         } catch (Throwable t) {

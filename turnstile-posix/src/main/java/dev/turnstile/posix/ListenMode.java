@@ -9,12 +9,15 @@ package dev.turnstile.posix;
  * <li>{@link #REUSE_PORT_RESERVATION}: bound with SO_REUSEPORT but not listening: holds the port
  *     (and picks it, for port 0) while each worker binds and listens on its own SO_REUSEPORT socket.
  *     A socket that does not listen is not in the kernel's reuseport group, so it is never given a connection.</li>
+ * <li>{@link #REUSE_PORT}: blocking, bound with SO_REUSEPORT and listening: one pool worker's own
+ *     socket in the port's reuseport group, beside the master's reservation.</li>
  * </ul>
  */
 public enum ListenMode {
     SHARED(false, false, true),
     POLLED(true, false, true),
-    REUSE_PORT_RESERVATION(false, true, false);
+    REUSE_PORT_RESERVATION(false, true, false),
+    REUSE_PORT(false, true, true);
 
     private final boolean nonBlocking;
     private final boolean reusePort;

@@ -70,13 +70,17 @@ final class NativeProcesses implements Processes {
     }
 
     @Override
-    public void await(Duration timeout, int readableFd) throws IOException {
+    public void await(Duration timeout, int... readableFds) throws IOException {
         long ms = Math.max(0, Math.min(timeout.toMillis(), Integer.MAX_VALUE));
         if (!havePidfd) {
             ms = Math.min(ms, POLL_WITHOUT_PIDFD_MS);
         }
         Integer[] watched = pidfds.values().toArray(Integer[]::new);
-        int count = 1 + watched.length + (readableFd >= 0 ? 1 : 0);
+        int readable = 0;
+        for (int fd : readableFds) {
+            readable += fd >= 0 ? 1 : 0;
+        }
+        int count = 1 + watched.length + readable;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(Libc.POLLFD_BYTES * count, 8);
             int i = 0;
@@ -84,8 +88,10 @@ final class NativeProcesses implements Processes {
             for (Integer pidfd : watched) {
                 setPollIn(fds, i++, pidfd);
             }
-            if (readableFd >= 0) {
-                setPollIn(fds, i, readableFd);
+            for (int fd : readableFds) {
+                if (fd >= 0) {
+                    setPollIn(fds, i++, fd);
+                }
             }
             Libc.poll(fds, count, (int) ms);
         }

@@ -30,10 +30,10 @@ public interface Processes extends AutoCloseable {
 
     /**
      * Blocks until a child started here has ended (and is not reaped yet), {@link #wake} was
-     * called since the last return, {@code readableFd} (if not negative) is readable, or
-     * {@code timeout} has passed: whichever comes first. A wake-up may be spurious.
+     * called since the last return, one of {@code readableFds} (the negative ones are ignored) is
+     * readable, or {@code timeout} has passed: whichever comes first. A wake-up may be spurious.
      */
-    void await(Duration timeout, int readableFd) throws IOException;
+    void await(Duration timeout, int... readableFds) throws IOException;
 
     /** Makes the current or next {@link #await} return at once. Any thread. */
     void wake();

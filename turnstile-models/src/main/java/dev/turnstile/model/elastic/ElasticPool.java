@@ -88,6 +88,7 @@ public final class ElasticPool extends BlockingModel {
             try {
                 work.run();
             } finally {
+                context().stats().retireWorker(name.replaceFirst("^turnstile-", ""));
                 synchronized (sizeLock) {
                     int left = --live;
                     context().stats().poolResized(left, lifecycle.isRunning()

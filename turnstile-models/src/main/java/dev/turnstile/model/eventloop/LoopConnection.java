@@ -5,7 +5,8 @@ import dev.turnstile.api.ConnectionInfo;
 import dev.turnstile.api.Framer;
 import dev.turnstile.api.MessageHandler;
 import dev.turnstile.api.Outbound;
-import dev.turnstile.api.WorkerStats;
+import dev.turnstile.api.ConnectionStats;
+import dev.turnstile.api.WorkerState;
 import dev.turnstile.core.ConnectionHandle;
 import dev.turnstile.core.Conversation;
 import dev.turnstile.core.OutboundBuffer;
@@ -100,6 +101,7 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
     private final MessageHandler handler;       // named in slow-callback warnings
     final Conversation conversation;
     final ConnectionHandle handle;              // the service's side: any thread
+    final ConnectionStats stats;                // bytes, messages and state for the status page: the owner of the moment
     private final Runnable abortTask = this::abortNow; // posted to the loop by abort()
     private long published;                     // loop thread only: unwritten bytes last told to the handle
     CloseReason closedWith;                     // loop thread only: the reported reason, kept for a handler still on a worker
@@ -113,8 +115,9 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
     int slot = -1;                              // loop thread only: index in the loop's ConnectionTable
 
     LoopConnection(SelectorLoop loop, SocketChannel channel, SelectionKey key, ConnectionInfo info, Framer framer,
-                   MessageHandler handler, WorkerStats worker) {
+                   MessageHandler handler, ConnectionStats stats) {
         this.loop = loop;
+        this.stats = stats;
         this.channel = channel;
         this.tls = loop.tls() == null ? null : new TlsChannel(channel, loop.tls().newEngine());
         this.io = tls == null ? channel : tls;
@@ -122,7 +125,7 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
         this.handler = handler;
         this.handle = new ConnectionHandle(info, loop.maxPendingBytes(), loop.timers());
         handle.ownedBy(this);
-        this.conversation = new Conversation(handle, framer, handler, this, worker);
+        this.conversation = new Conversation(handle, framer, handler, this, stats);
         this.interest = key.interestOps();
         this.lastActive = loop.now();
     }
@@ -236,6 +239,7 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
 
     private void onReadable() throws IOException {
         ByteBuffer buffer = readBuffer();
+        stats.phase(WorkerState.READING);
         int n = io.read(buffer);
         if (n == 0) {
             keepUnfinished(buffer.flip());
@@ -246,6 +250,7 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
             state |= EOF;
         } else {
             loop.countRead(n);
+            stats.read(n);
             lastActive = loop.now();
         }
         received(buffer.flip(), endOfInput);
@@ -309,9 +314,11 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
 
     /** Writes what {@code outbound} holds, as far as the socket takes it now; a write is activity. */
     final void writePending() throws IOException {
+        stats.phase(WorkerState.WRITING);
         int n = outbound.writeOnce(io);
         if (n > 0) {
             loop.countWritten(n);
+            stats.wrote(n);
             lastActive = loop.now();
             writeWaitSince = lastActive; // settle clears it if nothing is left
         }
@@ -357,6 +364,8 @@ abstract class LoopConnection implements Outbound, ConnectionHandle.Owner {
         boolean job = (state & JOB) != 0;
         boolean closing = conversation.isClosing() || (state & (EOF | STOPPING)) != 0;
         boolean cipherWaits = tls != null && tls.wantsWritable(); // TLS: encrypted bytes the socket has not taken
+        stats.state(closing ? WorkerState.CLOSING : job ? WorkerState.HANDLING
+                : pending > 0 ? WorkerState.WRITING : WorkerState.READING);
         if (closing && !job && pending == 0 && !cipherWaits) {
             finish(closeReason());
             return;

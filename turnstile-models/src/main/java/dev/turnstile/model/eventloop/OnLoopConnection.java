@@ -3,7 +3,8 @@ package dev.turnstile.model.eventloop;
 import dev.turnstile.api.ConnectionInfo;
 import dev.turnstile.api.Framer;
 import dev.turnstile.api.MessageHandler;
-import dev.turnstile.api.WorkerStats;
+import dev.turnstile.api.ConnectionStats;
+import dev.turnstile.api.WorkerState;
 import dev.turnstile.core.OutboundBuffer;
 
 import java.io.IOException;
@@ -37,8 +38,8 @@ final class OnLoopConnection extends LoopConnection {
     private final Runnable drainTask = () -> loop.runHeld(this, drainNow);
 
     OnLoopConnection(SelectorLoop loop, SocketChannel channel, SelectionKey key, ConnectionInfo info, Framer framer,
-                     MessageHandler handler, WorkerStats worker) {
-        super(loop, channel, key, info, framer, handler, worker);
+                     MessageHandler handler, ConnectionStats stats) {
+        super(loop, channel, key, info, framer, handler, stats);
     }
 
     /** The handler greets now, on the loop, and the greeting is written as a read callback's replies are. */
@@ -74,6 +75,7 @@ final class OnLoopConnection extends LoopConnection {
     /** Opens or drains the conversation, then writes what it staged; sorts its own failures. */
     private void stepThenWrite(Step step) {
         try {
+            stats.phase(WorkerState.HANDLING);
             switch (step) {
                 case OPEN -> conversation.open();
                 case DRAIN -> conversation.drain();
@@ -91,6 +93,7 @@ final class OnLoopConnection extends LoopConnection {
     @Override
     void received(ByteBuffer buffer, boolean endOfInput) throws IOException {
         int start = buffer.position();
+        stats.phase(WorkerState.HANDLING);
         conversation.receive(buffer, endOfInput);
         messageProgress(buffer.position() > start, buffer.remaining());
         keepUnfinished(buffer);
@@ -103,10 +106,12 @@ final class OnLoopConnection extends LoopConnection {
         ByteBuffer staged = loop.replyBuffer();
         if (staged.position() > 0) {
             staged.flip();
+            stats.phase(WorkerState.WRITING);
             try {
                 int n = io.write(staged);
                 if (n > 0) {
                     loop.countWritten(n);
+                    stats.wrote(n);
                     lastActive = loop.now(); // pushed bytes too: a connection only listening is not idle
                     writeWaitSince = lastActive;
                 }

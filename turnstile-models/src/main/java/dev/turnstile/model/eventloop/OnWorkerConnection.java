@@ -4,7 +4,7 @@ import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
 import dev.turnstile.api.Framer;
 import dev.turnstile.api.MessageHandler;
-import dev.turnstile.api.WorkerStats;
+import dev.turnstile.api.ConnectionStats;
 import dev.turnstile.core.OutboundBuffer;
 import dev.turnstile.core.Stragglers;
 
@@ -43,8 +43,8 @@ final class OnWorkerConnection extends LoopConnection {
     private boolean messageCompleted;           // the job's owner: its input completed a message
 
     OnWorkerConnection(SelectorLoop loop, SocketChannel channel, SelectionKey key, ConnectionInfo info, Framer framer,
-                       MessageHandler handler, WorkerStats worker) {
-        super(loop, channel, key, info, framer, handler, worker);
+                       MessageHandler handler, ConnectionStats stats) {
+        super(loop, channel, key, info, framer, handler, stats);
     }
 
     /** The handler's onOpen may block: it runs on a worker as the connection's first job. */

@@ -9,6 +9,9 @@ import dev.turnstile.api.MessageHandler;
 import dev.turnstile.api.ProxyProtocol;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
+import dev.turnstile.api.ConnectionStats;
+import dev.turnstile.api.WorkerKind;
+import dev.turnstile.api.WorkerState;
 import dev.turnstile.api.WorkerStats;
 import dev.turnstile.core.ConnectionTimers;
 import dev.turnstile.core.Sockets;
@@ -141,7 +144,7 @@ final class SelectorLoop implements Runnable {
         this.highWaterBytes = handlersOnLoop ? settings.highWaterBytes() : 0;
         this.lowWaterBytes = handlersOnLoop ? settings.lowWaterBytes() : 0;
         this.selector = Selector.open();
-        this.worker = context.stats().worker(name); // listed from the start, before its first connection
+        this.worker = context.stats().worker(name).kind(WorkerKind.LOOP); // listed from the start, before its first connection
         this.stalls = new StallWatch(name, service.name(), settings.slowCallback());
         ServerConfig config = context.config();
         this.framers = Framers.forService(service, config);
@@ -216,6 +219,7 @@ final class SelectorLoop implements Runnable {
 
     private void select() throws IOException {
         timing = false;
+        worker.state(WorkerState.IDLE); // waiting for readiness; a callback sets the phase of the connection it serves
         selecting.set(true);
         try {
             if (!tasks.isEmpty() || !completions.isEmpty()) {
@@ -445,7 +449,7 @@ final class SelectorLoop implements Runnable {
     /** Makes the connection for a registered socket: its handler, its conversation, its greeting. */
     private void open(SocketChannel socket, SelectionKey key, ConnectionInfo info) {
         ServerConfig config = context.config();
-        context.stats().connectionOpened(info);
+        ConnectionStats stats = context.stats().connectionOpened(info);
         MessageHandler handler;
         try {
             handler = service.newHandler(info);
@@ -462,8 +466,8 @@ final class SelectorLoop implements Runnable {
         }
         Framer framer = framers.newFramer(config.maxMessageBytes());
         LoopConnection c = handlersOnLoop
-                ? new OnLoopConnection(this, socket, key, info, framer, handler, worker)
-                : new OnWorkerConnection(this, socket, key, info, framer, handler, worker);
+                ? new OnLoopConnection(this, socket, key, info, framer, handler, stats)
+                : new OnWorkerConnection(this, socket, key, info, framer, handler, stats);
         key.attach(c);
         connections.add(c);
         open = connections.size();

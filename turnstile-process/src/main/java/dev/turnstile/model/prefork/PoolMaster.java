@@ -18,9 +18,12 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.random.RandomGenerator;
 
 /**
@@ -33,10 +36,18 @@ import java.util.random.RandomGenerator;
  *     restart intensity; a worker that could not boot stops the pool with its reason.</li>
  * <li><b>killStuck → {@link #killStuckChildren}:</b> a heartbeat older than the worker timeout,
  *     or a boot longer than the boot timeout: SIGTERM, then SIGKILL two seconds later.</li>
- * <li><b>spawnToTarget:</b> {@link SpareRule} on the live and idle workers read from the
- *     scoreboard; replacements for dead workers come from the same rule in the same round, so a
+ * <li><b>spawnToTarget:</b> {@link SpareRule} on the live and spare workers read from the
+ *     scoreboard (idle: with room for a connection, {@link PoolPlan#workerCapacity()}); replacements for dead workers come from the same rule in the same round, so a
  *     dead worker is replaced as soon as the master sees its exit (its pidfd wakes the loop).</li>
  * </ul>
+ *
+ * <p><b>Reload (HUP).</b> With new settings handed over through {@link #requestReload} (a
+ * {@link Reload}: plan, worker command line, drain) or none (a bare HUP), every live worker is
+ * replaced by a fresh one: the replacement is started, and only once it accepts (IDLE or BUSY in
+ * its slot) is the old one asked to stop, as the spare rule retires one: it stops accepting,
+ * finishes its conversations within the drain and exits. With the shared listening socket no
+ * connection waits on a worker that leaves, so none is refused; the spare rule is suspended
+ * until every old worker is retired.
  *
  * <p><b>Stopping.</b> Every worker's slot gets the drain deadline; workers stop accepting, finish
  * the connections in hand, force the rest at the deadline, write what they drained and forced,
@@ -47,18 +58,31 @@ import java.util.random.RandomGenerator;
 final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
 
     private static final Logger log = LoggerFactory.getLogger(PoolMaster.class);
+    /**
+     * A reload boots at most this many replacements at once: it never doubles a large pool's
+     * memory in one go, and JVMs booting side by side on a busy machine each take longer, the
+     * longer the closer to the boot timeout, whose SIGTERM resets what a late worker had accepted.
+     */
+    static final int REPLACING_AT_ONCE = 2;
 
     /** Starts the worker for a slot: the seam where tests put a double. */
     @FunctionalInterface
     interface WorkerLauncher {
-        Spawn spawn(int slot, long connectionLimit);
+        /** How to start the worker for {@code slot}; may open descriptors it passes, closed in {@link #spawnFinished}. */
+        Spawn spawn(int slot, long connectionLimit) throws IOException;
+
+        /** After {@link Processes#spawn} of {@code spawn}, started or not: closes what {@link #spawn} opened for it. */
+        default void spawnFinished(Spawn spawn) {
+        }
     }
 
     /** One worker process. Master thread only. */
     static final class WorkerProcess extends MasterLoop.Child {
         final Scoreboard.Slot slot;
         final long connectionLimit;
-        boolean retiring;   // asked to stop by the spare rule
+        boolean retiring;   // asked to stop by the spare rule or a reload
+        boolean reaped;     // exited and reaped
+        WorkerProcess replacement; // a reload's fresh worker for this one, until this one retires
         Instant termSentAt; // SIGTERM sent for being stuck
         boolean killSent;
 
@@ -79,19 +103,32 @@ final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
     }
 
     private final String model;
-    private final PoolPlan plan;
+    private PoolPlan plan;                                      // master thread only; a reload replaces it
     private final Scoreboard board;
-    private final WorkerLauncher launcher;
+    private WorkerLauncher launcher;                            // master thread only; a reload replaces it
     private final ServerStats stats;
     private final ScoreboardFeed feed;
     private final RandomGenerator random;
-    private final Duration retireDrain;
-    private final RestartIntensity restarts;
+    private Duration retireDrain;                               // master thread only; a reload replaces it
+    private RestartIntensity restarts;                          // master thread only; a reload replaces it
     private final FreeSlots slots;
     private long drainedConnections;                            // master thread only
     private long forcedConnections;                             // master thread only
     private int lastReportedSize = -1;                          // master thread only
     private Instant lastRetired = Instant.MIN;                  // master thread only
+    private final List<WorkerProcess> outdated = new ArrayList<>();           // master thread only: a reload's old workers
+    private final List<CompletableFuture<String>> reloads = new ArrayList<>(); // master thread only: callers waiting
+    private Instant reloadStarted;                              // master thread only
+    private int replaced;                                       // master thread only: by the reload in progress
+    private boolean waitingForSlot;                             // master thread only: said so once per reload
+
+    /**
+     * A reload's settings for the workers started from now on.
+     *
+     * @param retireDrain how long an old worker may take to finish its conversations
+     */
+    record Reload(PoolPlan plan, WorkerLauncher launcher, Duration retireDrain) {
+    }
 
     /**
      * @param retireDrain how long a worker retired by the spare rule may take to finish a
@@ -113,10 +150,115 @@ final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
         this.restarts = new RestartIntensity(plan.maxRestarts(), plan.restartWindow());
     }
 
+    // ---- reload
+
+    /**
+     * Master thread (a change queued by {@link #requestReload}): the workers started from now on
+     * use {@code r}; {@code done} completes when the reload that follows has replaced every worker.
+     */
+    void use(Reload r, CompletableFuture<String> done) {
+        plan = r.plan();
+        launcher = r.launcher();
+        retireDrain = r.retireDrain();
+        restarts = new RestartIntensity(plan.maxRestarts(), plan.restartWindow());
+        reloads.add(done);
+    }
+
+    /**
+     * HUP: every live worker is outdated; {@link #replaceOutdated} replaces them, a fresh worker
+     * accepting before the one it replaces is asked to stop. A HUP during a reload adds the
+     * workers started since (under the older settings) to the ones still to replace.
+     */
+    @Override
+    protected void reload() {
+        if (outdated.isEmpty()) {
+            reloadStarted = clock.instant();
+            replaced = 0;
+            waitingForSlot = false;
+        }
+        for (WorkerProcess w : children()) {
+            if (w.live() && !outdated.contains(w)) {
+                outdated.add(w);
+            }
+        }
+        log.info("{}: reloading: replacing {} workers with fresh ones, each retiring once its replacement accepts", model,
+                outdated.size());
+        if (outdated.isEmpty()) {
+            reloaded();
+        }
+    }
+
+    /**
+     * One round of a reload: start replacements (at most {@link #REPLACING_AT_ONCE} booting), and
+     * retire each old worker whose replacement is ready. An old worker that dies or stops by
+     * itself meanwhile drops out (the spare rule makes up the pool after the reload); a
+     * replacement that dies is started again.
+     */
+    private void replaceOutdated() {
+        int booting = 0;
+        for (WorkerProcess old : outdated) {
+            if (old.replacement != null && !old.replacement.reaped && old.replacement.slot.state() == Scoreboard.State.STARTING) {
+                booting++;
+            }
+        }
+        for (Iterator<WorkerProcess> it = outdated.iterator(); it.hasNext(); ) {
+            WorkerProcess old = it.next();
+            if (old.reaped || !old.live()) {
+                it.remove();
+                continue;
+            }
+            WorkerProcess fresh = old.replacement;
+            if (fresh != null && (fresh.reaped || !fresh.live())) {
+                fresh = null;
+            }
+            if (fresh == null) {
+                if (booting < REPLACING_AT_ONCE) {
+                    old.replacement = spawnOne();
+                    booting += old.replacement != null ? 1 : 0;
+                    if (old.replacement == null && !waitingForSlot) {
+                        waitingForSlot = true;
+                        log.info("{}: reload waits for a free scoreboard slot: {} retired workers still finish their"
+                                + " conversations", model, children().stream().filter(w -> w.retiring).count());
+                    }
+                }
+                continue;
+            }
+            Scoreboard.State s = fresh.slot.state();
+            if (s == Scoreboard.State.IDLE || s == Scoreboard.State.BUSY) {
+                old.retiring = true; // finishes its conversations, or is forced at the deadline
+                old.slot.requestStop(clock.millis() + retireDrain.toMillis());
+                old.replacement = null;
+                replaced++;
+                it.remove();
+            }
+        }
+        if (outdated.isEmpty()) {
+            reloaded();
+        }
+    }
+
+    private void reloaded() {
+        String done = "replaced " + replaced + " workers in " + Duration.between(reloadStarted, clock.instant()).toMillis()
+                + " ms; the old ones finish their conversations (up to " + retireDrain.toSeconds() + " s)";
+        log.info("{}: reload done: {}", model, done);
+        completeReloads(done);
+    }
+
+    private void completeReloads(String outcome) {
+        for (CompletableFuture<String> f : reloads) {
+            f.complete(outcome);
+        }
+        reloads.clear();
+    }
+
     // ---- spawn to target
 
     @Override
     protected void spawnToTarget() {
+        if (!outdated.isEmpty()) {
+            replaceOutdated(); // the spare rule resumes, with the new plan, once the reload is done
+            return;
+        }
         int live = 0;
         int idle = 0;
         int starting = 0;
@@ -136,7 +278,7 @@ final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
                 ? new SpareRule.Decision(plan.initial(), false, "start") // the first round starts the initial workers
                 : SpareRule.decide(plan, live, idle);
         int started = 0;
-        while (started < d.spawn() && spawnOne()) {
+        while (started < d.spawn() && spawnOne() != null) {
             started++;
         }
         // no retiring while workers boot: how many will be idle is not known yet
@@ -151,25 +293,33 @@ final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
         }
     }
 
-    private boolean spawnOne() {
+    /** Starts a worker in a free slot; null if there is none or the spawn failed (logged, counted as a death). */
+    private WorkerProcess spawnOne() {
         Scoreboard.Slot slot = slots.take(clock.millis());
         if (slot == null) {
             log.debug("{}: no free scoreboard slot; {} workers are still stopping", model, children().size());
-            return false;
+            return null;
         }
         long limit = connectionLimit();
         int pid;
+        Spawn spawn = null;
         try {
-            pid = processes.spawn(launcher.spawn(slot.index(), limit));
+            spawn = launcher.spawn(slot.index(), limit);
+            pid = processes.spawn(spawn);
         } catch (IOException e) {
             slots.release(slot);
             log.warn("{}: cannot start a worker: {}", model, e.getMessage());
             died("cannot start a worker: " + e.getMessage());
-            return false;
+            return null;
+        } finally {
+            if (spawn != null) {
+                launcher.spawnFinished(spawn);
+            }
         }
         slot.spawned(pid);
-        adopt(new WorkerProcess(pid, clock.instant(), slot, limit));
-        return true;
+        WorkerProcess w = new WorkerProcess(pid, clock.instant(), slot, limit);
+        adopt(w);
+        return w;
     }
 
     /** The configured limit plus a random 0 to 25 %, so workers started together retire apart. */
@@ -178,10 +328,14 @@ final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
         return n == 0 ? 0 : n + random.nextInt(n / 4 + 1);
     }
 
-    /** Asks the idle worker in the highest slot to stop, as Apache retires the highest; at most one a second. */
+    /**
+     * Asks the idle worker in the highest slot to stop, as Apache retires the highest; at most one a
+     * second. Only a worker holding no connection: one running an in-process model is idle while it
+     * has room, and retiring it would cut its conversations short.
+     */
     private boolean retireOneIdle() {
         Optional<WorkerProcess> idle = children().stream()
-                .filter(w -> w.live() && w.slot.state() == Scoreboard.State.IDLE)
+                .filter(w -> w.live() && w.slot.state() == Scoreboard.State.IDLE && w.slot.active() == 0)
                 .max(Comparator.comparingInt(w -> w.slot.index()));
         idle.ifPresent(w -> {
             w.retiring = true; // idle, it stops at once; if a connection just came, it has until the deadline
@@ -195,6 +349,7 @@ final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
 
     @Override
     protected void exited(WorkerProcess w, ExitStatus status) {
+        w.reaped = true;
         feed.retire(w.slot);
         if (stopping()) {
             drainedConnections += w.slot.drained();
@@ -255,6 +410,8 @@ final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
 
     @Override
     protected void stopRequested(Instant drainUntil) {
+        outdated.clear();
+        completeReloads("the server stopped before the reload was done");
         for (WorkerProcess w : children()) {
             w.slot.requestStop(drainUntil.toEpochMilli());
         }
@@ -280,6 +437,7 @@ final class PoolMaster extends MasterLoop<PoolMaster.WorkerProcess> {
 
     @Override
     protected void finished() {
+        completeReloads("the server stopped before the reload was done");
         feed.stop();
         board.delete();
     }

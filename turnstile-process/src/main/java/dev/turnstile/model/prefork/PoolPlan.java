@@ -21,6 +21,15 @@ import java.util.Objects;
  * quarter more, so workers started together do not all retire together) a worker finishes the
  * one in hand and exits, and is replaced; 0 means never.
  *
+ * <p><b>Busy and idle.</b> A worker is busy (its scoreboard state) when it holds
+ * {@code workerCapacity} connections or more, and idle (a spare) while it has room. For the
+ * built-in worker the capacity is 1: a worker running any connection is busy, as in Apache's
+ * prefork, whatever its threads. A worker that runs an in-process model ({@code --worker-model})
+ * holds many connections, so it is busy only when full ({@code --worker-capacity}, default
+ * {@value #DEFAULT_HOSTED_CAPACITY}): its load is its open connections over its capacity. Only a
+ * worker holding no connection at all is ever retired for being spare, so shrinking never cuts a
+ * conversation short.
+ *
  * <p><b>Supervision.</b> A worker that dies is replaced at once; but more than
  * {@code maxRestarts} deaths within {@code restartWindow} stop the pool with an error instead of
  * respawning in a loop. A worker whose heartbeat is older than {@code workerTimeout}, or that is
@@ -28,7 +37,10 @@ import java.util.Objects;
  */
 public record PoolPlan(int initial, int min, int max, int minSpare, int maxSpare, int threadsPerWorker,
                        int maxConnectionsPerWorker, Balance balance, int maxRestarts, Duration restartWindow,
-                       Duration workerTimeout, Duration bootTimeout) {
+                       Duration workerTimeout, Duration bootTimeout, int workerCapacity) {
+
+    /** Connections a worker running an in-process model holds before it counts as full, unless told. */
+    public static final int DEFAULT_HOSTED_CAPACITY = 1000;
 
     public PoolPlan {
         Objects.requireNonNull(balance, "balance");
@@ -56,12 +68,19 @@ public record PoolPlan(int initial, int min, int max, int minSpare, int maxSpare
         positive("restart-window", restartWindow);
         positive("worker-timeout", workerTimeout);
         positive("boot-timeout", bootTimeout);
+        atLeast("worker-capacity", workerCapacity, 1);
     }
 
     /** A fixed pool of {@code n} workers with the defaults for everything else. */
     public static PoolPlan fixed(int n) {
         return new PoolPlan(n, n, n, 1, Math.max(1, n), 1, 0, Balance.SHARED, 10, Duration.ofSeconds(10),
-                Duration.ofSeconds(10), Duration.ofSeconds(30));
+                Duration.ofSeconds(10), Duration.ofSeconds(30), 1);
+    }
+
+    /** This plan with {@code balance}. */
+    public PoolPlan withBalance(Balance b) {
+        return new PoolPlan(initial, min, max, minSpare, maxSpare, threadsPerWorker, maxConnectionsPerWorker, b,
+                maxRestarts, restartWindow, workerTimeout, bootTimeout, workerCapacity);
     }
 
     /** Scoreboard slots: room for every live worker plus as many retiring or being replaced. */

@@ -1,6 +1,9 @@
 package dev.turnstile.model.prefork;
 
+import dev.turnstile.api.ListenOn;
+import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
+import dev.turnstile.api.ServerModel;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.Service;
 import dev.turnstile.api.ShutdownReport;
@@ -20,15 +23,29 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
  * The main class of a process-pool worker JVM: serves the configured service on the listening
  * socket it inherited as stdin (or, balanced by reuseport, on its own SO_REUSEPORT socket), with
- * one or more threads ({@link WorkerModel}), and reports through its {@link Scoreboard} slot.
+ * one or more threads ({@link WorkerModel}) or with the in-process model the pool names
+ * ({@link HostedModel}: an event loop, a thread pool, ...), and reports through its
+ * {@link Scoreboard} slot. An in-process model reports to the worker's stats like any server, so
+ * the slot gets its open connections, messages and bytes without the model knowing about pools.
+ *
+ * <p><b>A worker model</b> is given its socket as standard input, the way it serves an inetd or
+ * systemd socket: the shared one, or with reuseport a SO_REUSEPORT socket of its own that the
+ * master made for it ({@link PoolWorkerCommand}). Its recycling counts connections opened
+ * ({@link ServedCount}): at the limit the worker stops accepting (a connection or two arriving in
+ * that instant may still be taken), drains what it holds up to the idle timeout and exits
+ * {@link ExitCodes#RECYCLED}. A handler's VirtualMachineError follows the model's own rule (its
+ * connection closes, the model serves on); a model that stops by itself ({@link ServerModel#failure})
+ * makes the worker exit {@link ExitCodes#FAILED}, and the master replaces it.
  *
  * <p><b>Heartbeat and stop.</b> A daemon thread writes the heartbeat and counters every
  * {@value #HEARTBEAT_MS} ms, also while the worker drains. The main thread looks as often for a
@@ -55,7 +72,8 @@ public final class PoolWorker {
     public static void main(String[] args) {
         WorkerStreams.protect();
         SlotReporter reporter = null;
-        WorkerModel model;
+        ServerModel model;
+        LongSupplier accepted;
         ParentWatch parent;
         Duration recycleDrain;
         CountDownLatch limitReached = new CountDownLatch(1);
@@ -71,13 +89,26 @@ public final class PoolWorker {
             recycleDrain = spec.config().idleTimeout();
             Service service = spec.newService();
             Balance balance = Balance.parse(a.text("balance"));
-            model = new WorkerModel(balance == Balance.SHARED ? inheritedListener() : null, reporter.slot(),
-                    Math.toIntExact(a.number("threads")), a.number("max-connections"), limitReached::countDown,
-                    () -> {
-                        handlerFailed.set(true);
-                        limitReached.countDown();
-                    });
-            model.start(new ServerContext(spec.config(), service, stats));
+            long connectionLimit = a.number("max-connections");
+            Optional<HostedModel> hosted = HostedModel.fromArguments(a);
+            if (hosted.isPresent()) {
+                ServerConfig config = spec.config();
+                ServedCount served = new ServedCount(connectionLimit, limitReached::countDown);
+                stats.addListener(served);
+                accepted = served::opened;
+                model = hosted.get().create();
+                model.start(new ServerContext(config, service, stats, ListenOn.STANDARD_INPUT));
+            } else {
+                WorkerModel worker = new WorkerModel(balance == Balance.SHARED ? inheritedListener() : null,
+                        reporter.slot(), Math.toIntExact(a.number("threads")), connectionLimit, limitReached::countDown,
+                        () -> {
+                            handlerFailed.set(true);
+                            limitReached.countDown();
+                        });
+                accepted = worker::accepted;
+                model = worker;
+                model.start(new ServerContext(spec.config(), service, stats));
+            }
         } catch (IllegalArgumentException | IOException e) {
             String why = e.getMessage();
             log.error("pool worker cannot boot: {}", why);
@@ -88,13 +119,13 @@ public final class PoolWorker {
             return;
         }
         SlotReporter slot = reporter;
-        WorkerModel serving = model;
+        ServerModel serving = model;
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("turnstile-stop").unstarted(() -> {
             slot.stopping();
             slot.stopped(serving.shutdown(Duration.ZERO));
         }));
         reporter.ready();
-        System.exit(heartbeatUntilStop(reporter, model, parent, limitReached, handlerFailed, recycleDrain));
+        System.exit(heartbeatUntilStop(reporter, model, accepted, parent, limitReached, handlerFailed, recycleDrain));
     }
 
     /**
@@ -102,7 +133,7 @@ public final class PoolWorker {
      * first one found; returns the exit code. The heartbeat itself runs on a daemon thread, so it
      * goes on while the worker drains.
      */
-    private static int heartbeatUntilStop(SlotReporter reporter, WorkerModel model, ParentWatch parent,
+    private static int heartbeatUntilStop(SlotReporter reporter, ServerModel model, LongSupplier accepted, ParentWatch parent,
                                           CountDownLatch limitReached, AtomicBoolean handlerFailed,
                                           Duration recycleDrain) {
         Thread.ofPlatform().daemon().name("turnstile-heartbeat").start(() -> {
@@ -120,12 +151,17 @@ public final class PoolWorker {
             if (stopBy > 0) {
                 return stop(reporter, model, Duration.ofMillis(Math.max(0, stopBy - System.currentTimeMillis())), ExitCodes.DONE);
             }
+            Optional<String> failure = model.failure();
+            if (failure.isPresent()) {
+                log.error("the worker's {} stopped by itself: {}; exiting", model.name(), failure.get());
+                return stop(reporter, model, recycleDrain, ExitCodes.FAILED);
+            }
             if (handlerFailed.get()) {
                 log.error("a handler failed with a VirtualMachineError: finishing the conversations in hand and exiting");
                 return stop(reporter, model, recycleDrain, ExitCodes.FAILED);
             }
             if (limitReached.getCount() == 0) {
-                log.info("served {} connections: retiring", model.accepted());
+                log.info("served {} connections: retiring", accepted.getAsLong());
                 return stop(reporter, model, recycleDrain, ExitCodes.RECYCLED);
             }
             if (parent.orphaned()) {
@@ -140,7 +176,7 @@ public final class PoolWorker {
         }
     }
 
-    private static int stop(SlotReporter reporter, WorkerModel model, Duration drain, int code) {
+    private static int stop(SlotReporter reporter, ServerModel model, Duration drain, int code) {
         reporter.stopping();
         ShutdownReport report = model.shutdown(drain);
         reporter.stopped(report);
@@ -158,7 +194,8 @@ public final class PoolWorker {
 
     private static Set<String> arguments() {
         Set<String> known = new HashSet<>(ServiceSpec.ARGUMENTS);
-        known.addAll(Set.of("master-pid", "scoreboard", "slot", "threads", "max-connections", "balance"));
+        known.addAll(Set.of("master-pid", "scoreboard", "slot", "threads", "max-connections", "balance", "worker-model",
+                "worker-options"));
         return Set.copyOf(known);
     }
 }

@@ -35,6 +35,10 @@ public final class PreforkPoolProvider implements ModelProvider {
                 "--threads-per-worker T (default 1)",
                 "--max-connections-per-worker N (recycle a worker after N connections, plus up to 25 %; default never)",
                 "--balance shared|reuseport (default shared)",
+                "--worker-model MODEL (each worker runs this in-process model, such as event-loop, with its options;"
+                        + " default: worker, one connection per thread)",
+                "--worker-capacity N (with --worker-model: connections a worker holds before it counts as busy;"
+                        + " default " + PoolPlan.DEFAULT_HOSTED_CAPACITY + ")",
                 "--max-restarts N, --restart-window DURATION (crash-loop limit; default 10 within 10s)"));
         options.addAll(WorkerLaunch.OPTIONS);
         return options;
@@ -52,14 +56,23 @@ public final class PreforkPoolProvider implements ModelProvider {
 
     @Override
     public ServerModel create(ModelOptions options) {
-        return new PreforkPool(new PreforkPool.Settings(plan(options), WorkerLaunch.from(options, WorkerJvm.StartMode.LONG_LIVED)));
+        Optional<HostedModel> hosted = HostedModel.from(options);
+        return new PreforkPool(new PreforkPool.Settings(plan(options, hosted.isPresent()),
+                WorkerLaunch.from(options, WorkerJvm.StartMode.LONG_LIVED), hosted));
     }
 
     /**
      * The plan from the options: {@code --workers} alone makes a fixed pool; with {@code --min}
      * or {@code --max} it is the number started, and the pool grows and shrinks between them.
+     *
+     * @param hosted whether the workers run an in-process model ({@code --worker-model}), which
+     *               gives them a capacity of many connections
      */
-    static PoolPlan plan(ModelOptions o) {
+    static PoolPlan plan(ModelOptions o, boolean hosted) {
+        if (!hosted && o.extra("worker-capacity").isPresent()) {
+            throw new IllegalArgumentException("worker-capacity needs --worker-model (the default worker is busy"
+                    + " with one connection per thread)");
+        }
         boolean elastic = o.minWorkers().isPresent() || o.maxWorkers().isPresent();
         int min = o.minWorkers().orElse(elastic || o.workers().isEmpty() ? DEFAULT_MIN : o.workers().get());
         int max = o.maxWorkers().orElse(elastic || o.workers().isEmpty() ? Math.max(min, DEFAULT_MAX) : o.workers().get());
@@ -72,7 +85,8 @@ public final class PreforkPoolProvider implements ModelProvider {
                 o.extra("balance").map(Balance::parse).orElse(Balance.SHARED),
                 nonNegative(o, "max-restarts").orElse(10),
                 o.extra("restart-window").map(v -> duration("restart-window", v)).orElse(Duration.ofSeconds(10)),
-                Duration.ofSeconds(10), Duration.ofSeconds(30));
+                Duration.ofSeconds(10), Duration.ofSeconds(30),
+                hosted ? o.extraPositiveInt("worker-capacity").orElse(PoolPlan.DEFAULT_HOSTED_CAPACITY) : 1);
     }
 
     private static Optional<Integer> nonNegative(ModelOptions o, String key) {

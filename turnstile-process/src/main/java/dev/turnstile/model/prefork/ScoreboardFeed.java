@@ -2,8 +2,11 @@ package dev.turnstile.model.prefork;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
+import dev.turnstile.api.ConnectionStats;
 import dev.turnstile.api.ConnectionLimit;
 import dev.turnstile.api.ServerStats;
+import dev.turnstile.api.WorkerKind;
+import dev.turnstile.api.WorkerState;
 import dev.turnstile.api.WorkerStats;
 import dev.turnstile.model.process.ConnectionEvent;
 import dev.turnstile.model.process.Scoreboard;
@@ -38,6 +41,12 @@ import java.util.Map;
  * every slot, are reported in the order they were written (the scoreboard's event sequence), so
  * a close in one worker that let another accept is reported first, and the open count and its
  * peak never show a moment that did not happen.
+ *
+ * <p><b>States.</b> Each read also sets every slot's worker to the slot's
+ * {@link Scoreboard.Slot#workerState} (a process, idle, busy in the phase its worker last
+ * reported, starting, or retiring), and the open connections of the slot to the same; a slot that
+ * held a worker once and is free now shows RETIRING until it is reused. While a slot holds one
+ * connection, its byte and message increments are also that connection's.
  *
  * <p><b>Limits.</b> The workers' refusals and max-connections touches ({@link SharedLimits}) are
  * read with the counters and handed to {@link LimitEpisodes}, for the stats and the log.
@@ -144,6 +153,7 @@ final class ScoreboardFeed {
         }
         events.sort(Comparator.comparingLong(Pending::sequence));
         report(events);
+        showStates();
         limits.observe(touches, board.openInAllSlots(), now);
     }
 
@@ -177,6 +187,33 @@ final class ScoreboardFeed {
             closed(c, id, CloseReason.SERVER_ERROR.ordinal(), UNKNOWN, worker); // died with its worker
         }
         c.retired = true; // until the slot holds a new generation, which gets a fresh cursor
+    }
+
+    /** Each slot's state onto its worker and its open connections. */
+    private void showStates() {
+        for (int i = 0; i < cursors.length; i++) {
+            Scoreboard.Slot slot = board.slot(i);
+            Cursor c = cursors[i];
+            if (slot.state() == Scoreboard.State.FREE && c.generation == -1) {
+                continue; // never held a worker: not listed
+            }
+            WorkerState state = slot.workerState();
+            stats.worker(workerName(i)).kind(WorkerKind.PROCESS).state(state);
+            for (ConnectionInfo info : c.open.values()) {
+                ConnectionStats connection = stats.openConnection(info);
+                if (connection != null) {
+                    connection.state(state);
+                }
+            }
+        }
+    }
+
+    /** The one connection the slot holds, or null if it holds none or several. */
+    private ConnectionStats onlyConnection(Cursor c) {
+        if (c.open.size() != 1) {
+            return null;
+        }
+        return stats.openConnection(c.open.values().iterator().next());
     }
 
     private Cursor cursorFor(Scoreboard.Slot slot) {
@@ -242,22 +279,32 @@ final class ScoreboardFeed {
     }
 
     private void counters(Scoreboard.Slot slot, Cursor c, String worker) {
+        ConnectionStats only = onlyConnection(c);
         long messages = slot.messages();
         if (messages > c.messages) {
             WorkerStats w = stats.worker(worker);
             for (long n = messages - c.messages; n > 0; n--) {
                 w.messageHandled();
             }
+            if (only != null) {
+                only.messagesHandled(messages - c.messages);
+            }
             c.messages = messages;
         }
         long in = slot.bytesIn();
         if (in > c.bytesIn) {
             stats.bytesIn(in - c.bytesIn);
+            if (only != null) {
+                only.read(in - c.bytesIn);
+            }
             c.bytesIn = in;
         }
         long out = slot.bytesOut();
         if (out > c.bytesOut) {
             stats.bytesOut(out - c.bytesOut);
+            if (only != null) {
+                only.wrote(out - c.bytesOut);
+            }
             c.bytesOut = out;
         }
     }

@@ -17,18 +17,20 @@ final class SpareRule {
 
     /**
      * @param live workers that are starting or serving and not retiring
-     * @param idle of those, the ones starting or running no connection
+     * @param idle of those, the ones starting or with room for a connection (running none; for a
+     *             worker hosting an in-process model, fewer than its capacity)
      */
     static Decision decide(PoolPlan plan, int live, int idle) {
         if (live < plan.min()) {
             return new Decision(plan.min() - live, false, live + " of min " + plan.min() + " workers");
         }
+        String spares = plan.workerCapacity() > 1 ? " with room for connections" : " idle";
         if (idle < plan.minSpare() && live < plan.max()) {
             int spawn = Math.min(plan.minSpare() - idle, plan.max() - live);
-            return new Decision(spawn, false, idle + " idle, below min-spare " + plan.minSpare());
+            return new Decision(spawn, false, idle + spares + ", below min-spare " + plan.minSpare());
         }
         if (idle > plan.maxSpare() && live > plan.min()) {
-            return new Decision(0, true, idle + " idle, above max-spare " + plan.maxSpare());
+            return new Decision(0, true, idle + spares + ", above max-spare " + plan.maxSpare());
         }
         return Decision.NOTHING;
     }

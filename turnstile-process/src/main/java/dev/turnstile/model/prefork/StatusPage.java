@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * {@code turnstile status}: prints a running process model's scoreboard the way Apache's
  * server-status does: a line of keys, one character per slot, then a row per worker with its
- * pid, state, connections, messages, last activity, heartbeat and current client; with
+ * pid, state, connections served and open ("Active": for a worker running an in-process model,
+ * all the connections it holds; it is busy only at its capacity, named in the first line), messages, last activity, heartbeat and current client; with
  * connection limits set, a line with them (and, for the pool, whose workers apply them, the
  * connections open and refused by each limit, and the times max-connections was reached). It only
  * reads the shared memory (never the master), so it works even when the master is busy, and
@@ -65,9 +66,11 @@ public final class StatusPage {
         StringBuilder page = new StringBuilder();
         long master = board.masterPid();
         boolean alive = ProcessHandle.of(master).map(ProcessHandle::isAlive).orElse(false);
-        page.append(String.format("turnstile %s on port %d, master pid %d%s, up %s, %d thread(s) per worker%n",
+        String workers = board.workerModel().isEmpty() ? board.threadsPerWorker() + " thread(s) per worker"
+                : board.workerModel() + " in each worker, busy at " + board.workerCapacity() + " connections";
+        page.append(String.format("turnstile %s on port %d, master pid %d%s, up %s, %s%n",
                 board.model(), board.port(), master, alive ? "" : " (NOT RUNNING: this scoreboard is stale)",
-                clock(Duration.ofMillis(nowMillis - board.started().toEpochMilli())), board.threadsPerWorker()));
+                clock(Duration.ofMillis(nowMillis - board.started().toEpochMilli())), workers));
         Map<Scoreboard.State, Integer> counts = new EnumMap<>(Scoreboard.State.class);
         StringBuilder keys = new StringBuilder();
         List<Scoreboard.Slot> used = new ArrayList<>();

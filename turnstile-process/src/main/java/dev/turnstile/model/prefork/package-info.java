@@ -9,7 +9,12 @@
  *     binds its own SO_REUSEPORT socket instead and the kernel hashes connections over them,
  *     idle or not.</li>
  * <li><b>Who runs a connection:</b> the worker that accepted it, on one of its
- *     {@code --threads-per-worker} threads (1 by default: one connection at a time).</li>
+ *     {@code --threads-per-worker} threads (1 by default: one connection at a time); or, with
+ *     {@code --worker-model MODEL}, under the in-process model each worker runs
+ *     ({@link dev.turnstile.model.prefork.HostedModel}): an event loop per worker is nginx's
+ *     shape, a master and N event-loop processes on one socket. Such a worker is busy only when it
+ *     holds {@code --worker-capacity} connections, and the pool's connection limits are refused
+ *     (its model would apply them per worker).</li>
  * <li><b>What bounds concurrency:</b> workers times threads; the pool grows and shrinks between
  *     {@code --min} and {@code --max} to keep {@code --min-spare} to {@code --max-spare} idle
  *     workers, as Apache's prefork does ({@link dev.turnstile.model.prefork.PoolPlan}). The

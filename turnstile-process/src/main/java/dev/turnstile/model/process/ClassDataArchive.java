@@ -6,6 +6,7 @@ import dev.turnstile.api.ServerConfig;
 import dev.turnstile.echo.EchoUppercase;
 import dev.turnstile.posix.AcceptedSocket;
 import dev.turnstile.posix.ExitStatus;
+import dev.turnstile.posix.HandOffLine;
 import dev.turnstile.posix.ListenMode;
 import dev.turnstile.posix.Listener;
 import dev.turnstile.posix.Posix;
@@ -88,12 +89,14 @@ public final class ClassDataArchive {
     private final Kind kind;
     private final WorkerJvm jvm;
     private final Path file;
+    private final ConnectionDelivery delivery;
     private volatile boolean ready;
 
-    private ClassDataArchive(Kind kind, WorkerJvm jvm, Path file) {
+    private ClassDataArchive(Kind kind, WorkerJvm jvm, Path file, ConnectionDelivery delivery) {
         this.kind = kind;
         this.jvm = jvm;
         this.file = file;
+        this.delivery = delivery;
         this.ready = Files.isRegularFile(file);
     }
 
@@ -106,10 +109,22 @@ public final class ClassDataArchive {
      */
     public static Optional<ClassDataArchive> prepare(Optional<Kind> kind, WorkerJvm jvm, Class<?> main,
                                                      ServerConfig config) throws IOException {
+        return prepare(kind, jvm, main, config, ConnectionDelivery.STANDARD_INPUT);
+    }
+
+    /**
+     * As above, for {@link ConnectionWorker}s that get their connection as {@code delivery} says:
+     * a spare's archive is trained by a spare, which is handed its connection, so that what it
+     * loads to take one (the native layer) is in the archive too. {@code jvm} must already carry
+     * the delivery's options ({@link ConnectionDelivery#jvmOptions()}).
+     */
+    static Optional<ClassDataArchive> prepare(Optional<Kind> kind, WorkerJvm jvm, Class<?> main,
+                                              ServerConfig config, ConnectionDelivery delivery) throws IOException {
         if (kind.isEmpty()) {
             return Optional.empty();
         }
-        Optional<ClassDataArchive> archive = of(kind.get(), jvm.withClassPath(ClassPathJars.jarred(jvm.classPath())), main);
+        Optional<ClassDataArchive> archive = of(kind.get(), jvm.withClassPath(ClassPathJars.jarred(jvm.classPath())), main,
+                delivery);
         archive.filter(a -> !a.ready()).ifPresent(a -> {
             log.info("training a class-data archive for the worker JVMs (once for these jars)");
             a.train(config);
@@ -122,6 +137,10 @@ public final class ClassDataArchive {
      * path holds anything but jars (nothing could be archived).
      */
     public static Optional<ClassDataArchive> of(Kind kind, WorkerJvm jvm, Class<?> main) {
+        return of(kind, jvm, main, ConnectionDelivery.STANDARD_INPUT);
+    }
+
+    private static Optional<ClassDataArchive> of(Kind kind, WorkerJvm jvm, Class<?> main, ConnectionDelivery delivery) {
         List<Path> jars = new ArrayList<>();
         for (String entry : jvm.classPath().split(java.io.File.pathSeparator)) {
             Path p = Path.of(entry);
@@ -133,7 +152,8 @@ public final class ClassDataArchive {
         }
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "turnstile-" + System.getProperty("user.name"), "cds");
         String key = digest(kind, jvm, main, jars);
-        return Optional.of(new ClassDataArchive(kind, jvm, dir.resolve(main.getSimpleName() + "-" + key + kind.suffix)));
+        return Optional.of(new ClassDataArchive(kind, jvm, dir.resolve(main.getSimpleName() + "-" + key + kind.suffix),
+                delivery));
     }
 
     /** The options that make a worker use the archive: none until it is ready. */
@@ -177,7 +197,8 @@ public final class ClassDataArchive {
             ServiceSpec training = new ServiceSpec(EchoUppercase.class.getName(), config.withFraming(Framing.LINE)
                     .withTls(null).withProxyProtocol(ProxyProtocol.off())); // the trainer is the worker's direct, plaintext client
             runTrainingWorker(jvm.withOptions(List.of(kind.writeFlag + temporary)).command(ConnectionWorker.class,
-                    ConnectionWorker.arguments(training, ProcessHandle.current().pid(), Optional.empty())));
+                    ConnectionWorker.arguments(training, ProcessHandle.current().pid(), Optional.empty(), delivery)),
+                    delivery);
             if (!Files.isRegularFile(temporary)) {
                 log.warn("class-data training ran but wrote no {}; workers start without an archive", temporary);
                 return;
@@ -201,7 +222,7 @@ public final class ClassDataArchive {
     }
 
     /** One worker, one connection, a few messages, then the worker's exit writes the archive. */
-    private static void runTrainingWorker(List<String> command) throws IOException {
+    private static void runTrainingWorker(List<String> command, ConnectionDelivery delivery) throws IOException {
         try (Processes processes = Posix.processes();
              Listener listener = Posix.listen(new InetSocketAddress("127.0.0.1", 0), 4, ListenMode.POLLED);
              Socket client = new Socket()) {
@@ -209,7 +230,11 @@ public final class ClassDataArchive {
             client.setSoTimeout(Math.toIntExact(TRAINING_LIMIT.toMillis()));
             int pid;
             try (AcceptedSocket connection = acceptWithin(processes, listener)) {
-                pid = processes.spawn(Spawn.of(command).stdin(connection.fd()).stdout(connection.fd()));
+                if (delivery == ConnectionDelivery.HAND_OFF) {
+                    pid = handOffToTrainee(processes, command, connection);
+                } else {
+                    pid = processes.spawn(Spawn.of(command).stdin(connection.fd()).stdout(connection.fd()));
+                }
             }
             try {
                 OutputStream out = client.getOutputStream();
@@ -233,6 +258,26 @@ public final class ClassDataArchive {
                     throw new IOException("training worker " + ExitCodes.describe(status));
                 }
             }
+        }
+    }
+
+    /** Starts the training worker as a spare, waits until it is ready, and hands it the connection. */
+    private static int handOffToTrainee(Processes processes, List<String> command, AcceptedSocket connection)
+            throws IOException {
+        try (HandOffLine line = HandOffLine.open()) {
+            int pid = processes.spawn(Spawn.of(command).stdin(line.childEnd()));
+            line.closeChildEnd();
+            long deadline = System.nanoTime() + TRAINING_LIMIT.toNanos();
+            while (!line.ready()) {
+                if (!line.awaitingReady() || System.nanoTime() > deadline) {
+                    processes.signal(pid, Signal.KILL);
+                    throw new IOException("the training spare " + ExitCodes.describe(awaitExit(processes, pid))
+                            + " before it was ready");
+                }
+                processes.await(Duration.ofMillis(200), line.fd());
+            }
+            line.handOff(connection);
+            return pid;
         }
     }
 

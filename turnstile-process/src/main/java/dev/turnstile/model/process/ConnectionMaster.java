@@ -2,6 +2,9 @@ package dev.turnstile.model.process;
 
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionInfo;
+import dev.turnstile.api.ConnectionStats;
+import dev.turnstile.api.WorkerKind;
+import dev.turnstile.api.WorkerState;
 import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.WorkerStats;
@@ -9,10 +12,13 @@ import dev.turnstile.core.AcceptLimits;
 import dev.turnstile.core.Backoff;
 import dev.turnstile.core.ListenerDrain;
 import dev.turnstile.posix.AcceptedSocket;
+import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.posix.ExitStatus;
+import dev.turnstile.posix.HandOffLine;
 import dev.turnstile.posix.Listener;
 import dev.turnstile.posix.PeerState;
 import dev.turnstile.posix.Processes;
+import dev.turnstile.posix.Signal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +27,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * The master of process-per-connection: it accepts, starts a child per connection with the
@@ -65,6 +73,22 @@ import java.util.Iterator;
  * message and byte counters (and {@code turnstile status} sees it); the master adds them to the
  * server's stats when it reaps the child, just before reporting the close.
  *
+ * <p><b>Spares</b> ({@code --spares K}, {@link Spares}): K {@link ConnectionWorker} JVMs started
+ * ahead of demand, each on a {@link HandOffLine} as its stdin, booted and waiting. A connection
+ * goes to the oldest spare that has said it is ready (the descriptor passed over its line); it
+ * serves that one connection and exits like any child: a process still never sees a second
+ * connection. With no ready spare the connection gets a child of its own, as without spares,
+ * so spares never make a connection wait longer. The master starts spares while fewer than K
+ * wait and fewer than {@code maxChildren} children run: spares count in that bound, and the
+ * connections come first; at most one spare per processor starts at a time, and none for
+ * {@link #REFILL_QUIET} after a connection found no ready spare (see {@link #refillAfter}), so
+ * above the rate at which spares are made the server does what it does without them. A spare that dies before its connection (killed, crashed) is
+ * replaced after the core {@link Backoff}'s pause (5 ms doubling to 1 s, reset when a spare is
+ * handed a connection), so a spare that cannot live is no storm; one that cannot boot stops the
+ * master, as a child that cannot boot does. A stop kills the spares (SIGKILL: they hold nothing)
+ * and leaves them out of the report's drained count. The loop also wakes when a spare says it
+ * is ready, and when the first connection waiting out its silent grace sends something.
+ *
  * <p>Thread-safety: the master thread only, as {@link MasterLoop} says.
  */
 final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild> {
@@ -74,6 +98,10 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     static final String MASTER = "master";
     /** How long a connection that has sent nothing waits for its child, in case its peer is about to close. */
     static final Duration SILENT_GRACE = Duration.ofMillis(5);
+    /** How long no connection must have missed a ready spare before spares are started again. */
+    static final Duration REFILL_QUIET = Duration.ofSeconds(10);
+    /** How many spares may be starting at once: one per processor. */
+    private static final int STARTING_AT_ONCE = Runtime.getRuntime().availableProcessors();
 
     /** An accepted connection waiting for a child, and when it may have one even if its peer stays silent. */
     private record Waiting(AcceptedSocket connection, Instant silentUntil) {
@@ -84,20 +112,58 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         return new AcceptLimits(ConnectionLimits.none(), stats, model);
     }
 
-    /** A child, the connection it serves and its scoreboard slot. */
+    /**
+     * How many spares to keep and how to start one; {@link #none()} for none.
+     *
+     * @param count   spares kept waiting, at most; 0 for none
+     * @param command how to start one (a {@link ConnectionDelivery#HAND_OFF} child); null if count is 0
+     */
+    record Spares(int count, ServiceChild command) {
+        Spares {
+            if (count < 0) {
+                throw new IllegalArgumentException("spares must be >= 0 (got " + count + ")");
+            }
+            if (count > 0 && (command == null || command.delivery() != ConnectionDelivery.HAND_OFF)) {
+                throw new IllegalArgumentException("spares need a child command that takes its connection by hand-off");
+            }
+        }
+
+        static Spares none() {
+            return new Spares(0, null);
+        }
+    }
+
+    /**
+     * A child, the connection it serves and its scoreboard slot. A spare has no connection yet
+     * ({@code info} null) and holds its {@link HandOffLine} until it gets one.
+     */
     static final class ConnectionChild extends MasterLoop.Child {
-        final ConnectionInfo info;
+        ConnectionInfo info;  // master thread only; null while a spare
         final Scoreboard.Slot slot;
+        HandOffLine line;     // master thread only; a waiting spare's line, else null
+        long messages, bytesIn, bytesOut; // master thread only: of the slot's counters, what the stats have
 
         ConnectionChild(int pid, Instant started, ConnectionInfo info, Scoreboard.Slot slot) {
+            this(pid, started, info, slot, null);
+        }
+
+        ConnectionChild(int pid, Instant started, ConnectionInfo info, Scoreboard.Slot slot, HandOffLine line) {
             super(pid, started);
             this.info = info;
             this.slot = slot;
+            this.line = line;
+        }
+
+        void closeLine() {
+            if (line != null) {
+                line.close();
+                line = null;
+            }
         }
     }
 
     private final String model;
-    private final ChildCommand command;
+    private ChildCommand command; // master thread only; a reload replaces it
     private final int maxChildren;
     private final int maxWaiting;
     private final Deque<Waiting> waiting = new ArrayDeque<>(); // master thread only; accepted, no child yet
@@ -109,6 +175,12 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     private final Backoff backoff = new Backoff(); // master thread only
     private Instant pausedUntil = Instant.MIN;    // master thread only
     private long ids;                             // master thread only
+    private Spares spareSupply;                          // master thread only after construction
+    private final Deque<ConnectionChild> spares = new ArrayDeque<>(); // master thread only; waiting spares, oldest first
+    private final Backoff spareBackoff = new Backoff(); // master thread only
+    private Instant sparesPausedUntil = Instant.MIN;    // master thread only
+    private int sparesKilledAtStop;                     // master thread only
+    private Instant lastMissed = Instant.MIN;           // master thread only: a connection found no ready spare
 
     /**
      * @param board      one slot per child, so at least {@code maxChildren} slots
@@ -124,7 +196,17 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
      */
     ConnectionMaster(String model, Listener listener, ChildCommand command, int maxChildren, int maxWaiting,
                      ServerStats stats, AcceptLimits limits, Scoreboard board, Processes processes, Clock clock) {
+        this(model, listener, command, Spares.none(), maxChildren, maxWaiting, stats, limits, board, processes, clock);
+    }
+
+    /**
+     * @param spares how many spares to keep waiting, within {@code maxChildren}
+     */
+    ConnectionMaster(String model, Listener listener, ChildCommand command, Spares spares, int maxChildren,
+                     int maxWaiting, ServerStats stats, AcceptLimits limits, Scoreboard board, Processes processes,
+                     Clock clock) {
         super(model, listener, processes, clock);
+        this.spareSupply = spares;
         if (maxWaiting < 0) {
             throw new IllegalArgumentException("maxWaiting must be >= 0 (got " + maxWaiting + ")");
         }
@@ -148,13 +230,41 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
      * accepts the permits in use are the connections held).
      */
     private boolean accepting() {
-        return !listenerClosed() && !paused() && childCount() + waiting.size() < maxChildren + maxWaiting
+        return !listenerClosed() && !paused() && servingCount() + waiting.size() < maxChildren + maxWaiting
                 && !limits.atCeiling();
+    }
+
+    /** Children that have a connection (the others are waiting spares). */
+    private int servingCount() {
+        return childCount() - spares.size();
     }
 
     @Override
     protected int readableFd() {
         return accepting() ? listener.fd() : -1;
+    }
+
+    /**
+     * The listener, the lines of spares not yet ready (they say so on it), and the first waiting
+     * connection while it waits out its silent grace with a spare or room for a child, so that
+     * its first bytes start it at once.
+     */
+    @Override
+    protected int[] readableFds() {
+        int[] fds = new int[2 + spares.size()];
+        int n = 0;
+        fds[n++] = readableFd();
+        Waiting first = waiting.peekFirst();
+        if (first != null && clock.instant().isBefore(first.silentUntil()) && !paused()
+                && (!spares.isEmpty() || childCount() < maxChildren)) {
+            fds[n++] = first.connection().fd();
+        }
+        for (ConnectionChild spare : spares) {
+            if (spare.line.awaitingReady()) {
+                fds[n++] = spare.line.fd();
+            }
+        }
+        return Arrays.copyOf(fds, n);
     }
 
     /** The next of: the end of an accept pause, the first waiting one's grace (a millisecond after: waits are in whole ms). */
@@ -164,6 +274,13 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         Instant by = pausedUntil.isAfter(now) ? pausedUntil : Instant.MAX;
         if (queueEmptySince != null && !listenerClosed() && queueEmptySince.plus(ListenerDrain.SETTLE).isBefore(by)) {
             by = queueEmptySince.plus(ListenerDrain.SETTLE);
+        }
+        if (spares.size() < spareSupply.count()) {
+            for (Instant refill : new Instant[] {sparesPausedUntil, refillAfter()}) {
+                if (refill.isAfter(now) && refill.isBefore(by)) {
+                    by = refill;
+                }
+            }
         }
         Waiting first = waiting.peekFirst();
         if (first != null) {
@@ -182,12 +299,18 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
      */
     @Override
     protected void spawnToTarget() {
+        noticeReadySpares();
+        showChildren();
         dropLeftWhileWaiting();
         spawnForWaiting();
         acceptPending();
+        refillSpares();
     }
 
-    /** Accepts while there is room; true if the listener was seen with nothing more queued. */
+    /**
+     * Accepts what is pending while there is room (see {@link #spawnToTarget}); true if the
+     * listener was seen with nothing more queued.
+     */
     private boolean acceptPending() {
         while (accepting() && limits.tryAcquire()) {
             AcceptedSocket connection;
@@ -257,23 +380,138 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     }
 
     /**
-     * Starts children for the oldest waiting connections while below the bound and not paused,
-     * each looked at again first; stops at one that is silent and still in its grace.
+     * Gives the oldest waiting connections to ready spares, or children of their own while below
+     * the bound, while not paused, each looked at again first; stops at one that is silent and
+     * still in its grace, or when there is neither a ready spare nor room.
      */
     private void spawnForWaiting() {
-        while (childCount() < maxChildren && !paused() && !waiting.isEmpty()) {
+        while (!paused() && !waiting.isEmpty()) {
             Waiting first = waiting.peekFirst();
-            PeerState peer = first.connection().peerState();
+            AcceptedSocket connection = first.connection();
+            PeerState peer = connection.peerState();
             if (peer == PeerState.SILENT && clock.instant().isBefore(first.silentUntil())) {
                 return;
             }
-            waiting.removeFirst();
-            try (AcceptedSocket connection = first.connection()) { // the child has its own copy once spawned
-                if (!left(connection, peer)) {
-                    spawnFor(connection);
+            if (left(connection, peer)) {
+                waiting.removeFirst();
+                continue;
+            }
+            if (!handToReadySpare(connection)) {
+                if (childCount() >= maxChildren) {
+                    return;
                 }
+                if (spareSupply.count() > 0) {
+                    lastMissed = clock.instant();
+                }
+                spawnFor(connection);
+            }
+            waiting.removeFirst();
+            connection.close(); // the child has its own copy
+        }
+    }
+
+    /** Reads what the spares not yet ready have said, so their lines stop waking the loop. */
+    private void noticeReadySpares() {
+        for (ConnectionChild spare : spares) {
+            try {
+                spare.line.ready();
+            } catch (IOException e) {
+                log.debug("{}: spare process {}: {}", model, spare.pid(), e.getMessage()); // its exit tells the rest
             }
         }
+    }
+
+    /**
+     * Hands {@code connection} to the oldest ready spare, if there is one; true if one took it.
+     * A spare whose line is broken (it died) is dropped from the spares; its exit is reaped later.
+     */
+    private boolean handToReadySpare(AcceptedSocket connection) {
+        for (Iterator<ConnectionChild> it = spares.iterator(); it.hasNext(); ) {
+            ConnectionChild spare = it.next();
+            try {
+                if (!spare.line.ready()) {
+                    continue;
+                }
+                spare.line.handOff(connection);
+            } catch (IOException e) {
+                log.debug("{}: spare process {} cannot take a connection: {}", model, spare.pid(), e.getMessage());
+                it.remove();
+                spare.closeLine();
+                continue;
+            }
+            it.remove();
+            spare.closeLine();
+            spareBackoff.reset();
+            spare.info = new ConnectionInfo(++ids, connection.remote(), connection.local(), "process-" + spare.pid());
+            stats.connectionOpened(spare.info);
+            log.debug("{}: spare process {} serves {}", model, spare.pid(), connection.peer());
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Starts a spare while fewer than the target wait, below the bound, not pausing after a spare
+     * died, and fewer spares are still starting than the machine has processors: a JVM's start is
+     * CPU work, so more at once would only queue, and when connections come faster than spares
+     * are made, the spares add at most that many starts to the CPU the connections' own children need.
+     */
+    private void refillSpares() {
+        while (spares.size() < spareSupply.count() && childCount() < maxChildren && !listenerClosed()
+                && !clock.instant().isBefore(sparesPausedUntil) && sparesStarting() < STARTING_AT_ONCE
+                && !clock.instant().isBefore(refillAfter())) {
+            Scoreboard.Slot slot = slots.take(clock.millis()); // never null: one slot per child, below the bound
+            HandOffLine line = null;
+            int pid;
+            try {
+                line = HandOffLine.open();
+                pid = processes.spawn(spareSupply.command().spawnSpare(line, slot.index()));
+            } catch (IOException e) {
+                if (line != null) {
+                    line.close();
+                }
+                slots.release(slot);
+                pauseSpares("cannot start a spare: " + e.getMessage());
+                return;
+            }
+            line.closeChildEnd();
+            slot.spawned(pid);
+            ConnectionChild spare = new ConnectionChild(pid, clock.instant(), null, slot, line);
+            adopt(spare);
+            spares.addLast(spare);
+            log.debug("{}: spare process {} started", model, pid);
+        }
+    }
+
+    /**
+     * When spares may be started again: {@link #REFILL_QUIET} after the last connection that found
+     * no ready spare. While connections come faster than spares are made, every one of them
+     * misses, so no spare is started and the server does what it does without spares; the spares
+     * come back once the connections slow down.
+     */
+    private Instant refillAfter() {
+        return lastMissed.equals(Instant.MIN) ? Instant.MIN : lastMissed.plus(REFILL_QUIET);
+    }
+
+    private int sparesStarting() {
+        int starting = 0;
+        for (ConnectionChild spare : spares) {
+            if (spare.line.awaitingReady()) {
+                starting++;
+            }
+        }
+        return starting;
+    }
+
+    private void pauseSpares(String why) {
+        Duration delay = spareBackoff.next();
+        sparesPausedUntil = clock.instant().plus(delay);
+        log.warn("{}: {}; next spare in {} ms", model, why, delay.toMillis());
+    }
+
+    /** How many spares wait for a connection (ready or still starting). Master thread. */
+    int spareCount() {
+        return spares.size();
     }
 
     /**
@@ -319,7 +557,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         }
         ConnectionInfo info = new ConnectionInfo(++ids, connection.remote(), connection.local(), "process-" + pid);
         adopt(new ConnectionChild(pid, clock.instant(), info, slot));
-        stats.connectionOpened(info);
+        stats.connectionOpened(info).worker().kind(WorkerKind.PROCESS).state(WorkerState.STARTING);
         log.debug("{}: process {} serves {}", model, pid, connection.peer());
     }
 
@@ -331,6 +569,10 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
 
     @Override
     protected void exited(ConnectionChild child, ExitStatus status) {
+        if (child.info == null) {
+            spareExited(child, status);
+            return;
+        }
         if (command.cannotBoot(status)) {
             fail("process " + child.pid() + " for " + child.info.peer() + " cannot boot (" + ExitCodes.describe(status)
                     + "; see its error above), and every connection would fail the same way");
@@ -346,20 +588,108 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         stats.retireWorker(child.info.worker());
     }
 
-    /** The child is gone, so its slot's counters are final: add them to the server's stats. */
-    private void countFinal(ConnectionChild child) {
-        Scoreboard.Slot slot = child.slot;
-        WorkerStats worker = stats.worker(child.info.worker());
-        for (long m = slot.messages(); m > 0; m--) {
-            worker.messageHandled();
+    /**
+     * A spare ended before it had a connection: as the stop asked, or it died, and then the next
+     * one waits for the back-off; or it cannot boot, and neither could any other.
+     */
+    private void spareExited(ConnectionChild spare, ExitStatus status) {
+        spares.remove(spare);
+        spare.closeLine();
+        slots.release(spare.slot);
+        if (spareSupply.command().cannotBoot(status)) {
+            fail("spare process " + spare.pid() + " cannot boot (" + ExitCodes.describe(status)
+                    + "; see its error above), and every connection would fail the same way");
+        } else if (stopping()) {
+            log.debug("{}: spare process {} {}", model, spare.pid(), ExitCodes.describe(status));
+        } else {
+            pauseSpares("spare process " + spare.pid() + " " + ExitCodes.describe(status) + " before it had a connection");
         }
-        stats.bytesIn(slot.bytesIn());
-        stats.bytesOut(slot.bytesOut());
+    }
+
+    /**
+     * Each child's slot onto the status, every round: its worker's state, and its connection's
+     * state and counters (the child copies them in four times a second). Master thread.
+     */
+    private void showChildren() {
+        for (ConnectionChild child : children()) {
+            if (child.info == null) {
+                continue; // a waiting spare: no connection to show yet
+            }
+            WorkerState state = child.slot.workerState();
+            stats.worker(child.info.worker()).kind(WorkerKind.PROCESS).state(state);
+            ConnectionStats connection = stats.openConnection(child.info);
+            if (connection != null && command.reportsToScoreboard()) {
+                connection.state(state);
+            }
+            count(child, connection);
+        }
+    }
+
+    /** Adds what the child's slot counted since the last call to the server's, worker's and connection's stats. */
+    private void count(ConnectionChild child, ConnectionStats connection) {
+        Scoreboard.Slot slot = child.slot;
+        long messages = slot.messages() - child.messages;
+        if (messages > 0) {
+            WorkerStats worker = stats.worker(child.info.worker());
+            for (long m = messages; m > 0; m--) {
+                worker.messageHandled();
+            }
+            if (connection != null) {
+                connection.messagesHandled(messages);
+            }
+            child.messages += messages;
+        }
+        long in = slot.bytesIn() - child.bytesIn;
+        if (in > 0) {
+            stats.bytesIn(in);
+            if (connection != null) {
+                connection.read(in);
+            }
+            child.bytesIn += in;
+        }
+        long out = slot.bytesOut() - child.bytesOut;
+        if (out > 0) {
+            stats.bytesOut(out);
+            if (connection != null) {
+                connection.wrote(out);
+            }
+            child.bytesOut += out;
+        }
+    }
+
+    /** The child is gone, so its slot's counters are final: add the rest to the server's stats. */
+    private void countFinal(ConnectionChild child) {
+        count(child, null);
     }
 
     @Override
     protected String describe(ConnectionChild child) {
-        return "process " + child.pid() + " for " + child.info.peer();
+        return child.info == null ? "spare process " + child.pid() : "process " + child.pid() + " for " + child.info.peer();
+    }
+
+    /**
+     * A stop takes no new connection (the listener is sealed), but the connections waiting for a
+     * child, and those still queued on the listener, are served within the drain ({@link #takeQueued});
+     * the spares are killed (they hold no connection, so nothing is lost).
+     */
+    @Override
+    protected void stopRequested(Instant drainUntil) {
+        killSpares();
+    }
+
+    private void killSpares() {
+        for (ConnectionChild spare : spares) {
+            spare.closeLine();
+            send(spare, Signal.KILL);
+            sparesKilledAtStop++;
+        }
+        spares.clear();
+    }
+
+    /** The spares killed at the stop were no conversations: they are not counted as drained. */
+    @Override
+    protected ShutdownReport shutdownReport(Duration took, int drained, int forced, List<String> stragglers) {
+        return new ShutdownReport(took, Math.max(0, drained - sparesKilledAtStop), forced, stragglers);
     }
 
     private void closeWaiting() {
@@ -373,6 +703,23 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     @Override
     protected void finished() {
         closeWaiting();
+        spares.forEach(ConnectionChild::closeLine);
         board.delete();
+    }
+
+    /**
+     * Master thread (a change queued by {@link #requestReload}): children and spares started from
+     * now on run {@code next} and {@code nextSpares}; the running ones, and the spares already
+     * waiting, serve their one connection as they started.
+     */
+    void use(ChildCommand next, Spares nextSpares) {
+        command = next;
+        spareSupply = nextSpares;
+    }
+
+    @Override
+    protected void reload() {
+        log.info("{}: reloaded: connections from now on get children with the new settings; the {} open ones finish as"
+                + " they began", model, childCount());
     }
 }

@@ -94,6 +94,7 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
     protected final Listener listener;
     private final String name;
     private final Queue<Signal> signals = new ConcurrentLinkedQueue<>();
+    private final Queue<Runnable> reloadChanges = new ConcurrentLinkedQueue<>();
     private final AtomicReference<Duration> drain = new AtomicReference<>();
     private final CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
     private final Map<Integer, C> children = new LinkedHashMap<>(); // master thread only
@@ -115,7 +116,8 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
     public final void run() {
         try {
             while (step()) {
-                processes.await(nextWait(), readableFd());
+                // while stopping too: a master that takes its sealed listener's queue is woken by what is queued
+                processes.await(nextWait(), readableFds());
             }
         } catch (IOException | RuntimeException | Error e) {
             log.error("{} master failed: {}; killing its children", name, e.toString(), e);
@@ -156,6 +158,16 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
         processes.wake();
     }
 
+    /**
+     * Queues {@code change} to run on the master thread, then a reload (HUP): how a model hands the
+     * loop new settings from another thread. Any thread. A change queued while the master stops
+     * still runs, then no reload follows.
+     */
+    public final void requestReload(Runnable change) {
+        reloadChanges.add(change);
+        signal(Signal.HUP);
+    }
+
     /** Queues TERM with this drain time; the first call's drain wins. */
     public final void requestStop(Duration drainTime) {
         drain.compareAndSet(null, drainTime);
@@ -167,7 +179,14 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
             switch (s) {
                 case TERM -> handleTerm();
                 case INT, QUIT -> handleQuit();
-                case HUP -> reload();
+                case HUP -> {
+                    for (Runnable change; (change = reloadChanges.poll()) != null; ) {
+                        change.run();
+                    }
+                    if (stop == null) {
+                        reload();
+                    }
+                }
                 default -> log.debug("{} master ignores SIG{}", name, s);
             }
         }
@@ -374,6 +393,11 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
         return -1;
     }
 
+    /** Every descriptor whose readability should wake the loop: {@link #readableFd()} unless a model has more. */
+    protected int[] readableFds() {
+        return new int[] {readableFd()};
+    }
+
     /** Reacts to a reaped child: log unexpected ends, update counters and stats. */
     protected abstract void exited(C child, ExitStatus status);
 
@@ -450,7 +474,7 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
         return Duration.ZERO;
     }
 
-    /** HUP: reload, if the model can. */
+    /** HUP (while running, after the changes {@link #requestReload} queued): reload, if the model can. */
     protected void reload() {
         log.info("{} master: nothing to reload", name);
     }

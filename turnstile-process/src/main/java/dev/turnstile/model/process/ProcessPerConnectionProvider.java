@@ -26,9 +26,18 @@ public final class ProcessPerConnectionProvider implements ModelProvider {
     @Override
     public List<String> options() {
         List<String> options = new ArrayList<>(List.of("--max-children N (default " + DEFAULT_MAX_CHILDREN + ")",
-                "--exec CMD [ARGS...] (run a program per connection instead, tcpserver style)"));
+                "--exec CMD [ARGS...] (run a program per connection instead, tcpserver style)",
+                "--spares K (JVM children started ahead of demand, one connection each; default 0)"));
         options.addAll(WorkerLaunch.OPTIONS);
         return options;
+    }
+
+    private static int spares(String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("spares must be a whole number (got '" + text + "')");
+        }
     }
 
     @Override
@@ -45,7 +54,8 @@ public final class ProcessPerConnectionProvider implements ModelProvider {
     public ServerModel create(ModelOptions options) {
         int maxChildren = options.extraPositiveInt("max-children").orElse(DEFAULT_MAX_CHILDREN);
         Optional<List<String>> exec = options.extra("exec").map(ExecCommand::split);
+        int spares = options.extra("spares").map(ProcessPerConnectionProvider::spares).orElse(0);
         return new ProcessPerConnection(new ProcessPerConnection.Settings(maxChildren, exec,
-                WorkerLaunch.from(options, WorkerJvm.StartMode.FAST)));
+                WorkerLaunch.from(options, WorkerJvm.StartMode.FAST), spares));
     }
 }

@@ -24,7 +24,8 @@ import java.time.Instant;
  * each has served without talking to them: the notes' "shared data should be on shared memory".
  *
  * <p><b>Layout.</b> A 256-byte header (magic, slot count, master pid, port, model, start time,
- * the server's {@link ConnectionLimits}, the clock origin and the event sequence), then one 25 KiB
+ * the server's {@link ConnectionLimits}, the clock origin, the event sequence, and the in-process
+ * model a pool's workers run with the connections each holds before it counts as busy), then one 25 KiB
  * slot per worker: pid, {@link State}, spawn and heartbeat times, last activity, counters
  * (connections, active, messages, bytes, closes by reason), the current peer, the master's stop
  * request, a short note (why a worker could not boot), the worker's share of the connection
@@ -85,7 +86,7 @@ public final class Scoreboard {
     // header offsets
     private static final int H_MAGIC = 0, H_VERSION = 8, H_SLOTS = 12, H_MASTER_PID = 16, H_STARTED = 24, H_PORT = 32,
             H_THREADS = 36, H_MODEL = 40, H_MAX_CONNECTIONS = 72, H_MAX_PER_IP = 76, H_MAX_ACCEPT_RATE = 80,
-            H_CLOCK_ORIGIN = 88, H_EVENT_SEQUENCE = 96;
+            H_CLOCK_ORIGIN = 88, H_EVENT_SEQUENCE = 96, H_WORKER_CAPACITY = 104, H_WORKER_MODEL = 112;
     // slot offsets (each a long unless noted)
     private static final int S_PID = 0, S_STATE = 8, S_SPAWNED = 16, S_HEARTBEAT = 24, S_ACTIVITY = 32,
             S_CONNECTIONS = 40, S_ACTIVE = 48, S_MESSAGES = 56, S_BYTES_IN = 64, S_BYTES_OUT = 72, S_STOP_BY = 80,
@@ -93,6 +94,7 @@ public final class Scoreboard {
             S_PEER_PORT = 248, S_PEER_IP_HI = 256, S_PEER_IP_LO = 264, S_NOTE_LENGTH = 272, S_NOTE = 280,
             S_PERMITS = 768, S_OPEN = 776, S_CEILING_TOUCHES = 784, S_REFUSED_BY = 792, // 3 words, by ConnectionLimit
             S_REFUSED_PORT = 816, S_REFUSED_IP_HI = 824, S_REFUSED_IP_LO = 832,
+            S_PHASE = 840, // the worker's WorkerState ordinal + 1 at its last report; 0: none yet
             S_RING = 1024; // then RING_EVENTS events of 48 bytes end the slot
     static final int SLOT_BYTES = S_RING + RING_EVENTS * EVENT_BYTES;
     /** In an event: the server-wide sequence number, after the event's five words. */
@@ -236,6 +238,17 @@ public final class Scoreboard {
         put(H_MAGIC, MAGIC); // last: a reader that sees the magic sees a whole header
     }
 
+    /**
+     * Master, on a reload: the limits workers started from now on apply ({@link #limits()} is read
+     * when a worker starts). Workers already running keep the limits they read. Each field is one
+     * aligned int, so a worker starting meanwhile reads each old or new, never torn.
+     */
+    public void rewriteLimits(ConnectionLimits limits) {
+        buffer.putInt(H_MAX_CONNECTIONS, limits.maxConnections());
+        buffer.putInt(H_MAX_PER_IP, limits.maxConnectionsPerIp());
+        buffer.putInt(H_MAX_ACCEPT_RATE, limits.maxAcceptRate());
+    }
+
     public Path file() {
         return file;
     }
@@ -261,13 +274,38 @@ public final class Scoreboard {
     }
 
     public String model() {
+        return text(H_MODEL);
+    }
+
+    private String text(int offset) {
         byte[] name = new byte[MODEL_BYTES];
-        buffer.get(H_MODEL, name);
+        buffer.get(offset, name);
         int n = 0;
         while (n < name.length && name[n] != 0) {
             n++;
         }
         return new String(name, 0, n, StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Master, once after {@link #create}: the in-process model the pool's workers run (empty for
+     * the built-in worker) and how many connections a worker holds before it counts as busy.
+     */
+    public void describeWorkers(String workerModel, int capacity) {
+        byte[] name = workerModel.getBytes(StandardCharsets.US_ASCII);
+        buffer.put(H_WORKER_MODEL, new byte[MODEL_BYTES]);
+        buffer.put(H_WORKER_MODEL, name, 0, Math.min(name.length, MODEL_BYTES - 1));
+        put(H_WORKER_CAPACITY, capacity);
+    }
+
+    /** The in-process model the pool's workers run; empty for the built-in worker (or another model). */
+    public String workerModel() {
+        return text(H_WORKER_MODEL);
+    }
+
+    /** Connections a worker holds before it counts as busy (0: not written, as by process-per-connection). */
+    public long workerCapacity() {
+        return get(H_WORKER_CAPACITY);
     }
 
     /** The server's connection limits, as the master wrote them, for workers that apply them together. */
@@ -362,15 +400,18 @@ public final class Scoreboard {
         return new Slot(HEADER_BYTES + i * SLOT_BYTES, i);
     }
 
-    /** Removes the file; mappings stay valid until dropped. */
+    /** Removes the file if it is still this board's (it names our master); mappings stay valid until dropped. */
     public void delete() {
         if (file == null) {
             return;
         }
         try {
+            if (open(file, false).masterPid() != masterPid()) {
+                return; // a newer master's (an upgrade's new copy replaced ours on the same port): not ours to delete
+            }
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
-            // a stale file in /dev/shm: the next master on this port replaces it
+            // gone, or a stale file in /dev/shm: the next master on this port replaces it
         }
     }
 
@@ -626,6 +667,38 @@ public final class Scoreboard {
 
         public void activity(long now) {
             put(base + S_ACTIVITY, now);
+        }
+
+        /** What the worker's threads were doing at its last report (event or heartbeat). Worker only. */
+        public void phase(dev.turnstile.api.WorkerState phase) {
+            put(base + S_PHASE, phase.ordinal() + 1);
+        }
+
+        /**
+         * The slot as a {@link dev.turnstile.api.WorkerState}, for the master's stats: STARTING as
+         * it is; IDLE as it is; BUSY as the phase the worker last reported (reading, handling,
+         * writing, closing), or HANDLING when it reported none (a process-per-connection child
+         * reports at its open and close only); STOPPING, and FREE (gone, not yet replaced), as
+         * RETIRING.
+         */
+        public dev.turnstile.api.WorkerState workerState() {
+            return switch (state()) {
+                case STARTING -> dev.turnstile.api.WorkerState.STARTING;
+                case IDLE -> dev.turnstile.api.WorkerState.IDLE;
+                case STOPPING, FREE -> dev.turnstile.api.WorkerState.RETIRING;
+                case BUSY -> {
+                    dev.turnstile.api.WorkerState p = phase();
+                    yield p == dev.turnstile.api.WorkerState.READING || p == dev.turnstile.api.WorkerState.WRITING
+                            || p == dev.turnstile.api.WorkerState.CLOSING ? p : dev.turnstile.api.WorkerState.HANDLING;
+                }
+            };
+        }
+
+        /** The phase the worker last reported, or null if it has reported none. */
+        public dev.turnstile.api.WorkerState phase() {
+            long p = get(base + S_PHASE);
+            dev.turnstile.api.WorkerState[] all = dev.turnstile.api.WorkerState.values();
+            return p > 0 && p <= all.length ? all[(int) p - 1] : null;
         }
 
         public void closedBy(int reasonOrdinal, long count) {

@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  * -XX:CompileThresholdScaling=10}): with a class-data archive a child then costs about 80 ms of
  * CPU instead of 106 to 148 ms with plain C1, as little as with the interpreter alone (84 ms),
  * while a long conversation still gets compiled (measured on this 2-core machine, medians of 7).
- * {@link StartMode#LONG_LIVED} keeps both compilers for pool workers. A class-data archive, when
+ * {@link StartMode#LONG_LIVED} keeps both compilers for pool workers, and caches boxed integers
+ * up to 65,536 as the launcher does for the master, since a worker may run an event loop
+ * ({@code --worker-model}). A class-data archive, when
  * there is one, is added with {@link #withOptions}.
  *
  * <p>Immutable.
@@ -65,6 +67,10 @@ public final class WorkerJvm {
         if (mode == StartMode.FAST) {
             options.add("-XX:TieredStopAtLevel=1");
             options.add("-XX:CompileThresholdScaling=10");
+        } else {
+            // as the launcher gives the master: the JDK's selector boxes each ready descriptor number,
+            // which above 127 allocates per event in a pool worker that runs an event loop
+            options.add("-XX:AutoBoxCacheMax=65536");
         }
         for (Map.Entry<Object, Object> p : System.getProperties().entrySet()) {
             String key = String.valueOf(p.getKey());

@@ -1,7 +1,8 @@
 /**
  * Process per connection, the notes' {@code accept(); Process(target=service).start(); ns.close()},
  * and the machinery both process models share. This package and {@code prefork} are the only
- * ones that use the native layer ({@code dev.turnstile.posix}); worker JVMs never do.
+ * ones that use the native layer ({@code dev.turnstile.posix}); worker JVMs never do, except a
+ * process-per-connection spare, which must receive its connection's descriptor.
  *
  * <p>{@link dev.turnstile.model.process.ProcessPerConnection} ({@code process-per-connection}):
  * <ul>
@@ -11,6 +12,8 @@
  *     JVM running the service ({@link dev.turnstile.model.process.ConnectionWorker}, which takes
  *     it from {@link System#inheritedChannel()}), or with {@code --exec} any program, given
  *     TCPREMOTEIP, TCPREMOTEPORT, TCPLOCALIP, TCPLOCALPORT as tcpserver gives them.</li>
+ * <li><b>Spares</b> ({@code --spares K}): JVM children started ahead of demand, each handed
+ *     one accepted connection's descriptor over a Unix socket; see {@link dev.turnstile.model.process.ConnectionMaster}.</li>
  * <li><b>What bounds concurrency:</b> {@code --max-children} (default 40); beyond it the master
  *     stops accepting and the excess waits in the listen backlog. The server's connection limits
  *     apply in the master too: {@code --max-connections} counts the connections with a child and

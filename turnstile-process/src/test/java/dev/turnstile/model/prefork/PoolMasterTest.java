@@ -43,7 +43,7 @@ class PoolMasterTest {
 
     private static PoolPlan plan(int initial, int min, int max, int minSpare, int maxSpare) {
         return new PoolPlan(initial, min, max, minSpare, maxSpare, 1, 0, Balance.SHARED, 3, Duration.ofSeconds(10),
-                Duration.ofSeconds(10), Duration.ofSeconds(30));
+                Duration.ofSeconds(10), Duration.ofSeconds(30), 1);
     }
 
     /** What a worker writes when it is up: state and heartbeat. */
@@ -169,7 +169,7 @@ class PoolMasterTest {
     @Test
     void recyclingGivesEachWorkerALimitWithJitterAndIsNoDeath() throws IOException {
         PoolPlan plan = new PoolPlan(2, 2, 2, 1, 2, 1, 100, Balance.SHARED, 0, Duration.ofSeconds(10),
-                Duration.ofSeconds(10), Duration.ofSeconds(30));
+                Duration.ofSeconds(10), Duration.ofSeconds(30), 1);
         PoolMaster master = master(plan);
         master.step();
         for (int round = 0; round < 5; round++) {
@@ -222,5 +222,68 @@ class PoolMasterTest {
         master.step();
         assertThat(master.step()).isFalse();
         assertThat(master.report().join().stragglers()).singleElement().asString().contains("worker-1 (pid 1000)");
+    }
+
+    private void ready(int pid) {
+        slotOf(pid).state(Scoreboard.State.IDLE);
+        slotOf(pid).heartbeat(clock.millis());
+    }
+
+    private List<Integer> askedToStop() {
+        return processes.runningPids().stream().filter(pid -> slotOf(pid).stopByMillis() > 0).toList();
+    }
+
+    @Test
+    void aReloadRetiresEachWorkerOnlyOnceItsReplacementAccepts() throws IOException {
+        PoolMaster master = master(plan(3, 3, 3, 1, 3));
+        master.step();
+        workersAre(Scoreboard.State.BUSY);
+        java.util.concurrent.CompletableFuture<String> done = new java.util.concurrent.CompletableFuture<>();
+        PoolPlan next = new PoolPlan(3, 3, 3, 1, 3, 1, 500, Balance.SHARED, 3, Duration.ofSeconds(10),
+                Duration.ofSeconds(10), Duration.ofSeconds(30), 1);
+        master.requestReload(() -> master.use(new PoolMaster.Reload(next,
+                (slot, limit) -> Spawn.of(List.of("fresh", "slot=" + slot, "limit=" + limit)), Duration.ofSeconds(20)), done));
+        master.step();
+        assertThat(processes.runningPids()).as("two replacements boot at once").containsExactly(1000, 1001, 1002, 1003, 1004);
+        assertThat(processes.spawnOf(1003).command()).as("with the new settings").startsWith("fresh");
+        assertThat(askedToStop()).as("none retires before its replacement accepts").isEmpty();
+
+        ready(1003);
+        master.step();
+        assertThat(askedToStop()).as("1003 accepts: the worker it replaces retires").containsExactly(1000);
+        assertThat(slotOf(1000).stopByMillis()).isEqualTo(clock.millis() + 20_000);
+        assertThat(processes.runningPids()).as("and the third replacement starts").contains(1005);
+        assertThat(done).isNotDone();
+
+        ready(1004);
+        ready(1005);
+        master.step();
+        assertThat(askedToStop()).containsExactlyInAnyOrder(1000, 1001, 1002);
+        assertThat(done).isCompletedWithValueMatching(outcome -> outcome.startsWith("replaced 3 workers in "));
+        for (int old : List.of(1000, 1001, 1002)) {
+            processes.exit(old, ExitStatus.exited(ExitCodes.DONE));
+        }
+        master.step();
+        master.step();
+        assertThat(processes.runningPids()).containsExactly(1003, 1004, 1005);
+        assertThat(processes.sent).as("the old workers left by themselves").isEmpty();
+        assertThat(master.failure()).isEmpty();
+    }
+
+    @Test
+    void aReplacementThatDiesIsStartedAgainAndTheOldWorkerServesMeanwhile() throws IOException {
+        PoolMaster master = master(plan(1, 1, 1, 0, 1));
+        master.step();
+        workersAre(Scoreboard.State.IDLE);
+        master.signal(Signal.HUP); // a bare HUP: the same settings, fresh workers
+        master.step();
+        assertThat(processes.runningPids()).containsExactly(1000, 1001);
+        processes.exit(1001, ExitStatus.killed(Signal.SEGV));
+        master.step();
+        assertThat(askedToStop()).isEmpty();
+        assertThat(processes.runningPids()).containsExactly(1000, 1002);
+        ready(1002);
+        master.step();
+        assertThat(askedToStop()).containsExactly(1000);
     }
 }

@@ -53,6 +53,11 @@ public final class ChildProcesses {
                     }
                 } catch (NoSuchFileException e) {
                     // exited while we looked
+                } catch (IOException e) {
+                    if (Files.exists(p)) {
+                        throw e;
+                    }
+                    // exited between the listing and the read: /proc answers ESRCH ("No such process")
                 }
             }
         } catch (IOException e) {

@@ -85,7 +85,7 @@ public final class FakeProcesses implements Processes {
     }
 
     @Override
-    public void await(Duration timeout, int readableFd) {
+    public void await(Duration timeout, int... readableFds) {
     }
 
     @Override
