@@ -29,7 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  * outlives this process, and a socket that someone else keeps open loses nothing when our copy
  * closes. If that other process sealed it (a pool master stopping the pool), the queue is taken
  * here before the close all the same. Where no {@link ListenerSeal} is installed the sockets
- * close at once, as before, and that is logged once.
+ * close at once, as before, and that is logged once. Once this process has {@linkplain #handOver
+ * handed its listeners over} to a successor (an upgrade), every listener counts as shared: sealed,
+ * it would take no connection in the successor either.
  *
  * <p><b>Thread-safety.</b> Stateless apart from the log-once flag; {@link #close} runs on the
  * stopping thread while the acceptors run on theirs.
@@ -43,6 +45,22 @@ public final class ListenerDrain {
 
     /** Whether the listener is this server's alone, to seal, or shared with a process that may keep it. */
     public enum Ownership { OWNED, SHARED }
+
+    private static final AtomicBoolean HANDED_OVER = new AtomicBoolean();
+
+    /**
+     * Marks this process's listeners as handed to a successor that serves the same sockets (an
+     * upgrade): from now on no stop seals them, and they close at once, which loses nothing since
+     * the successor keeps them open. Any thread; for good.
+     */
+    public static void handOver() {
+        HANDED_OVER.set(true);
+    }
+
+    /** True once {@link #handOver} was called: a listener of this process must not be sealed. Any thread. */
+    public static boolean handedOver() {
+        return HANDED_OVER.get();
+    }
 
     private ListenerDrain() {
     }
@@ -81,7 +99,7 @@ public final class ListenerDrain {
             return;
         }
         try (ListenerSeal.Queue queue = found.get()) {
-            if (ownership == Ownership.OWNED) {
+            if (ownership == Ownership.OWNED && !handedOver()) {
                 queue.seal();
             } else if (!queue.isSealed()) {
                 return; // shared and still open elsewhere: nothing queued is lost when our copy closes

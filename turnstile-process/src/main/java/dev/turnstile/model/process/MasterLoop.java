@@ -2,6 +2,7 @@ package dev.turnstile.model.process;
 
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.core.Lifecycle;
+import dev.turnstile.core.ListenerDrain;
 import dev.turnstile.core.StopSequence;
 import dev.turnstile.posix.ExitStatus;
 import dev.turnstile.posix.Listener;
@@ -425,7 +426,8 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
         }
         boolean sealed = false;
         try {
-            sealed = listener.seal();
+            // a listener handed to an upgrade's successor is not sealed: the seal would stop it there too
+            sealed = !ListenerDrain.handedOver() && listener.seal();
         } catch (IOException | RuntimeException e) {
             log.warn("{} master: cannot seal the listener ({}): connections queued on it at the close are reset",
                     name, e.toString());
