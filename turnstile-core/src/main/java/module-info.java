@@ -14,6 +14,7 @@ module dev.turnstile.core {
 
     uses dev.turnstile.api.ModelProvider;
     uses dev.turnstile.api.ServiceProvider;
+    uses dev.turnstile.core.ListenerSeal;
 
     provides dev.turnstile.api.ServiceProvider with dev.turnstile.echo.EchoProvider;
 }

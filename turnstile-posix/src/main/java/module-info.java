@@ -6,5 +6,10 @@
  * {@code ALL-UNNAMED}.
  */
 module dev.turnstile.posix {
+    requires dev.turnstile.core;
+
     exports dev.turnstile.posix to dev.turnstile.process, dev.turnstile.cli;
+
+    // seals listening sockets for every model's stop (found by core through ServiceLoader)
+    provides dev.turnstile.core.ListenerSeal with dev.turnstile.posix.SocketFilterSeal;
 }

@@ -12,6 +12,8 @@ module dev.turnstile.process {
     exports dev.turnstile.model.process to dev.turnstile.cli;
     exports dev.turnstile.model.prefork to dev.turnstile.cli;
 
+    uses dev.turnstile.core.ListenerSeal; // a pool worker seals its own reuseport socket (OwnSocketSeal)
+
     provides dev.turnstile.api.ModelProvider with
             dev.turnstile.model.process.ProcessPerConnectionProvider,
             dev.turnstile.model.prefork.PreforkPoolProvider;

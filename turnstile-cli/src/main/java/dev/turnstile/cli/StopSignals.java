@@ -1,5 +1,7 @@
 package dev.turnstile.cli;
 
+import dev.turnstile.core.ListenerDrain;
+
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,6 +47,7 @@ final class StopSignals {
 
     /** A new copy of the server is ready on the same socket: stop gracefully for it. Any thread. */
     void handOver(Upgrade.Successor next) {
+        ListenerDrain.handOver(); // the successor serves the same sockets: the stop must not seal them
         successor.compareAndSet(null, next);
         stopRequested.countDown();
     }

@@ -1,5 +1,6 @@
 package dev.turnstile.core;
 
+import dev.turnstile.api.ListenOn;
 import dev.turnstile.api.ServerConfig;
 import dev.turnstile.api.ServerContext;
 import dev.turnstile.api.ServerModel;
@@ -23,7 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * accept loops with a {@link Dispatcher} ({@link #startAcceptor}) or threads of its own, and how
  * its own threads stop ({@link #stopWorkers}).
  *
- * <p><b>Shutdown</b> runs the {@link StopSequence}: (1) close the listener: accept loops end.
+ * <p><b>Shutdown</b> runs the {@link StopSequence}: (1) seal the listener, let the accept loops take
+ * what the kernel queued on it, then close it ({@link ListenerDrain}): accept loops end.
  * (2) Drain: open connections keep being served until they close or the grace period ends.
  * (3) Force: idle connections are closed at once, busy ones after the replies in hand (up to one
  * more second), then whatever is left is interrupted and closed and named in the report with its
@@ -70,6 +72,16 @@ public abstract class BlockingModel implements ServerModel {
      */
     protected ServerSocketChannel openListener(ServerContext context) throws IOException {
         return ListeningSocket.open(context, false);
+    }
+
+    /**
+     * Whether a stop may seal the listener so that its acceptors take what the kernel queued
+     * before it closes ({@link ListenerDrain}): a socket bound here is this model's own; one
+     * inherited on standard input is shared with whoever passed it. A subclass that supplies its
+     * own listener ({@link #openListener}) says which it is.
+     */
+    protected ListenerDrain.Ownership listenerOwnership(ServerContext context) {
+        return context.listenOn() == ListenOn.STANDARD_INPUT ? ListenerDrain.Ownership.SHARED : ListenerDrain.Ownership.OWNED;
     }
 
     /**
@@ -165,7 +177,14 @@ public abstract class BlockingModel implements ServerModel {
 
         @Override
         public void stopAccepting() {
-            Sockets.closeQuietly(listener);
+            stopAccepting(Instant.now());
+        }
+
+        @Override
+        public void stopAccepting(Instant drainDeadline) {
+            if (listener != null) { // null if start failed before binding
+                ListenerDrain.close(List.of(listener), listenerOwnership(context), drainDeadline); // acceptors take the queue first
+            }
             for (Thread t : acceptors) {
                 t.interrupt(); // dedicated acceptors only: wakes one waiting for admission
             }

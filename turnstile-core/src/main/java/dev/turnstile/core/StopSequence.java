@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  *
  * <ol>
  * <li><b>Stop accepting</b> ({@link Steps#stopAccepting}); the lifecycle moves to DRAINING, and the
- *     connections open at that moment are counted.</li>
+ *     connections open at that moment are counted. The drain time starts before this step, since a
+ *     model may first take the connections its listeners hold ({@link ListenerDrain}).</li>
  * <li><b>Drain</b>: open connections go on until they end or the drain time ends.</li>
  * <li><b>Force</b>, only if the drain ran out (lifecycle FORCING): idle connections are closed at
  *     once and busy ones flagged to close after the replies in hand ({@link Steps#closeIdleAndFlagBusy});
@@ -34,7 +35,8 @@ import java.util.function.Supplier;
  * which waits on {@link Drainable#awaitEmpty} between the steps; a model with a loop of its own
  * that must keep turning while it stops (a master reaping its children) drives the same steps from
  * that loop: {@link #begin}, then {@link #forceNext} whenever {@link #deadline()} has passed, and
- * {@link #finish} once nothing is open. Each wait starts when the step before it has returned.
+ * {@link #finish} once nothing is open. The drain is timed from the start of step 1; each wait of
+ * the force step starts when the step before it has returned.
  *
  * <p><b>Thread-safety.</b> {@link #stop} is safe from any thread, any number of times: the first
  * call runs the sequence on its own thread, every call waits for it and returns the same report;
@@ -62,12 +64,22 @@ public final class StopSequence {
 
     /**
      * What a model runs, as its stop sees it. The sequence calls these in the order declared, each
-     * at most once, all on the thread that runs the stop.
+     * at most once ({@link #openConnections} twice: just before and just after stopping accepting),
+     * all on the thread that runs the stop.
      */
     public interface Steps {
 
         /** Closes the listeners, so nothing new is accepted, and wakes whatever waits to accept. */
         void stopAccepting();
+
+        /**
+         * As {@link #stopAccepting()}, knowing when the drain ends: a model whose acceptors first
+         * take what the kernel queued ({@link ListenerDrain}) waits for that no longer than
+         * {@code drainDeadline}. Calls {@link #stopAccepting()} unless overridden.
+         */
+        default void stopAccepting(Instant drainDeadline) {
+            stopAccepting();
+        }
 
         /** How many connections are open now. */
         int openConnections();
@@ -162,9 +174,11 @@ public final class StopSequence {
         began = clock.instant();
         phase = Phase.DRAINING;
         lifecycle.advanceTo(Lifecycle.State.DRAINING);
-        steps.stopAccepting();
-        open = steps.openConnections();
-        deadline = after(drain);
+        deadline = after(drain); // the queue the listeners hold is taken within the drain
+        int openAtStart = steps.openConnections();
+        steps.stopAccepting(deadline);
+        // a conversation may end while the queue is taken, and a queued one begin: at least the larger were drained
+        open = Math.max(openAtStart, steps.openConnections());
     }
 
     /** When the current wait runs out: the drain, or the wait after a force step. */

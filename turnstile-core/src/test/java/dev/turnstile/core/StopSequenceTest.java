@@ -107,7 +107,7 @@ class StopSequenceTest {
 
         ShutdownReport report = new StopSequence(lifecycle, () -> "fake").stop(GRACE, model);
 
-        assertThat(model.calls).containsExactly("stopAccepting@DRAINING", "openConnections@DRAINING",
+        assertThat(model.calls).containsExactly("openConnections@DRAINING", "stopAccepting@DRAINING", "openConnections@DRAINING",
                 "awaitEmpty@DRAINING", "stopWorkers@DRAINING");
         assertThat(report.drained()).isEqualTo(3);
         assertThat(report.forced()).isZero();
@@ -127,7 +127,7 @@ class StopSequenceTest {
 
         ShutdownReport report = new StopSequence(lifecycle, () -> "fake").stop(GRACE, model);
 
-        assertThat(model.calls).containsExactly("stopAccepting@DRAINING", "openConnections@DRAINING",
+        assertThat(model.calls).containsExactly("openConnections@DRAINING", "stopAccepting@DRAINING", "openConnections@DRAINING",
                 "awaitEmpty@DRAINING", "closeIdleAndFlagBusy@FORCING", "awaitEmpty@FORCING", "stopWorkers@FORCING");
         assertThat(model.deadlines.get(1)).isAfterOrEqualTo(before.plus(StopSequence.FORCE_GRACE))
                 .isBeforeOrEqualTo(Instant.now().plus(StopSequence.FORCE_GRACE));
@@ -149,7 +149,7 @@ class StopSequenceTest {
 
         ShutdownReport report = new StopSequence(lifecycle, () -> "fake").stop(GRACE, model);
 
-        assertThat(model.calls).containsExactly("stopAccepting@DRAINING", "openConnections@DRAINING",
+        assertThat(model.calls).containsExactly("openConnections@DRAINING", "stopAccepting@DRAINING", "openConnections@DRAINING",
                 "awaitEmpty@DRAINING", "closeIdleAndFlagBusy@FORCING", "awaitEmpty@FORCING", "forceAll@FORCING",
                 "awaitEmpty@FORCING", "stopWorkers@FORCING");
         assertThat(report.stragglers()).containsExactly("loop-1 did not answer", "conn-7 forced",
@@ -267,7 +267,7 @@ class StopSequenceTest {
         clock.advance(Duration.ofSeconds(1));
         ShutdownReport report = sequence.finish();
 
-        assertThat(model.calls).containsExactly("stopAccepting@DRAINING", "openConnections@DRAINING",
+        assertThat(model.calls).containsExactly("openConnections@DRAINING", "stopAccepting@DRAINING", "openConnections@DRAINING",
                 "closeIdleAndFlagBusy@FORCING", "forceAll@FORCING", "stopWorkers@FORCING");
         assertThat(report).isEqualTo(new ShutdownReport(Duration.ofSeconds(8), 1, 2, List.of("pid 7 killed")));
         assertThat(lifecycle.state()).isEqualTo(Lifecycle.State.STOPPED);

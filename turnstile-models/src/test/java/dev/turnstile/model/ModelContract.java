@@ -48,6 +48,15 @@ public abstract class ModelContract {
     protected void transport(Server.Builder builder) {
     }
 
+    /**
+     * True if a client's connect returns before the server has accepted it, as plain TCP does
+     * (the kernel completes the handshake); false where connecting waits for the server (a TLS
+     * handshake). Tests of the accept queue need the first.
+     */
+    protected boolean connectsBeforeAccept() {
+        return true;
+    }
+
     /** A client of {@code server} over the transport {@link #transport} set up. */
     protected LineClient connect(RunningServer server) {
         return server.connect();
@@ -211,6 +220,61 @@ public abstract class ModelContract {
             assertThat(report.took()).isLessThan(Duration.ofSeconds(15));
         } finally {
             server.close();
+        }
+    }
+
+    /**
+     * Connections the kernel completed but the server has not accepted yet when a stop begins (here
+     * held back by max-connections 1, as a busy pool holds them) are served in the drain like any
+     * open connection: closing the listener under them would reset them, and each already sent its
+     * message, as a proxy does, so it could not have retried elsewhere.
+     */
+    @ParameterizedTest
+    @MethodSource("models")
+    void gracefulStopServesTheConnectionsQueuedForAcceptAndResetsNone(String model) throws Exception {
+        assumeTrue(connectsBeforeAccept(), "a client here connects only once accepted (a TLS handshake)");
+        int queued = 5;
+        ModelOptions one = OPTIONS.with("max-connections", "1").with("max-children", "1");
+        try (RunningServer server = start(model, one, b -> b.limits(new ConnectionLimits(1, 0, 0)))) {
+            LineClient holder = connect(server);
+            List<LineClient> waiting = new ArrayList<>();
+            try {
+                assertThat(holder.ask("holding the only place")).isEqualTo("HOLDING THE ONLY PLACE");
+                for (int i = 0; i < queued; i++) {
+                    waiting.add(connect(server).send("queued " + i + "\n")); // the kernel queues it: connected, not accepted
+                }
+                CompletableFuture<ShutdownReport> stop = CompletableFuture.supplyAsync(() -> server.stop(Duration.ofSeconds(20)));
+                server.await("the stop takes no new connection", Duration.ofSeconds(10), s -> !LineClient.canConnect(server.port()));
+                assertThat(holder.ask("still served")).isEqualTo("STILL SERVED");
+                holder.close(); // its place goes to one queued, then another as each closes, in no set order
+                List<CompletableFuture<String>> replies = new ArrayList<>();
+                for (int i = 0; i < queued; i++) {
+                    LineClient client = waiting.get(i);
+                    String expected = "QUEUED " + i;
+                    replies.add(CompletableFuture.supplyAsync(() -> {
+                        try (client) {
+                            String reply = client.readLine();
+                            return expected.equals(reply) ? null : expected + " expected, got " + reply;
+                        } catch (RuntimeException | AssertionError e) {
+                            return expected + " expected: " + e;
+                        }
+                    }, Thread::startVirtualThread));
+                }
+                List<String> lost = new ArrayList<>();
+                for (CompletableFuture<String> reply : replies) {
+                    String failure = reply.get(60, TimeUnit.SECONDS);
+                    if (failure != null) {
+                        lost.add(failure);
+                    }
+                }
+                System.out.printf("%s: %d of %d connections queued at the stop answered%n", model, queued - lost.size(), queued);
+                assertThat(lost).as("connections queued for accept when the stop began").isEmpty();
+                ShutdownReport report = stop.get(30, TimeUnit.SECONDS);
+                assertThat(report.forced()).isZero();
+            } finally {
+                holder.close();
+                waiting.forEach(LineClient::close);
+            }
         }
     }
 

@@ -287,6 +287,61 @@ final class Libc {
         }
     }
 
+    /** SO_ATTACH_FILTER, which is also SO_GET_FILTER: a classic BPF program run on every packet the socket receives. */
+    static final int SO_ATTACH_FILTER = 26;
+    /** struct sock_filter: u16 code, u8 jt, u8 jf, u32 k. */
+    private static final long SOCK_FILTER_BYTES = 8;
+    /** struct sock_fprog: u16 len, then (aligned) a pointer to the instructions. */
+    private static final long SOCK_FPROG_BYTES = 16;
+
+    /**
+     * Attaches a classic BPF socket filter (SO_ATTACH_FILTER) to {@code fd}, replacing any other.
+     * Each instruction is {code, jt, jf, k}.
+     */
+    static void attachFilter(int fd, int[][] program) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment code = arena.allocate(SOCK_FILTER_BYTES * program.length, 8);
+            for (int i = 0; i < program.length; i++) {
+                long at = i * SOCK_FILTER_BYTES;
+                code.set(JAVA_SHORT, at, (short) program[i][0]);
+                code.set(JAVA_BYTE, at + 2, (byte) program[i][1]);
+                code.set(JAVA_BYTE, at + 3, (byte) program[i][2]);
+                code.set(JAVA_INT, at + 4, program[i][3]);
+            }
+            MemorySegment fprog = arena.allocate(SOCK_FPROG_BYTES, 8);
+            fprog.set(JAVA_SHORT, 0, (short) program.length);
+            fprog.set(ADDRESS, 8, code);
+            check("setsockopt(SO_ATTACH_FILTER)", state,
+                    (int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_ATTACH_FILTER, fprog, (int) SOCK_FPROG_BYTES));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** How many instructions the socket filter on {@code fd} has (SO_GET_FILTER with no room): 0 for none. */
+    static int filterLength(int fd) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment length = arena.allocateFrom(JAVA_INT, 0);
+            check("getsockopt(SO_GET_FILTER)", state,
+                    (int) GETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_ATTACH_FILTER, MemorySegment.NULL, length));
+            return length.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** True if {@code fd} is readable now (poll with no wait): for a listening socket, a connection is queued. */
+    static boolean readableNow(int fd) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pollfd = arena.allocate(POLLFD_BYTES, 4);
+            pollfd.set(JAVA_INT, 0, fd);
+            pollfd.set(JAVA_SHORT, 4, POLLIN);
+            return poll(pollfd, 1, 0) > 0 && (pollfd.get(JAVA_SHORT, 6) & POLLIN) != 0;
+        }
+    }
+
     /** Sets or clears O_NONBLOCK, keeping the other status flags. */
     static void setNonBlocking(int fd, boolean nonBlocking) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {

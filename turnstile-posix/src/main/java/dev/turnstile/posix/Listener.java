@@ -22,6 +22,16 @@ public interface Listener extends Closeable {
      */
     AcceptedSocket accept() throws IOException;
 
+    /**
+     * Seals the socket before a stop ({@link SynFilter}): the kernel queues no new connection, what
+     * it queued stays to be accepted, by this process or by the children that share the socket.
+     * Returns false, doing nothing, for a socket this process did not open (inherited: the seal
+     * would outlive it in whoever passed it) or one that only reserves a port.
+     */
+    default boolean seal() throws IOException {
+        return false;
+    }
+
     /** Closes this process's copy of the listening socket. Children that inherited it keep theirs. */
     @Override
     void close();

@@ -20,12 +20,14 @@ final class NativeListener implements Listener {
     private final int fd;
     private final InetSocketAddress localAddress;
     private final boolean listening;
+    private final boolean owned; // opened here, not inherited
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private NativeListener(int fd, InetSocketAddress localAddress, boolean listening) {
+    private NativeListener(int fd, InetSocketAddress localAddress, boolean listening, boolean owned) {
         this.fd = fd;
         this.localAddress = localAddress;
         this.listening = listening;
+        this.owned = owned;
     }
 
     static NativeListener open(InetSocketAddress address, int backlog, ListenMode mode) throws IOException {
@@ -57,7 +59,7 @@ final class NativeListener implements Listener {
             }
             MemorySegment bound = arena.allocate(Libc.SOCKADDR_STORAGE, 8);
             Libc.getsockname(fd, bound);
-            return new NativeListener(fd, SocketAddresses.decode(bound), mode.listens());
+            return new NativeListener(fd, SocketAddresses.decode(bound), mode.listens(), true);
         } catch (IOException | RuntimeException e) {
             Posix.closeQuietly(fd);
             throw e;
@@ -79,7 +81,7 @@ final class NativeListener implements Listener {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment bound = arena.allocate(Libc.SOCKADDR_STORAGE, 8);
             Libc.getsockname(fd, bound);
-            return new NativeListener(fd, SocketAddresses.decode(bound), true);
+            return new NativeListener(fd, SocketAddresses.decode(bound), true, false);
         }
     }
 
@@ -129,6 +131,15 @@ final class NativeListener implements Listener {
                 throw e;
             }
         }
+    }
+
+    @Override
+    public boolean seal() throws IOException {
+        if (!listening || !owned || closed.get()) {
+            return false;
+        }
+        Libc.attachFilter(fd, SynFilter.PROGRAM);
+        return true;
     }
 
     @Override

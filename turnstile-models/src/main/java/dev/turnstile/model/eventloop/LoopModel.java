@@ -8,6 +8,7 @@ import dev.turnstile.api.ServerModel;
 import dev.turnstile.api.SessionService;
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.core.Lifecycle;
+import dev.turnstile.core.ListenerDrain;
 import dev.turnstile.core.ListeningSocket;
 import dev.turnstile.core.Models;
 import dev.turnstile.core.Sockets;
@@ -28,8 +29,8 @@ import java.util.List;
  * SO_REUSEPORT listener per loop), starts a {@link SelectorGroup} and, for handlers that block, a
  * {@link HandlerPool}, and stops them in the same three steps as the thread models.
  *
- * <p><b>Shutdown</b> runs the {@link StopSequence}: (1) close the listeners: no new connection is
- * accepted. (2) Drain: the loops keep serving open connections until they close or the grace period
+ * <p><b>Shutdown</b> runs the {@link StopSequence}: (1) seal the listeners, let the loops accept what
+ * the kernel queued on them, then close them ({@link ListenerDrain}): no new connection is accepted. (2) Drain: the loops keep serving open connections until they close or the grace period
  * ends. (3) Force: idle connections are closed at once, busy ones (replies unsent, or a worker
  * answering) after the replies in hand, for up to one more second; then whatever is left is closed,
  * a stuck loop is interrupted, and each is named in the report. Finally the loops and workers are
@@ -43,6 +44,7 @@ public final class LoopModel implements ServerModel {
     private final Lifecycle lifecycle = new Lifecycle();
     private final StopSequence stopping = new StopSequence(lifecycle, this::name);
     private volatile List<ServerSocketChannel> listeners = List.of();
+    private volatile ListenerDrain.Ownership ownership = ListenerDrain.Ownership.OWNED;
     private volatile SelectorGroup group;
     private volatile HandlerPool handlers;
     private volatile InetSocketAddress localAddress;
@@ -66,6 +68,8 @@ public final class LoopModel implements ServerModel {
         lifecycle.start();
         try {
             listeners = bind(context);
+            ownership = context.listenOn() == ListenOn.STANDARD_INPUT
+                    ? ListenerDrain.Ownership.SHARED : ListenerDrain.Ownership.OWNED;
             localAddress = Sockets.local(listeners.getFirst());
             handlers = settings.handlersOnLoops() ? null : new HandlerPool(settings.workers());
             group = new SelectorGroup(settings, context, handlers, this::failed);
@@ -149,7 +153,7 @@ public final class LoopModel implements ServerModel {
     @Override
     public ShutdownReport shutdown(Duration grace) {
         SelectorGroup g = group;
-        return stopping.stop(grace, g == null ? null : new Running(listeners, g, handlers));
+        return stopping.stop(grace, g == null ? null : new Running(listeners, ownership, g, handlers));
     }
 
     @Override
@@ -158,12 +162,18 @@ public final class LoopModel implements ServerModel {
     }
 
     /** What the model runs once started, as its {@link StopSequence} sees it. */
-    private record Running(List<ServerSocketChannel> listeners, SelectorGroup group, HandlerPool handlers)
-            implements StopSequence.Drainable {
+    private record Running(List<ServerSocketChannel> listeners, ListenerDrain.Ownership ownership,
+                           SelectorGroup group, HandlerPool handlers) implements StopSequence.Drainable {
 
         @Override
         public void stopAccepting() {
-            listeners.forEach(Sockets::closeQuietly);
+            stopAccepting(Instant.now());
+        }
+
+        /** The loops' acceptors take what the kernel queued before the listeners close. */
+        @Override
+        public void stopAccepting(Instant drainDeadline) {
+            ListenerDrain.close(listeners, ownership, drainDeadline);
         }
 
         @Override

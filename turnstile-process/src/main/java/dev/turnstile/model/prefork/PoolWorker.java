@@ -77,6 +77,7 @@ public final class PoolWorker {
         ParentWatch parent;
         Duration recycleDrain;
         CountDownLatch limitReached = new CountDownLatch(1);
+        Runnable beforeStop = () -> { };
         AtomicBoolean handlerFailed = new AtomicBoolean(); // set, then limitReached counted down to wake the main thread
         try {
             WorkerArguments a = WorkerArguments.parse(args, ARGUMENTS);
@@ -98,6 +99,10 @@ public final class PoolWorker {
                 accepted = served::opened;
                 model = hosted.get().create();
                 model.start(new ServerContext(config, service, stats, ListenOn.STANDARD_INPUT));
+                if (balance == Balance.REUSEPORT) { // its own socket, which the model would close unsealed
+                    ServerSocketChannel own = inheritedListener();
+                    beforeStop = () -> OwnSocketSeal.seal(own);
+                }
             } else {
                 WorkerModel worker = new WorkerModel(balance == Balance.SHARED ? inheritedListener() : null,
                         reporter.slot(), Math.toIntExact(a.number("threads")), connectionLimit, limitReached::countDown,
@@ -120,12 +125,15 @@ public final class PoolWorker {
         }
         SlotReporter slot = reporter;
         ServerModel serving = model;
+        Runnable sealFirst = beforeStop;
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("turnstile-stop").unstarted(() -> {
             slot.stopping();
+            sealFirst.run();
             slot.stopped(serving.shutdown(Duration.ZERO));
         }));
         reporter.ready();
-        System.exit(heartbeatUntilStop(reporter, model, accepted, parent, limitReached, handlerFailed, recycleDrain));
+        System.exit(heartbeatUntilStop(reporter, model, beforeStop, accepted, parent, limitReached, handlerFailed,
+                recycleDrain));
     }
 
     /**
@@ -133,7 +141,8 @@ public final class PoolWorker {
      * first one found; returns the exit code. The heartbeat itself runs on a daemon thread, so it
      * goes on while the worker drains.
      */
-    private static int heartbeatUntilStop(SlotReporter reporter, ServerModel model, LongSupplier accepted, ParentWatch parent,
+    private static int heartbeatUntilStop(SlotReporter reporter, ServerModel model, Runnable beforeStop,
+                                          LongSupplier accepted, ParentWatch parent,
                                           CountDownLatch limitReached, AtomicBoolean handlerFailed,
                                           Duration recycleDrain) {
         Thread.ofPlatform().daemon().name("turnstile-heartbeat").start(() -> {
@@ -149,35 +158,37 @@ public final class PoolWorker {
         while (true) {
             long stopBy = reporter.slot().stopByMillis();
             if (stopBy > 0) {
-                return stop(reporter, model, Duration.ofMillis(Math.max(0, stopBy - System.currentTimeMillis())), ExitCodes.DONE);
+                return stop(reporter, model, beforeStop, Duration.ofMillis(Math.max(0, stopBy - System.currentTimeMillis())), ExitCodes.DONE);
             }
             Optional<String> failure = model.failure();
             if (failure.isPresent()) {
                 log.error("the worker's {} stopped by itself: {}; exiting", model.name(), failure.get());
-                return stop(reporter, model, recycleDrain, ExitCodes.FAILED);
+                return stop(reporter, model, beforeStop, recycleDrain, ExitCodes.FAILED);
             }
             if (handlerFailed.get()) {
                 log.error("a handler failed with a VirtualMachineError: finishing the conversations in hand and exiting");
-                return stop(reporter, model, recycleDrain, ExitCodes.FAILED);
+                return stop(reporter, model, beforeStop, recycleDrain, ExitCodes.FAILED);
             }
             if (limitReached.getCount() == 0) {
                 log.info("served {} connections: retiring", accepted.getAsLong());
-                return stop(reporter, model, recycleDrain, ExitCodes.RECYCLED);
+                return stop(reporter, model, beforeStop, recycleDrain, ExitCodes.RECYCLED);
             }
             if (parent.orphaned()) {
                 log.warn("master {} is gone: stopping", parent.masterPid());
-                return stop(reporter, model, ORPHAN_DRAIN, ExitCodes.ORPHANED);
+                return stop(reporter, model, beforeStop, ORPHAN_DRAIN, ExitCodes.ORPHANED);
             }
             try {
                 limitReached.await(HEARTBEAT_MS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
-                return stop(reporter, model, Duration.ZERO, ExitCodes.DONE);
+                return stop(reporter, model, beforeStop, Duration.ZERO, ExitCodes.DONE);
             }
         }
     }
 
-    private static int stop(SlotReporter reporter, ServerModel model, Duration drain, int code) {
+    /** Stops the model; {@code beforeStop} first (the seal of a worker model's own socket, {@link OwnSocketSeal}). */
+    private static int stop(SlotReporter reporter, ServerModel model, Runnable beforeStop, Duration drain, int code) {
         reporter.stopping();
+        beforeStop.run();
         ShutdownReport report = model.shutdown(drain);
         reporter.stopped(report);
         return code;

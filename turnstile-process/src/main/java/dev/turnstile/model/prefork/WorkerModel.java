@@ -7,6 +7,7 @@ import dev.turnstile.core.AcceptLimits;
 import dev.turnstile.core.Admission;
 import dev.turnstile.core.BlockingModel;
 import dev.turnstile.core.Dispatcher;
+import dev.turnstile.core.ListenerDrain;
 import dev.turnstile.core.Sockets;
 import dev.turnstile.core.Stragglers;
 import dev.turnstile.model.process.Scoreboard;
@@ -85,6 +86,16 @@ final class WorkerModel extends BlockingModel {
     @Override
     protected ServerSocketChannel openListener(ServerContext context) throws IOException {
         return inherited != null ? inherited : dev.turnstile.core.ListeningSocket.bind(context.config(), true);
+    }
+
+    /**
+     * The master's socket is shared: the master seals it when the pool stops, and then this worker
+     * takes what is queued before closing its copy; a worker retiring alone just closes its copy,
+     * which loses nothing. A socket of its own (SO_REUSEPORT) it seals itself.
+     */
+    @Override
+    protected ListenerDrain.Ownership listenerOwnership(ServerContext context) {
+        return inherited != null ? ListenerDrain.Ownership.SHARED : ListenerDrain.Ownership.OWNED;
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.WorkerStats;
 import dev.turnstile.core.AcceptLimits;
 import dev.turnstile.core.Backoff;
+import dev.turnstile.core.ListenerDrain;
 import dev.turnstile.posix.AcceptedSocket;
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.posix.ExitStatus;
@@ -166,6 +167,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     private final int maxChildren;
     private final int maxWaiting;
     private final Deque<Waiting> waiting = new ArrayDeque<>(); // master thread only; accepted, no child yet
+    private Instant queueEmptySince;                            // master thread only; stopping, listener sealed
     private final ServerStats stats;
     private final AcceptLimits limits;
     private final Scoreboard board;
@@ -270,6 +272,9 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     protected Instant wakeBy() {
         Instant now = clock.instant();
         Instant by = pausedUntil.isAfter(now) ? pausedUntil : Instant.MAX;
+        if (queueEmptySince != null && !listenerClosed() && queueEmptySince.plus(ListenerDrain.SETTLE).isBefore(by)) {
+            by = queueEmptySince.plus(ListenerDrain.SETTLE);
+        }
         if (spares.size() < spareSupply.count()) {
             for (Instant refill : new Instant[] {sparesPausedUntil, refillAfter()}) {
                 if (refill.isAfter(now) && refill.isBefore(by)) {
@@ -302,8 +307,11 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         refillSpares();
     }
 
-    /** Accepts what is pending while there is room (see {@link #spawnToTarget}). */
-    private void acceptPending() {
+    /**
+     * Accepts what is pending while there is room (see {@link #spawnToTarget}); true if the
+     * listener was seen with nothing more queued.
+     */
+    private boolean acceptPending() {
         while (accepting() && limits.tryAcquire()) {
             AcceptedSocket connection;
             try {
@@ -311,11 +319,11 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
             } catch (IOException e) {
                 limits.release();
                 stats.acceptFailed(pause("accept failed: " + e.getMessage()));
-                return;
+                return false;
             }
             if (connection == null) {
                 limits.release();
-                return;
+                return true;
             }
             if (!limits.admit(connection.remote())) {
                 connection.close(); // counted and logged by the limits
@@ -327,6 +335,39 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
                 spawnForWaiting();
             }
         }
+        return false;
+    }
+
+    /** The master accepts, so it takes what the kernel queued before the stop sealed the listener. */
+    @Override
+    protected boolean takesQueueOnStop() {
+        return true;
+    }
+
+    /**
+     * While the drain lasts, the connections queued on the sealed listener and those accepted and
+     * waiting get children as before; the listener closes once nothing is queued on it for
+     * {@link ListenerDrain#SETTLE}. At the end of the drain whatever still waits is closed unserved.
+     */
+    @Override
+    protected boolean takeQueued(Instant drainUntil) {
+        if (!clock.instant().isBefore(drainUntil)) {
+            closeListener();
+            closeWaiting();
+            return true;
+        }
+        dropLeftWhileWaiting();
+        spawnForWaiting();
+        if (!listenerClosed()) {
+            if (!acceptPending()) {
+                queueEmptySince = null;
+            } else if (queueEmptySince == null) {
+                queueEmptySince = clock.instant();
+            } else if (!clock.instant().isBefore(queueEmptySince.plus(ListenerDrain.SETTLE))) {
+                closeListener();
+            }
+        }
+        return listenerClosed() && waiting.isEmpty();
     }
 
     private void dropLeftWhileWaiting() {
@@ -629,12 +670,12 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     }
 
     /**
-     * A stop takes no more connections: the waiting ones are closed unserved, counted as rejected,
-     * and the spares are killed (they hold no connection, so nothing is lost).
+     * A stop takes no new connection (the listener is sealed), but the connections waiting for a
+     * child, and those still queued on the listener, are served within the drain ({@link #takeQueued});
+     * the spares are killed (they hold no connection, so nothing is lost).
      */
     @Override
     protected void stopRequested(Instant drainUntil) {
-        closeWaiting();
         killSpares();
     }
 

@@ -2,6 +2,7 @@ package dev.turnstile.model.process;
 
 import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.core.Lifecycle;
+import dev.turnstile.core.ListenerDrain;
 import dev.turnstile.core.StopSequence;
 import dev.turnstile.posix.ExitStatus;
 import dev.turnstile.posix.Listener;
@@ -100,6 +101,7 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
     private final Map<Integer, C> children = new LinkedHashMap<>(); // master thread only
     private volatile int childCount;
     private StopSequence stop;                          // master thread only; null while running
+    private Instant stopDrainUntil;                     // master thread only; set with stop
     private volatile String failure;
     private boolean listenerClosed;                     // master thread only
 
@@ -115,14 +117,15 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
     public final void run() {
         try {
             while (step()) {
-                processes.await(nextWait(), stop == null ? readableFds() : new int[0]);
+                // while stopping too: a master that takes its sealed listener's queue is woken by what is queued
+                processes.await(nextWait(), readableFds());
             }
         } catch (IOException | RuntimeException | Error e) {
             log.error("{} master failed: {}; killing its children", name, e.toString(), e);
             abandonChildren();
             report.completeExceptionally(e);
         } finally {
-            stopAccepting();
+            closeListener(); // not sealed here: a loop that failed takes no queue
             processes.close();
             finished();
         }
@@ -141,7 +144,7 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
             spawnToTarget();
             return true;
         }
-        if (children.isEmpty()) {
+        if (takeQueued(stopDrainUntil) && children.isEmpty()) {
             report.complete(stopped());
             return false;
         }
@@ -205,6 +208,7 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
             return;
         }
         Instant drainUntil = clock.instant().plus(drainTime);
+        stopDrainUntil = drainUntil;
         // the stop's own lifecycle: the model's (MasterModel's) reaches STOPPED only once this loop has ended
         stop = new StopSequence(new Lifecycle(), () -> name, clock,
                 new StopSequence.Timings(KILL_GRACE, ChronoUnit.FOREVER.getDuration(), Duration.ZERO));
@@ -348,7 +352,8 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
         }
         Duration wait = TICK;
         Instant now = clock.instant();
-        Instant deadline = stop != null ? stop.deadline() : wakeBy();
+        Instant deadline = stop == null ? wakeBy()
+                : stop.deadline().isBefore(wakeBy()) ? stop.deadline() : wakeBy(); // wakeBy: taking the queue
         if (deadline.isAfter(now) && Duration.between(now, deadline).compareTo(wait) < 0) {
             wait = Duration.between(now, deadline);
         }
@@ -397,7 +402,7 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
     /** Reacts to a reaped child: log unexpected ends, update counters and stats. */
     protected abstract void exited(C child, ExitStatus status);
 
-    /** While running: a moment the loop must wake by even with no event, such as the end of an accept pause. */
+    /** A moment the loop must wake by even with no event, such as the end of an accept pause. */
     protected Instant wakeBy() {
         return Instant.MAX;
     }
@@ -409,12 +414,52 @@ public abstract class MasterLoop<C extends MasterLoop.Child> implements Runnable
     /** While running: accept and spawn, or spawn and retire, towards the model's target. */
     protected abstract void spawnToTarget() throws IOException;
 
-    /** Stops accepting: closes the master's copy of the listening socket (children keep theirs), once. */
+    /**
+     * Stops accepting, once: seals the listening socket, so the kernel queues no new connection
+     * while what it queued is still taken (by a master that accepts, {@link #takesQueueOnStop}, or
+     * by the children sharing the socket), and closes the master's copy unless the master takes
+     * the queue itself, in which case {@link #closeListener} comes later.
+     */
     private void stopAccepting() {
+        if (listenerClosed) {
+            return;
+        }
+        boolean sealed = false;
+        try {
+            // a listener handed to an upgrade's successor is not sealed: the seal would stop it there too
+            sealed = !ListenerDrain.handedOver() && listener.seal();
+        } catch (IOException | RuntimeException e) {
+            log.warn("{} master: cannot seal the listener ({}): connections queued on it at the close are reset",
+                    name, e.toString());
+        }
+        if (!sealed || !takesQueueOnStop()) {
+            closeListener();
+        }
+    }
+
+    /** Closes the master's copy of the listening socket (children keep theirs), once. Master thread. */
+    protected final void closeListener() {
         if (!listenerClosed) {
             listenerClosed = true;
             listener.close();
         }
+    }
+
+    /**
+     * True if this master accepts itself and so, once its listener is sealed, takes what the kernel
+     * queued during the drain ({@link #takeQueued}) and closes the listener after. False by default.
+     */
+    protected boolean takesQueueOnStop() {
+        return false;
+    }
+
+    /**
+     * While stopping, each round: accept what is queued and serve it, close the listener once
+     * nothing is left queued or {@code drainUntil} has passed. Returns true when that is done and
+     * nothing accepted waits any more, so the loop may end once the children are gone.
+     */
+    protected boolean takeQueued(Instant drainUntil) throws IOException {
+        return true;
     }
 
     /** True once the master's listener is closed. Master thread. */

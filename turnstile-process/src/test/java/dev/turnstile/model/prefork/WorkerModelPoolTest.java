@@ -3,6 +3,7 @@ package dev.turnstile.model.prefork;
 import dev.turnstile.api.CloseReason;
 import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ModelOptions;
+import dev.turnstile.api.ShutdownReport;
 import dev.turnstile.model.process.NoProcessLeftBehind;
 import dev.turnstile.model.process.Scoreboard;
 import dev.turnstile.testing.LineClient;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -200,6 +202,53 @@ class WorkerModelPoolTest {
         assertThatThrownBy(() -> RunningServer.start("process-pool",
                 ModelOptions.none().withWorkers(1).with("worker-capacity", "5")))
                 .hasMessageContaining("worker-capacity needs --worker-model");
+    }
+
+    /**
+     * With reuseport a worker model serves a SO_REUSEPORT socket of its own as standard input,
+     * which it would close unsealed (a socket it inherited looks shared to it): the worker seals it
+     * first ({@link OwnSocketSeal}), so the connections queued on it when the pool stops are served
+     * in the drain, not reset. The one thread of a thread-pool worker, held by one conversation,
+     * leaves the others queued in the kernel.
+     */
+    @Test
+    void aWorkerModelOnItsOwnReuseportSocketServesWhatIsQueuedAtTheStop() throws Exception {
+        int queued = 3;
+        ModelOptions options = ModelOptions.none().withWorkers(1).with("worker-model", "thread-pool")
+                .with("threads-per-worker", "1").with("balance", "reuseport");
+        try (RunningServer server = RunningServer.start("process-pool", options)) {
+            LineClient holder = LineClient.connect(server.port());
+            List<LineClient> waiting = new ArrayList<>();
+            try {
+                assertThat(holder.ask("holding the only thread")).isEqualTo("HOLDING THE ONLY THREAD");
+                for (int i = 0; i < queued; i++) {
+                    waiting.add(LineClient.connect(server.port()).send("queued " + i + "\n"));
+                }
+                CompletableFuture<ShutdownReport> stop =
+                        CompletableFuture.supplyAsync(() -> server.stop(Duration.ofSeconds(20)));
+                Poll.until("the stop takes no new connection", Duration.ofSeconds(10),
+                        () -> !LineClient.canConnect(server.port()));
+                assertThat(holder.ask("still served")).isEqualTo("STILL SERVED");
+                holder.close();
+                List<String> lost = new ArrayList<>();
+                for (int i = 0; i < queued; i++) {
+                    String expected = "QUEUED " + i;
+                    try (LineClient client = waiting.get(i)) {
+                        String reply = client.readLine();
+                        if (!expected.equals(reply)) {
+                            lost.add(expected + " expected, got " + reply);
+                        }
+                    } catch (RuntimeException | AssertionError e) {
+                        lost.add(expected + " expected: " + e);
+                    }
+                }
+                assertThat(lost).as("connections queued on the worker's own socket when the stop began").isEmpty();
+                assertThat(stop.get(30, TimeUnit.SECONDS).forced()).isZero();
+            } finally {
+                holder.close();
+                waiting.forEach(LineClient::close);
+            }
+        }
     }
 
     private static long openInSlots(Scoreboard board) {

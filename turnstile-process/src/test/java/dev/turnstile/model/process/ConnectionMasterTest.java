@@ -123,12 +123,29 @@ class ConnectionMasterTest {
     }
 
     @Test
-    void aStopClosesTheWaitingConnectionsAsRejected() throws IOException {
+    void aStopServesTheWaitingConnectionsWithinTheDrain() throws IOException {
         ConnectionMaster master = master(1, 5);
         listener.pending(3);
         master.step();
         assertThat(master.waitingCount()).isEqualTo(2);
         master.requestStop(Duration.ofSeconds(5));
+        master.step();
+        assertThat(master.waitingCount()).as("accepted before the stop: served in the drain").isEqualTo(2);
+        processes.exit(1000, ExitStatus.exited(0));
+        master.step();
+        assertThat(processes.spawned).hasSize(2);
+        assertThat(master.waitingCount()).isEqualTo(1);
+        assertThat(stats.snapshot().rejected()).isZero();
+    }
+
+    @Test
+    void whatStillWaitsWhenTheDrainEndsIsClosedAsRejected() throws IOException {
+        ConnectionMaster master = master(1, 5);
+        listener.pending(3);
+        master.step();
+        master.requestStop(Duration.ofSeconds(5));
+        master.step();
+        clock.advance(Duration.ofSeconds(6));
         master.step();
         assertThat(master.waitingCount()).isZero();
         assertThat(stats.snapshot().rejected()).isEqualTo(2);
