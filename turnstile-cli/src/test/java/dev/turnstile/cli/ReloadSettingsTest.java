@@ -39,14 +39,17 @@ class ReloadSettingsTest {
         new ProcessBuilder("kill", "-HUP", Long.toString(serve.process().pid())).inheritIO().start().waitFor();
     }
 
-    /** The next notification starting with {@code prefix}, skipping the periodic STATUS= lines. */
+    /**
+     * The next notification with a line starting with {@code prefix} (the first READY=1 comes after
+     * MAINPID=), skipping the periodic STATUS= lines.
+     */
     private static String next(NotifyInbox inbox, String prefix) throws IOException {
         for (int i = 0; i < 20; i++) {
             Optional<String> m = inbox.receive(Duration.ofSeconds(30));
             if (m.isEmpty()) {
                 break;
             }
-            if (m.get().startsWith(prefix)) {
+            if (("\n" + m.get()).contains("\n" + prefix)) {
                 return m.get();
             }
         }

@@ -166,8 +166,8 @@ public final class ProcessPerConnection extends MasterModel {
             CompletableFuture<String> done = new CompletableFuture<>();
             m.requestReload(() -> {
                 m.use(next, nextSpares);
-                done.complete("connections from now on get children (and spares started from now on) with the new settings;"
-                        + " open ones, and spares already waiting, finish as they began");
+                done.complete("connections from now on get children with the new settings (and spares started from now"
+                        + " on); open ones, and spares already waiting, finish as they began");
             });
             return done;
         } catch (RuntimeException e) {
