@@ -39,9 +39,12 @@ class TlsModelContractTest extends ModelContract {
         builder.tls(certificates.pem());
     }
 
+    /**
+     * Not a case over TLS: a queued client cannot have sent its message, since its handshake waits
+     * for the server to accept it. The plaintext contract covers the accept queue for every model.
+     */
     @Override
-    protected boolean connectsBeforeAccept() {
-        return false; // the client's handshake waits for the server to accept
+    protected void gracefulStopServesTheConnectionsQueuedForAcceptAndResetsNone(String model) {
     }
 
     @Override

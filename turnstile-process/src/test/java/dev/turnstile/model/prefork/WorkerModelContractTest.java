@@ -24,8 +24,19 @@ class WorkerModelContractTest extends ModelContract {
                 "process-pool --worker-model thread-pool --workers 2");
     }
 
+    /**
+     * Not a case here: a pool of worker models refuses server-wide limits (each worker would apply
+     * them alone; WorkerModelPoolTest checks the refusal).
+     */
     @Override
-    protected boolean appliesServerLimits(String model) {
-        return !model.contains("--worker-model");
+    protected void boundedModelsNeverServeMoreConnectionsAtOnceThanTheirBound(String model) {
+    }
+
+    /**
+     * Not a case here: it holds clients in the queue with max-connections, which these pools refuse;
+     * WorkerModelPoolTest queues them on a worker's own socket instead.
+     */
+    @Override
+    protected void gracefulStopServesTheConnectionsQueuedForAcceptAndResetsNone(String model) {
     }
 }
