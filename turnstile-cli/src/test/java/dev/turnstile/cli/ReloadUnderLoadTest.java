@@ -25,10 +25,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.stream.Collectors;
@@ -114,15 +114,16 @@ class ReloadUnderLoadTest {
         return s;
     }
 
-    private static void converse(int port, int id, AtomicBoolean talking, Counts counts) {
+    /** Talks until {@code stopTalking} opens, waiting {@link #PAUSE} on it between messages (the think time). */
+    private static void converse(int port, int id, CountDownLatch stopTalking, Counts counts) {
         try (Socket s = connect(port)) {
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
             OutputStream out = s.getOutputStream();
-            for (int m = 0; talking.get(); m++) {
-                if (!exchange(out, in, "long" + id + "." + m, counts)) {
+            for (int m = 0; ; m++) {
+                if (!exchange(out, in, "long" + id + "." + m, counts)
+                        || stopTalking.await(PAUSE.toMillis(), TimeUnit.MILLISECONDS)) {
                     return;
                 }
-                Thread.sleep(PAUSE); // the client's think time, not synchronisation
             }
         } catch (IOException e) {
             counts.failed(e, "conversation " + id);
@@ -163,11 +164,11 @@ class ReloadUnderLoadTest {
             Set<Long> before = workers(serve);
 
             Counts counts = new Counts();
-            AtomicBoolean talking = new AtomicBoolean(true);
+            CountDownLatch stopTalking = new CountDownLatch(1);
             List<Thread> conversations = new ArrayList<>();
             for (int i = 0; i < CONVERSATIONS; i++) {
                 int id = i;
-                conversations.add(Thread.ofVirtual().start(() -> converse(port, id, talking, counts)));
+                conversations.add(Thread.ofVirtual().start(() -> converse(port, id, stopTalking, counts)));
             }
             List<Thread> churners = new ArrayList<>();
             AtomicLong churnNumber = new AtomicLong();
@@ -200,7 +201,7 @@ class ReloadUnderLoadTest {
 
             churn.shutdown();
             assertThat(churn.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-            talking.set(false);
+            stopTalking.countDown();
             for (Thread t : conversations) {
                 t.join(REPLY_TIMEOUT.plusSeconds(10).toMillis());
             }
