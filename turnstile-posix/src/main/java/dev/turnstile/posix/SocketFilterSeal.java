@@ -7,7 +7,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,8 +18,8 @@ import java.util.Optional;
  * queue looked at with poll(2).
  *
  * <p><b>Finding the socket.</b> The JDK does not say which descriptor a {@code ServerSocketChannel}
- * has (only its internals know), so the listening sockets are found by what they are: the entries
- * of /proc/self/fd that are sockets in the listening state bound to the address asked for. Each
+ * has (only its internals know), so the listening sockets on the port are found as an upgrade finds
+ * them ({@link ListeningDescriptors}), and those bound to the address asked for are kept. Each
  * is duplicated first and checked on the duplicate, so a descriptor closed and reused meanwhile
  * is never touched; several sockets sharing the port with SO_REUSEPORT (one per loop) are all
  * found, and all belong to the one server that listens there. The duplicates keep the sockets
@@ -42,9 +41,9 @@ public final class SocketFilterSeal implements ListenerSeal {
             return Optional.empty();
         }
         List<Integer> found = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(OWN_DESCRIPTORS)) {
-            for (Path entry : entries) {
-                Integer copy = listeningCopy(entry, address);
+        try {
+            for (int fd : ListeningDescriptors.onPort(address.getPort())) {
+                Integer copy = listeningCopy(fd, address);
                 if (copy != null) {
                     found.add(copy);
                 }
@@ -56,17 +55,8 @@ public final class SocketFilterSeal implements ListenerSeal {
         return found.isEmpty() ? Optional.empty() : Optional.of(new Found(found));
     }
 
-    /** A duplicate of the descriptor {@code entry} names if it is a socket listening on {@code address}, else null. */
-    private static Integer listeningCopy(Path entry, InetSocketAddress address) {
-        int fd;
-        try {
-            fd = Integer.parseInt(entry.getFileName().toString());
-            if (!Files.readSymbolicLink(entry).toString().startsWith("socket:")) {
-                return null;
-            }
-        } catch (NumberFormatException | IOException e) {
-            return null; // not a descriptor, or closed since the listing
-        }
+    /** A duplicate of {@code fd} if it is (still) a socket listening on {@code address}, else null. */
+    private static Integer listeningCopy(int fd, InetSocketAddress address) {
         int copy;
         try {
             copy = Libc.duplicate(fd);
