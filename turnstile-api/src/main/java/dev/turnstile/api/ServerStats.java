@@ -107,6 +107,10 @@ public final class ServerStats {
         messages.increment();
     }
 
+    void messagesCounted(long n) {
+        messages.add(n);
+    }
+
     /**
      * Says a worker will take no more connections (a per-connection thread or process ended).
      * Its counters stay in the totals; its own row is dropped once more than 256 workers are

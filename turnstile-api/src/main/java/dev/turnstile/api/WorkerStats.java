@@ -103,4 +103,10 @@ public final class WorkerStats {
         messages.incrementAndGet();
         server.messageCounted();
     }
+
+    /** Counts {@code n} answered messages at once, such as a worker process reported them. */
+    public void messagesHandled(long n) {
+        messages.addAndGet(n);
+        server.messagesCounted(n);
+    }
 }

@@ -8,7 +8,6 @@ import dev.turnstile.api.ConnectionTotals;
 import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.WorkerKind;
 import dev.turnstile.api.WorkerState;
-import dev.turnstile.api.WorkerStats;
 import dev.turnstile.model.process.ConnectionEvent;
 import dev.turnstile.model.process.Scoreboard;
 import org.slf4j.Logger;
@@ -284,10 +283,7 @@ final class ScoreboardFeed {
         ConnectionStats only = onlyConnection(c);
         long messages = slot.messages();
         if (messages > c.messages) {
-            WorkerStats w = stats.worker(worker);
-            for (long n = messages - c.messages; n > 0; n--) {
-                w.messageHandled();
-            }
+            stats.worker(worker).messagesHandled(messages - c.messages);
             if (only != null) {
                 only.messagesHandled(messages - c.messages);
             }

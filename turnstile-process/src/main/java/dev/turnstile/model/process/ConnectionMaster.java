@@ -7,7 +7,6 @@ import dev.turnstile.api.WorkerKind;
 import dev.turnstile.api.WorkerState;
 import dev.turnstile.api.ConnectionLimits;
 import dev.turnstile.api.ServerStats;
-import dev.turnstile.api.WorkerStats;
 import dev.turnstile.core.AcceptLimits;
 import dev.turnstile.core.Backoff;
 import dev.turnstile.core.ListenerDrain;
@@ -632,10 +631,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
         Scoreboard.Slot slot = child.slot;
         long messages = slot.messages() - child.messages;
         if (messages > 0) {
-            WorkerStats worker = stats.worker(child.info.worker());
-            for (long m = messages; m > 0; m--) {
-                worker.messageHandled();
-            }
+            stats.worker(child.info.worker()).messagesHandled(messages);
             if (connection != null) {
                 connection.messagesHandled(messages);
             }
