@@ -71,6 +71,7 @@ final class ScoreboardFeed {
         long opened;
         long lost;
         boolean retired; // its worker is gone and everything it wrote was taken
+        boolean closedSinceCounters; // a connection closed since the counters were last taken
         long touches;
         final long[] refused = new long[ConnectionLimit.values().length];
         final long[] closed = new long[Scoreboard.CLOSE_REASONS];
@@ -141,6 +142,7 @@ final class ScoreboardFeed {
     synchronized void poll() {
         long now = System.nanoTime();
         List<Pending> events = new ArrayList<>();
+        List<Scoreboard.Slot> read = new ArrayList<>();
         long touches = 0;
         for (int i = 0; i < cursors.length; i++) {
             Scoreboard.Slot slot = board.slot(i);
@@ -149,11 +151,15 @@ final class ScoreboardFeed {
                 if (!c.retired) { // retired but not freed yet: read already, to the end
                     touches += readLimits(slot, c, now);
                     read(slot, c, events);
+                    read.add(slot);
                 }
             }
         }
         events.sort(Comparator.comparingLong(Pending::sequence));
         report(events);
+        for (Scoreboard.Slot slot : read) {
+            counters(slot, cursors[slot.index()], workerName(slot.index()));
+        }
         showStates();
         limits.observe(touches, board.openInAllSlots(), now);
     }
@@ -173,8 +179,9 @@ final class ScoreboardFeed {
         List<Pending> events = new ArrayList<>();
         read(slot, c, events);
         report(events);
-        limits.observe(touches, board.openInAllSlots() - slot.open(), now); // the slot's own are gone with it
         String worker = workerName(slot.index());
+        counters(slot, c, worker);
+        limits.observe(touches, board.openInAllSlots() - slot.open(), now); // the slot's own are gone with it
         for (long n = slot.connections() - c.opened; n > 0; n--) {
             opened(c, -(++c.lost), UNKNOWN, worker);
         }
@@ -259,10 +266,13 @@ final class ScoreboardFeed {
         }
     }
 
+    /**
+     * Takes the slot's new events; its counters are taken by {@link #counters} once the events are
+     * reported, so a connection opened since the last poll is open when its figures arrive.
+     */
     private void read(Scoreboard.Slot slot, Cursor c, List<Pending> events) {
         String worker = workerName(slot.index());
-        long head = slot.eventHead(); // first: the counters read next are at least as new as these events
-        counters(slot, c, worker);
+        long head = slot.eventHead(); // first: the counters read after the events are at least as new
         if (head - c.tail > Scoreboard.RING_EVENTS) {
             long lost = head - c.tail - Scoreboard.RING_EVENTS;
             log.warn("{}: {} connection events lost (more than {} between two reads); made up from totals later",
@@ -279,8 +289,14 @@ final class ScoreboardFeed {
         }
     }
 
+    /**
+     * The slot's counters since the last poll, to the totals and, when the slot holds one connection
+     * and none closed since the last poll (whose figures the delta could hold), to that connection.
+     * A closed connection's own figures come exact with its close event.
+     */
     private void counters(Scoreboard.Slot slot, Cursor c, String worker) {
-        ConnectionStats only = onlyConnection(c);
+        ConnectionStats only = c.closedSinceCounters ? null : onlyConnection(c);
+        c.closedSinceCounters = false;
         long messages = slot.messages();
         if (messages > c.messages) {
             stats.worker(worker).messagesHandled(messages - c.messages);
@@ -317,6 +333,7 @@ final class ScoreboardFeed {
     /** @param event the worker's close event, with the connection's figures; null if made up here */
     private void closed(Cursor c, long id, int reasonOrdinal, InetSocketAddress peer, String worker, ConnectionEvent event) {
         ConnectionInfo info = c.open.remove(id);
+        c.closedSinceCounters = true;
         if (info == null) { // its open was lost: count it now
             info = new ConnectionInfo(++ids, peer, local, worker);
             c.opened++;

@@ -84,6 +84,40 @@ class ScoreboardFeedTest {
     }
 
     @Test
+    void aConnectionOpenedAndAnsweredBetweenTwoPollsIsListedWithItsMessage() {
+        Worker w = new Worker(2);
+        ConnectionInfo c = w.open(5100);
+        w.message(c);
+        w.stats.bytesIn(6);
+        w.stats.bytesOut(6);
+        w.reporter.heartbeat();
+        feed.poll(); // sees the open event and the counters that followed it at once
+        assertThat(master.snapshot().connections())
+                .singleElement()
+                .satisfies(listed -> {
+                    assertThat(listed.messages()).isEqualTo(1);
+                    assertThat(listed.bytesIn()).isEqualTo(6);
+                    assertThat(listed.bytesOut()).isEqualTo(6);
+                });
+    }
+
+    @Test
+    void countersOfAConnectionClosedSinceTheLastPollAreNotGivenToTheNextOne() {
+        Worker w = new Worker(2);
+        ConnectionInfo first = w.open(5100);
+        feed.poll();
+        w.message(first);
+        w.close(first, CloseReason.PEER_CLOSED);
+        w.open(5101);
+        w.reporter.heartbeat();
+        feed.poll();
+        StatsSnapshot s = master.snapshot();
+        assertThat(s.messages()).isEqualTo(1);
+        assertThat(s.connections()).singleElement()
+                .satisfies(listed -> assertThat(listed.messages()).isZero());
+    }
+
+    @Test
     void aPollBetweenRetiringAndFreeingASlotReportsNothingTwice() {
         Worker w = new Worker(1);
         w.close(w.open(5000), CloseReason.PEER_CLOSED);
