@@ -74,7 +74,7 @@ public record PoolPlan(int initial, int min, int max, int minSpare, int maxSpare
     /** A fixed pool of {@code n} workers with the defaults for everything else. */
     public static PoolPlan fixed(int n) {
         return new PoolPlan(n, n, n, 1, Math.max(1, n), 1, 0, Balance.SHARED, 10, Duration.ofSeconds(10),
-                Duration.ofSeconds(10), Duration.ofSeconds(30), 1);
+                Duration.ofSeconds(10), Duration.ofSeconds(60), 1);
     }
 
     /** This plan with {@code balance}. */

@@ -85,7 +85,7 @@ public final class PreforkPoolProvider implements ModelProvider {
                 o.extra("balance").map(Balance::parse).orElse(Balance.SHARED),
                 nonNegative(o, "max-restarts").orElse(10),
                 o.extra("restart-window").map(v -> duration("restart-window", v)).orElse(Duration.ofSeconds(10)),
-                Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofSeconds(10), Duration.ofSeconds(60),
                 hosted ? o.extraPositiveInt("worker-capacity").orElse(PoolPlan.DEFAULT_HOSTED_CAPACITY) : 1);
     }
 
