@@ -106,7 +106,9 @@ class UpgradeTest {
                         .noneMatch(n -> n.contains("STOPPING=1"));
 
                 ProcessHandle next = ProcessHandle.of(newPid).orElseThrow();
-                assertThat(LineClient.connect(port).ask("after")).isEqualTo("AFTER");
+                try (LineClient after = LineClient.connect(port)) { // closed: the stop below need not drain it
+                    assertThat(after.ask("after")).isEqualTo("AFTER");
+                }
                 next.destroy(); // SIGTERM: its graceful stop
                 assertThat(next.onExit().get(60, TimeUnit.SECONDS).isAlive()).isFalse();
                 assertThat(pidFile).as("removed by the new server at its stop").doesNotExist();
