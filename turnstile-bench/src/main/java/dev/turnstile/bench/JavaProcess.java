@@ -18,6 +18,7 @@ record JavaProcess(List<String> jvmFlags, String mainClass, List<String> args) {
     List<String> command() {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--enable-native-access=ALL-UNNAMED"); // turnstile-posix's downcalls, on the class path
         command.addAll(jvmFlags);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

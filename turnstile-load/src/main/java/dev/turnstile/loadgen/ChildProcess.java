@@ -48,6 +48,7 @@ final class ChildProcess implements ProgressSource {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.add("--enable-native-access=ALL-UNNAMED"); // the loops' downcalls (turnstile-posix), on the class path
         command.addAll(jvmFlags());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

@@ -23,6 +23,9 @@ final class Connection {
     /** Index among this process's connections, used to spread rate schedules and pick messages. */
     final int ordinal;
 
+    /** Plaintext: the socket's descriptor while open, else -1. */
+    int fd = -1;
+    /** Under TLS: the channel and its key while open, else null. */
     SocketChannel channel;
     SelectionKey key;
     /** The slot's TLS layer under TLS, kept across its connections; null for plaintext. */

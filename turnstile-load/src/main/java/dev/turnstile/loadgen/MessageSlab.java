@@ -1,6 +1,7 @@
 package dev.turnstile.loadgen;
 
 import dev.turnstile.api.Framing;
+import dev.turnstile.posix.ClientSockets;
 
 import java.nio.ByteBuffer;
 
@@ -15,6 +16,7 @@ import java.nio.ByteBuffer;
 final class MessageSlab {
 
     private final ByteBuffer requests;  // loop thread only
+    private final long requestsAddress; // its native address
     private final ByteBuffer expected;  // loop thread only
     private final int[] requestStart;
     private final int[] requestLength;
@@ -51,6 +53,7 @@ final class MessageSlab {
             expectedLength[i] = exp[i].length;
             expected.put(exp[i]);
         }
+        requestsAddress = ClientSockets.addressOf(requests);
     }
 
     int count() {
@@ -70,6 +73,11 @@ final class MessageSlab {
         int start = requestStart[message];
         requests.limit(start + requestLength[message]).position(start + from);
         return requests;
+    }
+
+    /** The native address of {@code message}'s request from byte {@code from}, for a send by address. */
+    long requestAddress(int message, int from) {
+        return requestsAddress + requestStart[message] + from;
     }
 
     /**

@@ -46,6 +46,13 @@ final class Libc {
     static final int AF_UNIX = 1, SOCK_DGRAM = 2, SO_TYPE = 3, SO_ACCEPTCONN = 30, MSG_NOSIGNAL = 0x4000;
     static final int SCM_RIGHTS = 1;
     static final long SYS_PIDFD_OPEN = 434; // the same number on every architecture since Linux 5.3
+    // epoll(7), connect(2), TCP options
+    static final int EPOLL_CLOEXEC = 0x80000, EPOLL_CTL_ADD = 1, EPOLL_CTL_MOD = 3;
+    static final int EPOLLIN = 0x1, EPOLLOUT = 0x4, EPOLLERR = 0x8, EPOLLHUP = 0x10;
+    static final int IPPROTO_TCP = 6, TCP_NODELAY = 1, SO_ERROR = 4, EINPROGRESS = 115;
+    /** struct epoll_event: uint32_t events, then uint64_t data; packed on x86_64 only. */
+    static final boolean EPOLL_PACKED = System.getProperty("os.arch").matches("amd64|x86_64");
+    static final long EPOLL_EVENT_BYTES = EPOLL_PACKED ? 12 : 16, EPOLL_DATA_OFFSET = EPOLL_PACKED ? 4 : 8;
 
     /** Room for opaque glibc structs: file actions are 80 bytes, spawn attributes 336, sigset_t 128. */
     static final long OPAQUE_BYTES = 1024;
@@ -79,6 +86,14 @@ final class Libc {
     private static final MethodHandle POLL = withErrno("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
     private static final MethodHandle SOCKETPAIR = withErrno("socketpair", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
     private static final MethodHandle SENDMSG = withErrno("sendmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle CONNECT = withErrno("connect", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle EPOLL_CREATE1 = withErrno("epoll_create1", JAVA_INT, JAVA_INT);
+    private static final MethodHandle EPOLL_CTL = withErrno("epoll_ctl", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle EPOLL_WAIT = withErrno("epoll_wait", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    // A non-blocking socket's read and send return within microseconds: critical (no thread-state
+    // transition), the buffer given as a native address, errno into the caller's own state segment.
+    private static final MethodHandle READ_NOW = critical("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle SEND_NOW = critical("send", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT);
     private static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     // posix_spawn(3) returns an error number instead of setting errno
@@ -652,6 +667,68 @@ final class Libc {
         }
     }
 
+    // ---- epoll and non-blocking client sockets (ClientSockets), errno into the caller's state
+
+    /** A segment for the errno of calls made with it: one per thread that uses the raw calls below. */
+    static MemorySegment callState(Arena arena) {
+        return arena.allocate(CALL_STATE);
+    }
+
+    static int connect(MemorySegment state, int fd, MemorySegment address) {
+        try {
+            return (int) CONNECT.invokeExact(state, fd, address, (int) address.byteSize());
+        } catch (Throwable t) {
+            throw rethrowUnchecked(t);
+        }
+    }
+
+    static int epollCreate() throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            return check("epoll_create1", state, (int) EPOLL_CREATE1.invokeExact(state, EPOLL_CLOEXEC));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int epollCtl(MemorySegment state, int epoll, int op, int fd, MemorySegment event) {
+        try {
+            return (int) EPOLL_CTL.invokeExact(state, epoll, op, fd, event);
+        } catch (Throwable t) {
+            throw rethrowUnchecked(t);
+        }
+    }
+
+    static int epollWait(MemorySegment state, int epoll, MemorySegment events, int capacity, int timeoutMillis) {
+        try {
+            return (int) EPOLL_WAIT.invokeExact(state, epoll, events, capacity, timeoutMillis);
+        } catch (Throwable t) {
+            throw rethrowUnchecked(t);
+        }
+    }
+
+    /** read(2) into native memory at {@code address}; -1 with errno in {@code state} on failure. */
+    static long readNow(MemorySegment state, int fd, long address, long length) {
+        try {
+            return (long) READ_NOW.invokeExact(state, fd, address, length);
+        } catch (Throwable t) {
+            throw rethrowUnchecked(t);
+        }
+    }
+
+    /** send(2) with MSG_NOSIGNAL (a reset peer is EPIPE, never SIGPIPE) from native memory at {@code address}. */
+    static long sendNow(MemorySegment state, int fd, long address, long length) {
+        try {
+            return (long) SEND_NOW.invokeExact(state, fd, address, length, MSG_NOSIGNAL);
+        } catch (Throwable t) {
+            throw rethrowUnchecked(t);
+        }
+    }
+
+    static int errnoOf(MemorySegment state) {
+        return errno(state);
+    }
+
     // ---- plumbing
 
     /** A NULL-terminated char* array. */
@@ -694,6 +771,22 @@ final class Libc {
             throw e;
         }
         throw new IllegalStateException("native call failed", t);
+    }
+
+    /** A downcall cannot throw a checked exception: what it throws is a bug or an error, rethrown as is. */
+    private static RuntimeException rethrowUnchecked(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException("native call failed", t);
+    }
+
+    private static MethodHandle critical(String name, MemoryLayout result, MemoryLayout... args) {
+        return LINKER.downcallHandle(find(name), FunctionDescriptor.of(result, args),
+                Linker.Option.captureCallState("errno"), Linker.Option.critical(false));
     }
 
     private static MethodHandle withErrno(String name, MemoryLayout result, MemoryLayout... args) {
