@@ -60,7 +60,7 @@ class PromtoolCheckTest {
                 http.stop(0);
             }
         }
-        assertThat(scrape).contains("turnstile_connections_accepted_total 3.0", "turnstile_handler_seconds_count 3" /* the loops time each handled message */,
+        assertThat(scrape).contains("turnstile_connections_accepted_total 3.0", "turnstile_handler_seconds_count 3" /* the loops time the first message of each connection */,
                 "turnstile_worker_connections_total{worker=\"loop-");
         Path file = dir.resolve("scrape.txt");
         Files.writeString(file, scrape);

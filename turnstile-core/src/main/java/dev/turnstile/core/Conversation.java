@@ -8,6 +8,7 @@ import dev.turnstile.api.MessageHandler;
 import dev.turnstile.api.Outbound;
 import dev.turnstile.api.ProtocolException;
 import dev.turnstile.api.Replies;
+import dev.turnstile.api.ServerStats;
 import dev.turnstile.api.WorkerStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,8 @@ public final class Conversation implements Consumer<ByteBuffer>, Replies {
     private final MessageHandler handler;
     private final Outbound out;
     private final WorkerStats worker;
+    // messages handled under a handler-time sink since the last timed one; the first is timed
+    private int sinceTimed = ServerStats.HANDLER_TIMING_SAMPLE - 1;
     private final ConnectionStats connection; // null: counted on the worker only
     private final ConnectionHandle handle;
     private CloseReason closeReason; // null while open
@@ -155,9 +158,10 @@ public final class Conversation implements Consumer<ByteBuffer>, Replies {
         }
         try {
             LongConsumer sink = worker.handlerTimeSink();
-            if (sink == null) {
+            if (sink == null || ++sinceTimed < ServerStats.HANDLER_TIMING_SAMPLE) {
                 handler.onMessage(message, this);
             } else {
+                sinceTimed = 0;
                 long start = System.nanoTime();
                 handler.onMessage(message, this);
                 sink.accept(System.nanoTime() - start);
