@@ -79,9 +79,11 @@ import java.util.List;
  * connection. With no ready spare the connection gets a child of its own, as without spares,
  * so spares never make a connection wait longer. The master starts spares while fewer than K
  * wait and fewer than {@code maxChildren} children run: spares count in that bound, and the
- * connections come first; at most one spare per processor starts at a time, and none for
- * {@link #REFILL_QUIET} after a connection found no ready spare (see {@link #refillAfter}), so
- * above the rate at which spares are made the server does what it does without them. A spare that dies before its connection (killed, crashed) is
+ * connections come first; at most one spare per processor starts at a time, and only one for
+ * {@link #REFILL_QUIET} after a connection found no ready spare (see {@link #startingAtOnce}), so
+ * above the rate at which spares are made they add at most one JVM start to what the connections'
+ * own children cost, and below it a miss (such as the first connection, before any spare is
+ * ready) never stops the refill. A spare that dies before its connection (killed, crashed) is
  * replaced after the core {@link Backoff}'s pause (5 ms doubling to 1 s, reset when a spare is
  * handed a connection), so a spare that cannot live is no storm; one that cannot boot stops the
  * master, as a child that cannot boot does. A stop kills the spares (SIGKILL: they hold nothing)
@@ -457,8 +459,7 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
      */
     private void refillSpares() {
         while (spares.size() < spareSupply.count() && childCount() < maxChildren && !listenerClosed()
-                && !clock.instant().isBefore(sparesPausedUntil) && sparesStarting() < STARTING_AT_ONCE
-                && !clock.instant().isBefore(refillAfter())) {
+                && !clock.instant().isBefore(sparesPausedUntil) && sparesStarting() < startingAtOnce()) {
             Scoreboard.Slot slot = slots.take(clock.millis()); // never null: one slot per child, below the bound
             HandOffLine line = null;
             int pid;
@@ -483,11 +484,18 @@ final class ConnectionMaster extends MasterLoop<ConnectionMaster.ConnectionChild
     }
 
     /**
-     * When spares may be started again: {@link #REFILL_QUIET} after the last connection that found
-     * no ready spare. While connections come faster than spares are made, every one of them
-     * misses, so no spare is started and the server does what it does without spares; the spares
-     * come back once the connections slow down.
+     * How many spares may be starting at once: one per processor, but one only until
+     * {@link #REFILL_QUIET} after the last connection that found no ready spare. While connections
+     * come faster than spares are made, every one misses and spares are made one at a time, each
+     * taken by a connection that would otherwise have started a JVM of its own. None at all after a
+     * miss would never refill at a rate the spares could keep up with, once one connection had
+     * missed (at 1 connection/s, every connection missed for as long as they kept coming).
      */
+    private int startingAtOnce() {
+        return clock.instant().isBefore(refillAfter()) ? 1 : STARTING_AT_ONCE;
+    }
+
+    /** The end of the quiet time after the last connection that found no ready spare. */
     private Instant refillAfter() {
         return lastMissed.equals(Instant.MIN) ? Instant.MIN : lastMissed.plus(REFILL_QUIET);
     }

@@ -109,6 +109,26 @@ class SparesTest {
     }
 
     @Test
+    void aConnectionThatFoundNoReadySpareDoesNotStopTheRefill() throws Exception {
+        try (Server server = start(1, Optional.empty())) {
+            awaitReady(server, 1);
+            try (LineClient first = LineClient.connect(server.port());
+                 LineClient missed = LineClient.connect(server.port())) { // the spare's successor is still starting: a miss
+                assertThat(first.ask("first")).isEqualTo("FIRST");
+                assertThat(missed.ask("missed")).isEqualTo("MISSED");
+            }
+            long refilled = awaitReady(server, 1).iterator().next(); // started before the miss
+            try (LineClient third = LineClient.connect(server.port())) {
+                assertThat(third.ask("third")).isEqualTo("THIRD");
+            }
+            // a spare stopping for the whole quiet time after a miss would never come back while
+            // connections keep arriving more often than that: the next one starts at once
+            Poll.until("a new spare within the quiet time after the miss", ConnectionMaster.REFILL_QUIET.minusSeconds(2),
+                    () -> readySpares(server), ready -> !ready.isEmpty() && !ready.contains(refilled));
+        }
+    }
+
+    @Test
     void maxChildrenBoundsSparesAndServingChildrenTogether() throws Exception {
         try (Server server = start(2, Optional.of(3))) {
             awaitReady(server, 2);
