@@ -316,7 +316,7 @@ final class ClientLoop implements Runnable {
         if (sockets != null) {
             try {
                 c.fd = sockets.connect(target, sources.isEmpty() ? null
-                        : sources.get(Math.floorMod(nextSource++, sources.size())), c.ordinal - firstOrdinal);
+                        : sources.get(Math.floorMod(nextSource++, sources.size())), token(c));
                 c.writeInterest = true; // until connected: the connect ends in WRITABLE
                 c.state = State.CONNECTING;
                 connecting++;
@@ -356,7 +356,7 @@ final class ClientLoop implements Runnable {
         long now = System.nanoTime();
         try {
             if (sockets != null) {
-                sockets.finishConnect(c.fd, c.ordinal - firstOrdinal);
+                sockets.finishConnect(c.fd, token(c));
                 c.writeInterest = false;
                 connecting--;
                 connected(c, now);
@@ -460,7 +460,7 @@ final class ClientLoop implements Runnable {
             c.written += sockets.send(c.fd, slab.requestAddress(c.message, c.written), length - c.written);
             more = c.written < length;
             if (more != c.writeInterest) {
-                sockets.watch(c.fd, c.ordinal - firstOrdinal, more);
+                sockets.watch(c.fd, token(c), more);
                 c.writeInterest = more;
             }
         } catch (IOException e) {
@@ -634,6 +634,11 @@ final class ClientLoop implements Runnable {
                 failure = e;
             }
         }
+    }
+
+    /** The token a plaintext connection's socket is watched under: its index in {@link #connections}. */
+    private int token(Connection c) {
+        return c.ordinal - firstOrdinal;
     }
 
     /** Plaintext: a socket {@link ClientSockets#await} reported, with its events. */

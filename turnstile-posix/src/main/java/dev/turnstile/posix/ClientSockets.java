@@ -79,7 +79,7 @@ public final class ClientSockets implements AutoCloseable {
                 Libc.bind(fd, SocketAddresses.encode(new InetSocketAddress(source, 0), call));
             }
             if (Libc.connect(state, fd, SocketAddresses.encode(target, call)) < 0) {
-                int errno = Libc.errnoOf(state);
+                int errno = Libc.errno(state);
                 if (errno != Libc.EINPROGRESS) {
                     throw new PosixException("connect", errno);
                 }
@@ -125,7 +125,7 @@ public final class ClientSockets implements AutoCloseable {
             if (n == 0) {
                 return -1;
             }
-            int errno = Libc.errnoOf(state);
+            int errno = Libc.errno(state);
             if (errno == PosixException.EAGAIN) {
                 return 0;
             }
@@ -147,7 +147,7 @@ public final class ClientSockets implements AutoCloseable {
             if (n >= 0) {
                 return (int) n;
             }
-            int errno = Libc.errnoOf(state);
+            int errno = Libc.errno(state);
             if (errno == PosixException.EAGAIN) {
                 return 0;
             }
@@ -166,7 +166,7 @@ public final class ClientSockets implements AutoCloseable {
     public int await(int timeoutMillis) throws PosixException {
         int n = Libc.epollWait(state, epoll, events, capacity, timeoutMillis);
         if (n < 0) {
-            int errno = Libc.errnoOf(state);
+            int errno = Libc.errno(state);
             if (errno == PosixException.EINTR) {
                 return 0;
             }
@@ -204,7 +204,7 @@ public final class ClientSockets implements AutoCloseable {
         event.set(ValueLayout.JAVA_INT_UNALIGNED, 0, interest);
         event.set(ValueLayout.JAVA_LONG_UNALIGNED, Libc.EPOLL_DATA_OFFSET, token);
         if (Libc.epollCtl(state, epoll, op, fd, event) < 0) {
-            throw new PosixException("epoll_ctl", Libc.errnoOf(state));
+            throw new PosixException("epoll_ctl", Libc.errno(state));
         }
     }
 

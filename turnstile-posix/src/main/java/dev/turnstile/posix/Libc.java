@@ -725,10 +725,6 @@ final class Libc {
         }
     }
 
-    static int errnoOf(MemorySegment state) {
-        return errno(state);
-    }
-
     // ---- plumbing
 
     /** A NULL-terminated char* array. */
@@ -755,7 +751,8 @@ final class Libc {
         }
     }
 
-    private static int errno(MemorySegment state) {
+    /** The errno a call made with {@code state} left there. */
+    static int errno(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);
     }
 
@@ -764,13 +761,7 @@ final class Libc {
         if (t instanceof PosixException p) {
             return p;
         }
-        if (t instanceof RuntimeException r) {
-            throw r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new IllegalStateException("native call failed", t);
+        throw rethrowUnchecked(t);
     }
 
     /** A downcall cannot throw a checked exception: what it throws is a bug or an error, rethrown as is. */
